@@ -1,0 +1,32 @@
+package org.mistyproxy.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One robot that can be lent, with the cameras that watch it.
+ *
+ * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
+ * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ */
+public record Deployment(
+        UUID id,
+        String type,
+        String region,
+        String description,
+        RobotAddress robot,
+        Optional<Path> policy,
+        List<String> corsOrigins,
+        List<Camera> cameras) {
+
+    public Deployment {
+        corsOrigins = List.copyOf(corsOrigins);
+        cameras = List.copyOf(cameras);
+    }
+
+    public Optional<Camera> camera(String cameraId) {
+        return cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+    }
+}
