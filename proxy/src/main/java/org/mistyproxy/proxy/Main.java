@@ -1,11 +1,18 @@
 package org.mistyproxy.proxy;
 
-/** Placeholder entry point until the CLI lands (issue 2). */
+import org.mistyproxy.proxy.cli.MistyProxyCommand;
+import picocli.CommandLine;
+
+/** The {@code mistyproxy} program: parses the command line and runs one subcommand. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.err.println("mistyproxy: CLI not built yet");
-        System.exit(2);
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 ok, 1 the command failed, 2 bad usage. */
+    public static int run(String... args) {
+        return new CommandLine(new MistyProxyCommand()).execute(args);
     }
 }
