@@ -55,7 +55,7 @@ final class DocumentReader {
         if (p instanceof YAMLParser && ((YAMLParser) p).isCurrentAlias()) {
             // Jackson hands an alias over as the anchor's name, a string: silently wrong, so refuse.
             problems.add(at, path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
-            return new Node.Scalar(at, Node.Scalar.Kind.NULL, "null", null);
+            return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
         }
         switch (p.currentToken()) {
             case START_OBJECT:
@@ -76,7 +76,7 @@ final class DocumentReader {
             default:
                 // Embedded objects (YAML binary) and the like: not part of our format.
                 problems.add(at, path, "unsupported value " + Node.quote(p.getText()));
-                return new Node.Scalar(at, Node.Scalar.Kind.NULL, "null", null);
+                return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
         }
     }
 
@@ -89,6 +89,7 @@ final class DocumentReader {
             String keyPath = Problems.child(path, key);
             p.nextToken();
             Node v = value(p, keyPath);
+            currentPath = path;
             Node.Position first = seen.putIfAbsent(key, keyAt);
             if (first != null) {
                 problems.add(keyAt, keyPath, "duplicate key " + Node.quote(key)
@@ -105,6 +106,7 @@ final class DocumentReader {
         List<Node> items = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             items.add(value(p, Problems.index(path, items.size())));
+            currentPath = path;
         }
         currentPath = path;
         return new Node.Sequence(at, items);

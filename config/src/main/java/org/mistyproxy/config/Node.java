@@ -55,7 +55,8 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
      * characters in the file); {@code integer} is set only for integer literals.
      */
     record Scalar(Position at, Kind kind, String text, BigInteger integer) implements Node {
-        enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL }
+        /** INVALID: already reported when read (a YAML alias, say); every typed read rejects it silently. */
+        enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, INVALID }
 
         @Override
         public String describe() {
@@ -64,6 +65,7 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
                 case INTEGER:
                 case DECIMAL: return "number " + text;
                 case BOOLEAN: return text;
+                case INVALID: return "an unsupported value";
                 default: return "null";
             }
         }

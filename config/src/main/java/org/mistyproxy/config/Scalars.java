@@ -30,7 +30,8 @@ final class Scalars {
      * since YAML types plain scalars by their look; objects, lists and null are type errors.
      */
     Optional<String> string(Node n, String path) {
-        if (!(n instanceof Node.Scalar) || ((Node.Scalar) n).kind() == Node.Scalar.Kind.NULL) {
+        if (!(n instanceof Node.Scalar) || ((Node.Scalar) n).kind() == Node.Scalar.Kind.NULL
+                || ((Node.Scalar) n).kind() == Node.Scalar.Kind.INVALID) {
             return mismatch(n, path, "a string");
         }
         Node.Scalar s = (Node.Scalar) n;
@@ -111,6 +112,9 @@ final class Scalars {
     }
 
     <T> Optional<T> mismatch(Node n, String path, String expected) {
+        if (n instanceof Node.Scalar && ((Node.Scalar) n).kind() == Node.Scalar.Kind.INVALID) {
+            return Optional.empty();
+        }
         problems.add(n.at(), path, "must be " + expected + ", got " + n.describe());
         return Optional.empty();
     }

@@ -45,8 +45,7 @@ final class UserSection {
                 .flatMap(s -> {
                     if (!SHA256_HEX.matcher(s).matches()) {
                         problems.add(n.at(), f.path("token_sha256"), "must be 64 hexadecimal digits (the SHA-256 of the"
-                                + " API token, as printed by \"mistyproxy token new\"), got " + s.length()
-                                + (s.length() == 1 ? " character" : " characters"));
+                                + " API token, as printed by \"mistyproxy token new\"), got " + notHex(s));
                         return Optional.empty();
                     }
                     String lower = s.toLowerCase(Locale.ROOT);
@@ -57,5 +56,15 @@ final class UserSection {
             return Optional.empty();
         }
         return Optional.of(new User(name.get(), role, hash.get()));
+    }
+
+    /** What is wrong with a would-be hash, without echoing it (it may be a pasted token). */
+    private static String notHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return "a character that is not a hexadecimal digit at position " + (i + 1);
+            }
+        }
+        return s.length() + (s.length() == 1 ? " digit" : " digits");
     }
 }
