@@ -4,12 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * A control-API user. Only the SHA-256 of the API token is configured, as 64 lower-case hex digits,
  * so a leaked config file does not leak tokens.
  */
 public record User(String name, Role role, String tokenSha256) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+    /** User names are 1 to 64 letters, digits, {@code . _ @ -}, starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
 
     /**
      * The SHA-256, as 64 lower-case hex digits, of an API token's text (its UTF-8 bytes exactly as

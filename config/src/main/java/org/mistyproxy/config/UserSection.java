@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 /** Reads one entry of the {@code users} list. */
 final class UserSection {
     static final List<String> FIELDS = List.of("name", "role", "token_sha256");
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final Scalars scalars;
@@ -25,7 +24,7 @@ final class UserSection {
         Fields f = of.get();
         Problems problems = scalars.problems();
         Optional<String> name = f.required("name").flatMap(n -> scalars.nonEmptyString(n, f.path("name")).filter(s -> {
-            if (!NAME.matcher(s).matches()) {
+            if (!User.isValidName(s)) {
                 problems.add(n.at(), f.path("name"), "must be 1 to 64 letters, digits, . _ @ or -, got " + Node.quote(s));
                 return false;
             }
