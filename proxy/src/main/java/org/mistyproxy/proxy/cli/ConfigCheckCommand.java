@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Check a configuration file (YAML or JSON) and print every error in it,",
-            "one per line as FILE:LINE:COLUMN PATH: PROBLEM.",
+            "Check a configuration file and print every error in it.",
+            "The file is YAML or JSON; errors are printed one per line as",
+            "FILE:LINE:COLUMN PATH: PROBLEM.",
             "Exit status: 0 valid, 1 errors found, 2 bad usage."
         })
 final class ConfigCheckCommand implements Callable<Integer> {

@@ -24,8 +24,9 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Make a fresh 256-bit API token for a control-API user. The token is printed once;",
-            "the configuration keeps only its SHA-256 (paste the printed snippet under users:)."
+            "Make a fresh 256-bit API token for a control-API user.",
+            "The token is printed once; the configuration keeps only its SHA-256:",
+            "paste the printed entry under users: in the configuration file."
         })
 final class TokenNewCommand implements Callable<Integer> {
     private static final int TOKEN_BYTES = 32;
