@@ -102,6 +102,11 @@ final class ConfigLoaderTest {
         assertEquals("42", c.deployments().get(0).region());
         assertEquals("true", c.deployments().get(0).description());
         assertEquals("0", c.deployments().get(0).cameras().get(0).source());
+
+        // An all-digit hash with a leading zero looks like a (YAML 1.1 octal) number: its text must survive.
+        String digits = "0123456789012345678901234567890123456789012345678901234567890123";
+        MistyProxyConfig d = load("d.yaml", MINIMAL.replace(HASH, digits), Map.of());
+        assertEquals(digits, d.users().get(0).tokenSha256());
     }
 
     @Test
