@@ -3,6 +3,7 @@ package org.mistyproxy.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,8 +53,8 @@ final class ConfigDocument {
     }
 
     /** A required list that must have at least one item, as (path, item) pairs in order. */
-    private java.util.LinkedHashMap<String, Node> nonEmptyList(Fields f, String key) {
-        java.util.LinkedHashMap<String, Node> out = new java.util.LinkedHashMap<>();
+    private LinkedHashMap<String, Node> nonEmptyList(Fields f, String key) {
+        LinkedHashMap<String, Node> out = new LinkedHashMap<>();
         f.required(key).flatMap(n -> scalars.list(n, key).map(items -> {
             if (items.isEmpty()) {
                 scalars.problems().add(n.at(), key, "must have at least one entry");

@@ -2,6 +2,7 @@ package org.mistyproxy.config;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -79,7 +80,7 @@ final class Fields {
 
     /** The closest allowed name within two edits, if any. */
     private static Optional<String> closest(String key, List<String> allowed) {
-        String k = key.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        String k = key.toLowerCase(Locale.ROOT).replace('-', '_');
         return allowed.stream()
                 .filter(a -> distance(k, a) <= 2)
                 .min(Comparator.comparingInt(a -> distance(k, a)));

@@ -1,6 +1,7 @@
 package org.mistyproxy.config;
 
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,7 +98,7 @@ final class Scalars {
     /** A path to a file that must already exist (policy, keystore, certificate). */
     Optional<Path> existingFile(Node n, String path) {
         Optional<Path> p = path(n, path);
-        if (p.isPresent() && !java.nio.file.Files.isRegularFile(p.get())) {
+        if (p.isPresent() && !Files.isRegularFile(p.get())) {
             problems.add(n.at(), path, "file not found: " + p.get());
             return Optional.empty();
         }
