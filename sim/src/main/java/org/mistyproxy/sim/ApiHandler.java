@@ -98,15 +98,20 @@ final class ApiHandler implements HttpHandler {
         String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)).orElse("");
         try {
             JsonNode jsonBody = null;
-            boolean multipart = contentType.toLowerCase(Locale.ROOT).startsWith("multipart/");
-            if (!multipart && body.size() > 0) {
+            MultipartBody multipart = null;
+            if (contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+                multipart = MultipartBody.parse(body, contentType);
+                ObjectNode fields = json.createObjectNode();
+                multipart.parts().stream().filter(p -> !p.isFile()).forEach(p -> fields.put(p.name(), p.text()));
+                jsonBody = fields;
+            } else if (body.size() > 0) {
                 int first = body.firstNonBlank();
                 if (first == '{' || first == '[' || !commands.takesRawBody(e)) {
                     jsonBody = parseBody(body);
                 }
             }
             Arguments args = new Arguments(e, exchange.getQueryString(), jsonBody);
-            Call call = new Call(e, args, body, contentType, jsonBody);
+            Call call = new Call(e, args, body, contentType, jsonBody, multipart);
             return commands.run(call);
         } catch (BadArgument bad) {
             return new Reply.Failure(400, bad.getMessage());

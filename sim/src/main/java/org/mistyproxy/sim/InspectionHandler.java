@@ -8,7 +8,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
@@ -168,9 +167,5 @@ final class InspectionHandler implements HttpHandler {
         try (OutputStream out = exchange.getOutputStream()) {
             out.write(bytes);
         }
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

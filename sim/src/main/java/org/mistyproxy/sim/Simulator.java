@@ -44,12 +44,16 @@ public final class Simulator implements AutoCloseable {
         this.dataDir = Files.createTempDirectory("misty-sim-");
         LenientJson lenient = new LenientJson();
         EndpointCatalog catalog = EndpointCatalog.load(json);
-        events = new EventStream();
+        EventTemplates templates = new EventTemplates(json);
+        events = new EventStream(templates, new SensorReadings(templates, state), clock, json, lenient, log);
         RobotCommands commands = new RobotCommands(json);
         new SystemCommands(state, json, events).registerWith(commands);
+        new MotionCommands(state, json, events).registerWith(commands);
+        new MediaCommands(new MediaStore(dataDir.resolve("images"), "image"), new MediaStore(dataDir.resolve("audio"), "audio"),
+                new CameraSnapshot(state), state, json, events).registerWith(commands);
         ApiHandler api = new ApiHandler(catalog, commands, log, faults, lenient, json, dataDir);
         InspectionHandler inspection = new InspectionHandler(this, log, faults, state, json, lenient);
-        listener = new Listener(host, port, new RootHandler(inspection, api, api));
+        listener = new Listener(host, port, new RootHandler(inspection, new PubSubEndpoint(events, log, faults, json), api));
     }
 
     /** Starts a simulator listening on {@code host:port}; port 0 picks a free port. */
