@@ -55,6 +55,9 @@ final class Listener implements AutoCloseable {
                 .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_HEADER_SIZE, 1024 * 1024)
+                // Uploads stream to disk; the robot's own limits are not enforced here (a proxy
+                // test needs to see what a too-large body does upstream).
+                .set(UndertowOptions.MAX_ENTITY_SIZE, 1L << 32)
                 .getMap());
         openListener.setRootHandler(root);
         this.port = port;

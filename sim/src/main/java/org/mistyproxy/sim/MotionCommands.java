@@ -74,9 +74,6 @@ final class MotionCommands {
         String units = units(a);
         Double left = a.number("LeftArmPosition").map(v -> armDegrees("LeftArmPosition", v, units)).orElse(null);
         Double right = a.number("RightArmPosition").map(v -> armDegrees("RightArmPosition", v, units)).orElse(null);
-        if (left == null && right == null) {
-            throw new BadArgument("Cannot MoveArms - Missing required double parameter 'LeftArmPosition' or 'RightArmPosition'.");
-        }
         state.arms(left, right);
         return ok();
     }
