@@ -1,11 +1,11 @@
 package org.mistyproxy.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -46,9 +46,7 @@ final class LenientJson {
                         .maxNumberLength(100)
                         .build())
                 .build();
-        this.mapper = JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+        this.mapper = JsonMapper.builder(factory).build();
     }
 
     ObjectMapper mapper() {
@@ -73,10 +71,22 @@ final class LenientJson {
             return new Parsed(null, null);
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(text);
+        try (JsonParser parser = mapper.createParser(text)) {
+            node = mapper.readTree(parser);
+            try {
+                if (parser.nextToken() != null) {
+                    return new Parsed(null, "unexpected text after the JSON value");
+                }
+            } catch (JsonProcessingException e) {
+                return new Parsed(null, "unexpected text after the JSON value");
+            }
         } catch (JsonProcessingException e) {
             return new Parsed(null, describe(e));
+        } catch (IOException e) {
+            return new Parsed(null, "unreadable: " + e.getMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            return new Parsed(null, null);
         }
         String problem = check(node, 0);
         return problem == null ? new Parsed(node, null) : new Parsed(null, problem);
