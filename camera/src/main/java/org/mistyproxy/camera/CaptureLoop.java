@@ -192,9 +192,9 @@ final class CaptureLoop {
                 if (!Files.isRegularFile(Path.of(a.location()))) {
                     throw new IOException("no such file " + a.location());
                 }
-                return JavaCvBridge.openStream(a.location(), false, key.width(), key.height());
+                return JavaCvBridge.openStream(a.location(), a.display(), false, key.width(), key.height());
             case NETWORK:
-                return JavaCvBridge.openStream(a.location(), true, key.width(), key.height());
+                return JavaCvBridge.openStream(a.location(), a.display(), true, key.width(), key.height());
             default:
                 throw new IllegalStateException("unknown source kind " + a.kind());
         }

@@ -14,6 +14,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -96,7 +99,8 @@ final class JavaCvBridge {
     }
 
     /** Opens a file or network stream; frames come out scaled to width x height, BGR. */
-    static FrameSource openStream(String location, boolean network, int width, int height) throws IOException {
+    static FrameSource openStream(String location, String shown, boolean network, int width, int height)
+            throws IOException {
         QuietFfmpeg.ensure();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(location);
         g.setImageWidth(width);
@@ -115,20 +119,22 @@ final class JavaCvBridge {
             } catch (FFmpegFrameGrabber.Exception ignored) {
                 // already failing; the open error is the one that matters
             }
-            throw new IOException("cannot open stream: " + firstLine(e.getMessage()), e);
+            throw new IOException("cannot open " + shown + ": " + ffmpegError(e.getMessage()), e);
         }
-        return new StreamSource(g, !network, width, height);
+        return new StreamSource(g, !network, shown, width, height);
     }
 
     private static final class StreamSource implements FrameSource {
         private final FFmpegFrameGrabber grabber;
         private final boolean file;
+        private final String shown;
         private final int width;
         private final int height;
 
-        StreamSource(FFmpegFrameGrabber grabber, boolean file, int width, int height) {
+        StreamSource(FFmpegFrameGrabber grabber, boolean file, String shown, int width, int height) {
             this.grabber = grabber;
             this.file = file;
+            this.shown = shown;
             this.width = width;
             this.height = height;
         }
@@ -139,13 +145,13 @@ final class JavaCvBridge {
             try {
                 f = grabber.grabImage();
             } catch (FFmpegFrameGrabber.Exception e) {
-                throw new IOException("stream read failed: " + firstLine(e.getMessage()), e);
+                throw new IOException("reading " + shown + " failed: " + ffmpegError(e.getMessage()), e);
             }
             if (f == null || f.image == null) {
                 if (file) {
                     return null;
                 }
-                throw new IOException("stream ended");
+                throw new IOException(shown + " ended");
             }
             int fw = f.imageWidth;
             int fh = f.imageHeight;
@@ -245,11 +251,24 @@ final class JavaCvBridge {
         }
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
+    private static final Pattern AV_ERROR = Pattern.compile("error (-\\d+)");
+
+    /**
+     * JavaCV's messages repeat the URL (which may hold credentials) and advice for developers;
+     * users get FFmpeg's own text for the error code instead.
+     */
+    private static String ffmpegError(String message) {
+        Matcher m = AV_ERROR.matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return "FFmpeg error";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        int code = Integer.parseInt(m.group(1));
+        byte[] buf = new byte[256];
+        avutil.av_strerror(code, buf, buf.length);
+        int len = 0;
+        while (len < buf.length && buf[len] != 0) {
+            len++;
+        }
+        return new String(buf, 0, len, StandardCharsets.UTF_8) + " (" + code + ")";
     }
 }

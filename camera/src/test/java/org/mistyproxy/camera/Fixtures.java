@@ -75,13 +75,14 @@ final class Fixtures {
 
     /** Writes {@code frames} frames of the synthetic scene to an MPEG-4 file at high quality. */
     static void writeVideo(Path file, int w, int h, int fps, int frames) throws Exception {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         SyntheticScene scene = new SyntheticScene(w, h, fps);
         try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toString(), w, h)) {
             r.setFormat("mp4");
             r.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             r.setFrameRate(fps);
-            r.setVideoQuality(1);
+            r.setVideoBitrate(4_000_000);
             r.start();
             for (int i = 1; i <= frames; i++) {
                 byte[] bgr = scene.render(i, Instant.now());
