@@ -21,11 +21,12 @@ class EncodeOnceTest {
         try (Cameras cameras = new Cameras(Fixtures.settings())) {
             CameraView cam = cameras.add(Fixtures.spec("0", "synthetic", 640, 480, 30, null));
             ExecutorService pool = Executors.newFixedThreadPool(50);
+            CameraStats before = cameras.stats();
             try (CameraHold hold = cam.hold()) {
-                cam.snapshot(SnapshotRequest.of(ImageFormat.JPEG)); // natives loaded, first frame in
-                CameraStats before = cameras.stats();
-                CountDownLatch go = new CountDownLatch(1);
                 Set<Long> sequences = ConcurrentHashMap.newKeySet();
+                // Natives loaded and the first frame in before the crowd starts.
+                sequences.add(cam.snapshot(SnapshotRequest.of(ImageFormat.JPEG)).sequence());
+                CountDownLatch go = new CountDownLatch(1);
                 List<Future<Integer>> calls = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
                     calls.add(pool.submit(() -> {
