@@ -1,11 +1,13 @@
 package org.mistyproxy.proxy;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +25,21 @@ final class AccessLog implements HttpHandler {
     private final HttpHandler next;
     private final MeterRegistry metrics;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     AccessLog(HttpHandler next, MeterRegistry metrics) {
         this.next = next;
         this.metrics = metrics;
+        Gauge.builder("mistyproxy.http.requests.in.flight", inFlight, AtomicInteger::get)
+                .description("Requests received and not yet answered (a scrape counts itself)").register(metrics);
     }
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
         long start = System.nanoTime();
+        inFlight.incrementAndGet();
         ex.addExchangeCompleteListener((e, nextListener) -> {
+            inFlight.decrementAndGet();
             try {
                 String route = orElse(e.getAttachment(ROUTE), "unknown");
                 String path = orElse(e.getAttachment(SAFE_PATH), "-");
