@@ -12,12 +12,16 @@ import java.util.List;
 final class AuditJson {
     private final JsonFactory factory = new JsonFactory();
 
-    void writeLine(AuditEntry e, OutputStream out) throws IOException {
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            write(g, e);
-        }
-        out.write('\n');
+    /** A generator for a stream of lines, reused for every entry (one writer thread owns it). */
+    JsonGenerator lines(OutputStream out) throws IOException {
+        JsonGenerator g = factory.createGenerator(out);
+        g.setRootValueSeparator(null);
+        return g;
+    }
+
+    static void writeLine(JsonGenerator lines, AuditEntry e) throws IOException {
+        write(lines, e);
+        lines.writeRaw('\n');
     }
 
     byte[] recent(String instanceId, List<AuditEntry> entries) {

@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AuditJson json = new AuditJson();
     private final OutputStream out;
+    private final JsonGenerator lines;
     private final Thread writer;
     private volatile boolean closing;
 
@@ -51,6 +53,7 @@ public final class AuditLog implements AutoCloseable {
             Files.createDirectories(dataDir);
             this.out = new BufferedOutputStream(Files.newOutputStream(
                     file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
+            this.lines = json.lines(out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + file + ": " + e.getMessage(), e);
         }
@@ -108,7 +111,7 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 1023);
                 for (AuditEntry e : batch) {
-                    json.writeLine(e, out);
+                    AuditJson.writeLine(lines, e);
                 }
                 batch.clear();
                 long d = dropped.get();
@@ -117,7 +120,7 @@ public final class AuditLog implements AutoCloseable {
                     reportedDrops = d;
                 }
                 if (queue.isEmpty()) {
-                    out.flush(); // write when idle: bursts become one write, a quiet log is current
+                    lines.flush(); // write when idle: bursts become one write, a quiet log is current
                 }
             } catch (InterruptedException e) {
                 break;
@@ -129,9 +132,9 @@ public final class AuditLog implements AutoCloseable {
         try {
             AuditEntry e;
             while ((e = queue.poll()) != null) {
-                json.writeLine(e, out);
+                AuditJson.writeLine(lines, e);
             }
-            out.flush();
+            lines.flush();
         } catch (IOException e) {
             LOG.error("event=audit_write_failed file={} error={}", file, e.toString());
         }
@@ -147,7 +150,7 @@ public final class AuditLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            out.close();
+            lines.close();
         } catch (IOException e) {
             LOG.warn("event=audit_close_failed file={} error={}", file, e.toString());
         }
