@@ -49,7 +49,7 @@ public final class Simulator implements AutoCloseable {
         EndpointCatalog catalog = EndpointCatalog.load(json);
         EventTemplates templates = new EventTemplates(json);
         events = new EventStream(templates, new SensorReadings(templates, state), clock, json, lenient, log);
-        RobotCommands commands = new RobotCommands(json);
+        RobotCommands commands = new RobotCommands(json, state);
         new SystemCommands(state, json, events).registerWith(commands);
         new MotionCommands(state, json, events).registerWith(commands);
         new MediaCommands(new MediaStore(dataDir.resolve("images"), "image"), new MediaStore(dataDir.resolve("audio"), "audio"),
