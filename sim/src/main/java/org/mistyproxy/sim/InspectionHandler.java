@@ -94,7 +94,7 @@ final class InspectionHandler implements HttpHandler {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("body must be a JSON object such as {\"latencyMs\": 200}");
         }
-        for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             JsonNode v = f.getValue();
             switch (f.getKey()) {
                 case "latencyMs" -> faults.latencyMs(requireInt(f.getKey(), v));

@@ -56,7 +56,6 @@ final class Listener implements AutoCloseable {
         // Nothing in the URL is decoded or normalised: the request log must show the raw bytes.
         openListener = new HttpOpenListener(buffers, OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)
-                .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_HEADER_SIZE, 1024 * 1024)

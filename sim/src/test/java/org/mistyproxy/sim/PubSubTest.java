@@ -166,6 +166,18 @@ class PubSubTest {
     }
 
     @Test
+    void binaryMessagesAreLoggedAndAnsweredWithAnError() throws Exception {
+        try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
+            client.sendBinary(new byte[] {0, (byte) 0xff, 42});
+            assertTrue(client.next(5).text().contains("binary messages are not understood"));
+        }
+        RecordedRequest ws = robot.requests().get(1);
+        assertEquals("BINARY", ws.method());
+        assertEquals(3, ws.bodySize());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {0, (byte) 0xff, 42}, ws.body());
+    }
+
+    @Test
     void driveCommandsEmitLocomotionEvents() throws Exception {
         try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
             client.send(subscribe("LocomotionCommand", "Loco", null, null, null));
