@@ -58,7 +58,7 @@ final class InspectionHandler implements HttpHandler {
                 log.clear();
                 reply(exchange, 200, json.createObjectNode().put("cleared", true));
             }
-            case "GET /_sim/state" -> reply(exchange, 200, state.toJson(json));
+            case "GET /_sim/state" -> reply(exchange, 200, simulator.stateNode());
             case "GET /_sim/faults" -> reply(exchange, 200, faults.toJson(json));
             case "PUT /_sim/faults", "POST /_sim/faults" -> {
                 setFaults(body);

@@ -104,7 +104,13 @@ public final class Simulator implements AutoCloseable {
 
     /** The robot's state as JSON text, the same as {@code GET /_sim/state}. */
     public String stateJson() {
-        return state.toJson(json).toString();
+        return stateNode().toString();
+    }
+
+    com.fasterxml.jackson.databind.node.ObjectNode stateNode() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = state.toJson(json);
+        o.set("pubsub", events.toJson());
+        return o;
     }
 
     /** Adds this much delay before every /api answer and WebSocket handshake; 0 turns it off. */

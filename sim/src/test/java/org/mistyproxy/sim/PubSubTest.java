@@ -72,6 +72,9 @@ class PubSubTest {
             client.send(subscribe("TimeOfFlight", "FrontTof", debounce,
                     "[{\"Property\": \"SensorId\", \"Inequality\": \"=\", \"Value\": \"toffc\"}]", null));
             assertRegistered(client, "FrontTof");
+            JsonNode pubsub = new com.fasterxml.jackson.databind.ObjectMapper().readTree(robot.stateJson()).path("pubsub");
+            assertEquals(1, pubsub.path("openSockets").asInt());
+            assertEquals("FrontTof", pubsub.path("subscriptions").get(0).path("eventName").asText());
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 PubSubClient.Received r = client.next(5);
@@ -163,6 +166,20 @@ class PubSubTest {
         assertEquals("TEXT", ws.method());
         assertEquals("/PubSub", ws.path());
         assertEquals(message, ws.bodyText().orElseThrow());
+    }
+
+    @Test
+    void smallDebounceStreamsAtTheSensorRate() throws Exception {
+        try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
+            client.send(subscribe("DriveEncoders", "Fast", 0, null, null));
+            assertRegistered(client, "Fast");
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                client.next(5);
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            assertTrue(ms < 30 * EventStream.SENSOR_PERIOD_MS * 3, "30 messages took " + ms + " ms");
+        }
     }
 
     @Test
