@@ -115,6 +115,7 @@ final class EventStream implements AutoCloseable {
         }
         connection.subscriptions().put(name, subscription);
         status(connection, name, "Registration Status: API event registered.");
+        subscription.activate();
         if (SensorReadings.periodic(type)) {
             long period = Math.max(SENSOR_PERIOD_MS, subscription.debounceMs());
             subscription.ticking(clock.scheduleAtFixedRate(() -> tick(subscription), period, period, TimeUnit.MILLISECONDS));
