@@ -40,8 +40,13 @@ final class CamServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     CamServer(Path dataDir, Camera... cameras) throws IOException {
+        this(dataDir, UUID.randomUUID(), cameras);
+    }
+
+    /** With a fixed deployment id, so that a second server on the same data dir recovers the first one's instances. */
+    CamServer(Path dataDir, UUID deploymentId, Camera... cameras) throws IOException {
         robot = Simulator.start("127.0.0.1", 0);
-        deployment = new Deployment(UUID.randomUUID(), "misty2", "lab", "camera test", new RobotAddress("127.0.0.1", robot.port()),
+        deployment = new Deployment(deploymentId, "misty2", "lab", "camera test", new RobotAddress("127.0.0.1", robot.port()),
                 Optional.empty(), List.of("*"), List.of(cameras));
         MistyProxyConfig config = new MistyProxyConfig(dataDir.resolve("mistyproxy.yaml"), new Listen("127.0.0.1", 0),
                 Optional.empty(), Optional.empty(), dataDir, List.of(new User("olive", Role.OWNER, sha256(TOKEN))),
