@@ -75,7 +75,7 @@ public final class ProxyServer implements AutoCloseable {
 
         ProxiedRequestHandler pubsub = (ex, target, rawPath) -> notYet(ex, "the /pubsub WebSocket relay");
 
-        CamRequestHandler camData = (ex, target, action) -> notYet(ex, "the camera data plane");
+        org.mistyproxy.proxy.cam.CamDataPlane cam = new org.mistyproxy.proxy.cam.CamDataPlane(ctx); parts.add(cam); CamRequestHandler camData = cam;
 
         // ---- end of plug-in points
 
