@@ -205,8 +205,10 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
         CanonicalRequest c = d.canonical();
         body = c.body().orElse(null);
         streamBody = body == null && c.streamBody();
-        if (streamBody && bodyLimit > 0) {
-            // The policy saw the declared length; this also holds a chunked upload to the limit.
+        if (streamBody) {
+            // The policy checked the declared length against its cap; the server-wide entity cap
+            // must not cut off what it allowed, and the length itself still bounds the upload.
+            bodyLimit = exchange.getRequestContentLength();
             exchange.setMaxEntitySize(bodyLimit);
         }
         connect(false);
