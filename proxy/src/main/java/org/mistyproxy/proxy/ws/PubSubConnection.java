@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -329,7 +330,11 @@ final class PubSubConnection {
             }
         });
         // A client that reads nothing never answers our close frame: cut it off.
-        timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(ch);
+        }
     }
 
     private void closeRobot(int code, String reason) {
