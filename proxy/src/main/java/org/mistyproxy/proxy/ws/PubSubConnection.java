@@ -151,7 +151,7 @@ final class PubSubConnection {
         metrics.refused.increment();
         LOG.info("event=ws_refused instance={} conn={} rule=\"{}\" reason=\"{}\"", instanceId, connectionId, d.rule(), d.reason());
         if (d.close()) {
-            end(CloseCodes.POLICY, "blocked by policy: " + d.reason(), CloseCodes.GOING_AWAY, "client closed by proxy");
+            end(CloseCodes.POLICY, RefusalMessage.text(d.reason()), CloseCodes.GOING_AWAY, "client closed by proxy");
             return;
         }
         WebSocketChannel ch = client;

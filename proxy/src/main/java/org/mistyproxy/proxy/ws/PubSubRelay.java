@@ -85,7 +85,7 @@ public final class PubSubRelay implements AutoCloseable {
         WebSocketRules rules = policy.websocket();
         if (!rules.enabled()) {
             audit.refusedUpgrade(instanceId, client, 403, "websocket", rules.disabledReason(), null);
-            ErrorReply.send(exchange, 403, "blocked by policy: " + rules.disabledReason());
+            ErrorReply.send(exchange, 403, RefusalMessage.text(rules.disabledReason()));
             return;
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);

@@ -95,6 +95,7 @@ class PubSubRelayTest {
         JsonNode refusal = JSON.readTree(s.next(3000));
         assertEquals("State", refusal.get("eventName").asText());
         assertTrue(refusal.get("message").asText().startsWith("blocked by policy: "), refusal.toString());
+        assertFalse(refusal.get("message").asText().startsWith("blocked by policy: blocked"), refusal.toString());
         assertTrue(refusal.get("message").asText().contains("SelfState"), refusal.toString());
 
         // still open: an allowed subscribe goes through afterwards
