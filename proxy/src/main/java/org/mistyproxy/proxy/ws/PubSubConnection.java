@@ -88,8 +88,14 @@ final class PubSubConnection {
         return revoked.get();
     }
 
-    void robotConnected(Session session) {
+    /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
+    boolean robotConnected(Session session) {
         this.robot = session;
+        if (ending.get()) {
+            closeRobot(revoked.get() ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked.get() ? "proxy URL revoked" : "client gone");
+            return false;
+        }
+        return true;
     }
 
     /** The client's handshake is done: start relaying. */
