@@ -35,7 +35,7 @@ import org.xnio.Options;
  * "created" stamp (same clock); CPU per relayed message counts only the relay's threads (the
  * proxy listener's XNIO threads, Tyrus' Grizzly threads, the relay timer).
  *
- * usage: java -cp mistyproxy.jar WsRelayBench.java [sockets] [subscriptions per socket] [seconds]
+ * usage: java -cp mistyproxy.jar WsRelayBench.java [load sockets] [subscriptions per socket] [seconds]
  */
 public final class WsRelayBench {
     static final String RELAY_WORKER = "relay-bench";
@@ -62,25 +62,33 @@ public final class WsRelayBench {
             int proxyPort = ((InetSocketAddress) proxy.getListenerInfo().get(0).getAddress()).getPort();
             HttpClient http = HttpClient.newHttpClient();
 
-            System.out.printf("workload: %d sockets x %d TimeOfFlight subscriptions (DebounceMs 0 -> simulator's 50 ms floor), %d s measured after 3 s warm-up%n",
-                    sockets, subs, seconds);
-            // Warm both paths (JIT, connection pools) before anything is measured.
-            phase("warm-d", http, "ws://127.0.0.1:" + robot.port() + "/pubsub", sockets, subs, 2, metrics);
-            phase("warm-p", http, "ws://127.0.0.1:" + proxyPort + "/bench/pubsub", sockets, subs, 2, metrics);
-            Result direct = phase("direct", http, "ws://127.0.0.1:" + robot.port() + "/pubsub", sockets, subs, seconds, metrics);
-            Result proxied = phase("proxied", http, "ws://127.0.0.1:" + proxyPort + "/bench/pubsub", sockets, subs, seconds, metrics);
+            String directUri = "ws://127.0.0.1:" + robot.port() + "/pubsub";
+            String proxiedUri = "ws://127.0.0.1:" + proxyPort + "/bench/pubsub";
+            // Warm both paths (JIT, thread pools) before anything is measured.
+            phase("warm-d", http, directUri, sockets, subs, 2);
+            phase("warm-p", http, proxiedUri, sockets, subs, 2);
+            // Light: 5 sockets x 2 subscriptions (200 events/s), so latency is the path's, not the
+            // simulator's (it sends each 50 ms tick of all subscriptions as one burst).
+            Result lightDirect = phase("light-direct", http, directUri, 5, 2, seconds);
+            Result lightProxied = phase("light-proxied", http, proxiedUri, 5, 2, seconds);
+            Result loadDirect = phase("load-direct", http, directUri, sockets, subs, seconds);
+            Result loadProxied = phase("load-proxied", http, proxiedUri, sockets, subs, seconds);
 
-            System.out.println();
-            System.out.println("| path    | events/s | latency p50 (ms) | p99 (ms) | max (ms) | process CPU per event (us) | relay-thread CPU per event (us) |");
-            System.out.println("|---------|---------:|-----------------:|---------:|---------:|---------------------------:|--------------------------------:|");
-            for (Result r : List.of(direct, proxied)) {
-                System.out.printf("| %-7s | %8.0f | %16.3f | %8.3f | %8.3f | %26.1f | %31s |%n", r.label, r.eventsPerSecond,
+            System.out.printf("%nload: %d sockets x %d TimeOfFlight subscriptions (DebounceMs 0 -> the simulator's 50 ms floor = %d events/s offered); "
+                    + "light: 5 x 2 (200 events/s); %d s measured per phase after 3 s warm-up; one JVM, loopback%n%n",
+                    sockets, subs, sockets * subs * 20, seconds);
+            System.out.println("| phase         | events/s | latency p50 (ms) | p99 (ms) | max (ms) | process CPU per event (us) | relay-thread CPU per event (us) |");
+            System.out.println("|---------------|---------:|-----------------:|---------:|---------:|---------------------------:|--------------------------------:|");
+            for (Result r : List.of(lightDirect, lightProxied, loadDirect, loadProxied)) {
+                System.out.printf("| %-13s | %8.0f | %16.3f | %8.3f | %8.3f | %26.1f | %31s |%n", r.label, r.eventsPerSecond,
                         r.p50, r.p99, r.max, r.processCpuPerEventMicros,
-                        r.label.equals("direct") ? "-" : String.format("%.1f", r.relayCpuPerEventMicros));
+                        r.label.endsWith("direct") ? "-" : String.format("%.1f", r.relayCpuPerEventMicros));
             }
-            System.out.printf("%nadded by the relay: p50 %+.3f ms, p99 %+.3f ms; events/s %.1f%% of direct; process CPU %+.1f us per event%n",
-                    proxied.p50 - direct.p50, proxied.p99 - direct.p99, 100 * proxied.eventsPerSecond / direct.eventsPerSecond,
-                    proxied.processCpuPerEventMicros - direct.processCpuPerEventMicros);
+            System.out.printf("%nadded by the relay, light: p50 %+.3f ms, p99 %+.3f ms%n", lightProxied.p50 - lightDirect.p50, lightProxied.p99 - lightDirect.p99);
+            System.out.printf("added by the relay, load:  p50 %+.3f ms, p99 %+.3f ms; events/s %.1f%% of direct; process CPU %+.1f us per event%n",
+                    loadProxied.p50 - loadDirect.p50, loadProxied.p99 - loadDirect.p99,
+                    100 * loadProxied.eventsPerSecond / loadDirect.eventsPerSecond,
+                    loadProxied.processCpuPerEventMicros - loadDirect.processCpuPerEventMicros);
             System.out.printf("relay counters: %s%n", metrics.scrape().lines()
                     .filter(l -> l.startsWith("mistyproxy_ws_messages_total") || l.startsWith("mistyproxy_ws_events_dropped_total"))
                     .toList());
@@ -136,8 +144,7 @@ public final class WsRelayBench {
         return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
     }
 
-    static Result phase(String label, HttpClient http, String uri, int sockets, int subs, int seconds,
-                        PrometheusMeterRegistry metrics) throws Exception {
+    static Result phase(String label, HttpClient http, String uri, int sockets, int subs, int seconds) throws Exception {
         List<Client> clients = new ArrayList<>();
         List<WebSocket> open = new ArrayList<>();
         for (int s = 0; s < sockets; s++) {
