@@ -102,6 +102,9 @@ public final class ProxyServer implements AutoCloseable {
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                // a connection that sends nothing, or dribbles its headers, is closed rather than held
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setHandler(graceful);
         if (ssl != null) b.addHttpsListener(config.listen().port(), host, ssl);
         else b.addHttpListener(config.listen().port(), host);
