@@ -53,7 +53,10 @@ class CliTest {
             int from = printed.indexOf("Copy and paste into another shell:");
             StringBuilder script = new StringBuilder();
             for (String l : printed.subList(from + 1, printed.size() - 1)) script.append(l.strip()).append('\n');
-            Process sh = new ProcessBuilder("bash", "-c", script.toString()).directory(Tools.repoRoot().toFile())
+            // run where a user would: a folder of their own, with the source tree's examples/ at hand
+            Path work = Files.createDirectories(dir.resolve("shell"));
+            Files.createSymbolicLink(work.resolve("examples"), Tools.repoRoot().resolve("examples"));
+            Process sh = new ProcessBuilder("bash", "-c", script.toString()).directory(work.toFile())
                     .redirectErrorStream(true).start();
             String ran = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(sh.waitFor(120, TimeUnit.SECONDS), ran);
@@ -61,6 +64,7 @@ class CliTest {
             assertTrue(ran.contains("unknown or revoked proxy URL"), "the URL is dead after terminate:\n" + ran);
             assertTrue(ran.contains("POST /api/reboot -> 403"), "the Python flow saw the refusal:\n" + ran);
             assertTrue(ran.contains("\"format\":\"JPEG\""), "a camera snapshot:\n" + ran);
+            assertTrue(ran.contains("(480, 640, 3) uint8"), "the NumPy snapshot:\n" + ran);
             assertTrue(ran.lines().anyMatch(l -> l.equals("0")), "the robot never saw /api/reboot:\n" + ran);
         } finally {
             stop(demo);

@@ -124,9 +124,15 @@ final class DemoCommand implements Callable<Integer> {
                 "  curl -s $SIM/_sim/requests | grep -c /api/reboot   # 0: the robot never saw it",
                 "  curl -s " + auth + " \"$API/addon/mistyproxy/$IID/log?limit=5\"; echo   # the audit log",
                 "",
-                "  # 4. the camera: activate the cam add-on, take a JPEG snapshot (base64 in JSON)",
+                "  # 4. the camera: activate the cam add-on; snapshots as JSON (the rerobots contract), raw JPEG, and a NumPy array",
                 "  curl -s -X POST " + auth + " $API/addon/cam/$IID; echo",
                 "  curl -s " + auth + " $API/addon/cam/$IID/front/img | head -c 100; echo",
+                "  curl -s " + auth + " -H 'Accept: image/jpeg' $API/addon/cam/$IID/front/img -o front.jpg   # open front.jpg",
+                "  curl -s " + auth + " \"$API/addon/cam/$IID/front/img?format=npy\" -o front.npy",
+                "  /usr/bin/python3 -c 'import numpy as np; a = np.load(\"front.npy\"); print(a.shape, a.dtype, a[0, 0], a[-1, -1])'"
+                        + "   # (480, 640, 3) uint8 [255 0 0] [255 255 255]",
+                "  curl -s " + auth + " $API/addon/cam/$IID | " + String.format(py, "[\"cameras\"][0][\"mjpeg_url\"]")
+                        + "   # live MJPEG: open it in a browser",
                 "",
                 "  # 5. end the loan: the proxy URL answers 404 from now on",
                 "  curl -s -X POST " + auth + " $API/terminate/$IID; echo",
