@@ -43,7 +43,7 @@ class CliTest {
     @Test
     void demoWalkthroughWorksWhenPastedIntoAShell() throws Exception {
         Tools.requireCurl();
-        Tools.requirePythonWithRequests();
+        Tools.requirePython("requests, numpy");
         Path log = dir.resolve("demo.log");
         Process demo = Tools.mistyproxy(log, "demo", "--port", "0", "--api-token", "demo-secret", "--data-dir", dir.resolve("data").toString());
         try {

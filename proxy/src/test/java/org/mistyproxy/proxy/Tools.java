@@ -20,7 +20,12 @@ final class Tools {
     }
 
     static void requirePythonWithRequests() {
-        require(Files.isExecutable(Path.of(PYTHON)) && runs(PYTHON, "-c", "import requests"), PYTHON + " with the requests module (python3-requests)");
+        requirePython("requests");
+    }
+
+    /** {@code /usr/bin/python3} able to import {@code modules} (comma-separated; Debian python3-&lt;module&gt;). */
+    static void requirePython(String modules) {
+        require(Files.isExecutable(Path.of(PYTHON)) && runs(PYTHON, "-c", "import " + modules), PYTHON + " with " + modules);
     }
 
     static void requireCurl() {
