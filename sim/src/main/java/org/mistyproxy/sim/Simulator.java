@@ -102,6 +102,14 @@ public final class Simulator implements AutoCloseable {
         log.clear();
     }
 
+    /**
+     * Bounds the request log (default 50,000 entries); beyond it the oldest entries are dropped
+     * and counted in {@code GET /_sim/state} as {@code requestLogDropped}.
+     */
+    public void requestLogLimit(int entries) {
+        log.limit(entries);
+    }
+
     /** The robot's state as JSON text, the same as {@code GET /_sim/state}. */
     public String stateJson() {
         return stateNode().toString();
@@ -110,6 +118,7 @@ public final class Simulator implements AutoCloseable {
     com.fasterxml.jackson.databind.node.ObjectNode stateNode() {
         com.fasterxml.jackson.databind.node.ObjectNode o = state.toJson(json);
         o.set("pubsub", events.toJson());
+        o.put("requestLogDropped", log.dropped());
         return o;
     }
 

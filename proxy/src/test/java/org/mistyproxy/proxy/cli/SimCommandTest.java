@@ -20,6 +20,7 @@ class SimCommandTest {
         assertEquals(2, Main.run("sim", "--port", "70000"));
         assertEquals(2, Main.run("sim", "--port", "ninety"));
         assertEquals(2, Main.run("sim", "--bogus"));
+        assertEquals(2, Main.run("sim", "--log-limit", "0"));
     }
 
     @Test
