@@ -30,6 +30,8 @@ final class RobotState {
     private long lastUpdateNanos = System.nanoTime();
     private String lastSpoken = "";
     private String lastAudio = "";
+    /** On by default so that GET /api/device shows the secret the real robot leaks (hotspot password). */
+    private boolean hotspot = true;
     private int reboots;
     private int halts;
     private long commands;
@@ -119,6 +121,14 @@ final class RobotState {
         lastAudio = fileName;
     }
 
+    synchronized void hotspot(boolean on) {
+        hotspot = on;
+    }
+
+    synchronized boolean hotspot() {
+        return hotspot;
+    }
+
     synchronized void rebooted() {
         stop();
         reboots++;
@@ -164,6 +174,7 @@ final class RobotState {
         o.putObject("battery").put("chargePercent", charge).put("isCharging", false);
         o.put("lastSpoken", lastSpoken);
         o.put("lastAudio", lastAudio);
+        o.put("hotspot", hotspot);
         o.put("reboots", reboots);
         o.put("halts", halts);
         o.put("commands", commands);

@@ -83,6 +83,15 @@ class RestApiTest {
     }
 
     @Test
+    void deviceInformationLeaksTheHotspotPasswordWhileTheHotspotIsOn() throws Exception {
+        assertEquals("sim-hotspot-password-0451", result(get("/api/device")).path("currentPreSharedKey").asText());
+        result(post("/api/networks/hotspot/stop", null));
+        assertTrue(result(get("/api/device")).path("currentPreSharedKey").isNull());
+        result(post("/api/networks/hotspot/start", null));
+        assertEquals("Misty-SIM00000000", result(get("/api/device")).path("currentProfileName").asText());
+    }
+
+    @Test
     void alphaCommandsSayAlphaInTheVersionHeader() throws Exception {
         HttpResponse<String> r = post("/api/tts/speak", "{\"Text\": \"hello\"}");
         result(r);
