@@ -136,6 +136,8 @@ class RestApiTest {
         assertTrue(badArgument(post("/api/led", "{\"Red\": 256, \"Green\": 2, \"Blue\": 3}")).contains("out of range"));
         assertTrue(badArgument(post("/api/drive", "{\"LinearVelocity\": true, \"AngularVelocity\": 0}")).contains("double"));
         assertTrue(badArgument(post("/api/led", "{not json")).contains("Could not parse the JSON body"));
+        assertTrue(badArgument(post("/api/led", "[1, 2, 3]")).contains("must be an object, got array"));
+        result(post("/api/drive/stop", "null"));
         assertEquals(0, state().path("led").path("red").asInt());
     }
 
