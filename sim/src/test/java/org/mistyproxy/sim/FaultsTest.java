@@ -91,7 +91,8 @@ class FaultsTest {
     void stalledRequestsAreLoggedButNeverAnswered() throws Exception {
         robot.stall(true);
         assertThrows(HttpTimeoutException.class, () -> send("POST", "/api/led", "{\"Red\":1,\"Green\":1,\"Blue\":1}", Duration.ofMillis(500)));
-        assertEquals(1, robot.requests().size());
+        // On a loaded machine the client may give up before the robot has read the request.
+        assertTrue(Await.until(() -> robot.requests().size() == 1, Duration.ofSeconds(10)), "the stalled request was logged");
         assertEquals(0, json.readTree(robot.stateJson()).path("led").path("red").asInt(), "a stalled command does nothing");
         robot.stall(false);
         assertEquals(200, get("/api/device").statusCode());
