@@ -162,6 +162,9 @@ public final class Simulator implements AutoCloseable {
 
     /** Closes every open /pubsub socket with this close code; returns how many were open. */
     public int closeWebSockets(int code, String reason) {
+        if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
+            throw new IllegalArgumentException("close code must be 1000..4999 and not one of the reserved 1004, 1005, 1006, 1015; got " + code);
+        }
         return events.closeAll(code, reason);
     }
 

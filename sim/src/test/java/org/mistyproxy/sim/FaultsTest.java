@@ -129,6 +129,9 @@ class FaultsTest {
             assertEquals(200, r.statusCode());
             assertEquals(1, json.readTree(r.body()).path("closed").asInt());
             assertEquals(1012, client.closeCode.get(5, TimeUnit.SECONDS));
+            HttpResponse<String> reserved = send("POST", "/_sim/faults/close-websockets?code=1006", "", Duration.ofSeconds(5));
+            assertEquals(400, reserved.statusCode());
+            assertTrue(reserved.body().contains("reserved"), reserved.body());
         }
         try (PubSubClient again = new PubSubClient(robot.baseUrl())) {
             again.send("{\"Operation\": \"subscribe\", \"Type\": \"IMU\", \"EventName\": \"Tilt\"}");
