@@ -95,7 +95,7 @@ final class EventStream implements AutoCloseable {
         }
         String name = request.eventName();
         Subscription subscription = new Subscription(request.type(), name, request.debounceMs(), request.conditions(),
-                request.returnProperty(), connection, json);
+                request.returnProperty(), connection, templates);
         if (byName.putIfAbsent(name, subscription) != null) {
             status(connection, name, "Registration Status: Cannot register an event with same name (" + name
                     + ") as a previously registered event.");

@@ -32,6 +32,8 @@ final class RobotState {
     private String lastAudio = "";
     /** On by default so that GET /api/device shows the secret the real robot leaks (hotspot password). */
     private boolean hotspot = true;
+    /** The WebSocket message version: "Current" (default) or "Deprecated" (adds type and sensorName). */
+    private String websocketVersion = "Current";
     private int reboots;
     private int halts;
     private long commands;
@@ -121,6 +123,18 @@ final class RobotState {
         lastAudio = fileName;
     }
 
+    synchronized void websocketVersion(String version) {
+        websocketVersion = version;
+    }
+
+    synchronized boolean deprecatedWebSocketVersion() {
+        return websocketVersion.equals("Deprecated");
+    }
+
+    synchronized String websocketVersion() {
+        return websocketVersion;
+    }
+
     synchronized void hotspot(boolean on) {
         hotspot = on;
     }
@@ -175,6 +189,7 @@ final class RobotState {
         o.put("lastSpoken", lastSpoken);
         o.put("lastAudio", lastAudio);
         o.put("hotspot", hotspot);
+        o.put("websocketVersion", websocketVersion);
         o.put("reboots", reboots);
         o.put("halts", halts);
         o.put("commands", commands);

@@ -47,10 +47,11 @@ public final class Simulator implements AutoCloseable {
         this.dataDir = Files.createTempDirectory("misty-sim-");
         LenientJson lenient = new LenientJson();
         EndpointCatalog catalog = EndpointCatalog.load(json);
-        EventTemplates templates = new EventTemplates(json);
+        EventTemplates templates = new EventTemplates(json, state);
         events = new EventStream(templates, new SensorReadings(templates, state), clock, json, lenient, log);
         RobotCommands commands = new RobotCommands(json, state);
         new SystemCommands(state, json, events).registerWith(commands);
+        new EventCommands(templates, state, json).registerWith(commands);
         new MotionCommands(state, json, events).registerWith(commands);
         new MediaCommands(new MediaStore(dataDir.resolve("images"), "image"), new MediaStore(dataDir.resolve("audio"), "audio"),
                 new CameraSnapshot(state), state, json, events).registerWith(commands);
