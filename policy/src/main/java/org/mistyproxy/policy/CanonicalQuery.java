@@ -6,7 +6,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads a query string into named parameters, refusing what servers disagree on: a name without
@@ -56,7 +55,11 @@ final class CanonicalQuery {
                     if (value.startsWith("\u0000ERR")) {
                         return new Result(null, value.substring(4) + " (parameter " + Reasons.bare(name) + ")");
                     }
-                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!Ascii.isPrintable(name)) {
+                        return new Result(null, "query parameter name " + Reasons.quote(name)
+                                + " is refused: names must be printable ASCII");
+                    }
+                    String lower = Ascii.lower(name);
                     for (Param p : params) {
                         if (p.lower.equals(lower)) {
                             return new Result(null, "query parameter " + Reasons.bare(name) + " is repeated"
