@@ -29,6 +29,8 @@ public final class Policy {
 
     private static final String[] OVERRIDE_HEADERS = {"x-http-method-override", "x-http-method", "x-method-override"};
     private static final String CANONICAL = "canonical form";
+    private static final int GET = Methods.bit("GET");
+    private static final int HEAD = Methods.bit("HEAD");
 
     private final String file;
     private final boolean defaultAllow;
@@ -141,6 +143,11 @@ public final class Policy {
         }
         Map<String, List<String>> headers = head.headers();
         if (!headers.isEmpty()) {
+            List<String> types = headers.get("content-type");
+            if (types != null && types.size() > 1) {
+                return refuse(method + " " + Reasons.bare(head.rawPath()),
+                        "more than one Content-Type header is refused", head);
+            }
             for (String h : OVERRIDE_HEADERS) {
                 if (headers.containsKey(h)) {
                     return refuse(method + " " + Reasons.bare(head.rawPath()), "the method-override header " + h
@@ -156,7 +163,9 @@ public final class Policy {
         if (query.error() != null) {
             return refuse(method + " " + path.decoded(), query.error(), head);
         }
-        Rule rule = index.find(bit, path.decoded());
+        // HEAD is GET without the response body, and a server may run the GET handler for it, so
+        // rules for GET also decide HEAD.
+        Rule rule = index.find(bit == HEAD ? bit | GET : bit, path.decoded());
         Decider d = new Decider(this, rule, instanceId, method, bit, path, query.params());
         if (rule == null && !defaultAllow) {
             return RequestCheck.decided(d.blocked(403, "no rule matches and the default is block"));
