@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy;
 
+import java.io.PrintWriter;
 import org.mistyproxy.proxy.cli.MistyProxyCommand;
 import picocli.CommandLine;
 
@@ -13,6 +14,22 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 ok, 1 the command failed, 2 bad usage. */
     public static int run(String... args) {
-        return new CommandLine(new MistyProxyCommand()).execute(args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Like {@link #run(String...)}, printing to {@code out} and {@code err} (tests capture them).
+     * Commands print through {@code spec.commandLine().getOut()} / {@code getErr()}.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new MistyProxyCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 }

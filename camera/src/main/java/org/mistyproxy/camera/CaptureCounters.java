@@ -1,0 +1,17 @@
+package org.mistyproxy.camera;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters shared by the loops and the encoder of one {@link Cameras}. */
+final class CaptureCounters {
+    final LongAdder frames = new LongAdder();
+    final LongAdder captureNanos = new LongAdder();
+    final LongAdder encodes = new LongAdder();
+    final LongAdder encodeNanos = new LongAdder();
+    final AtomicInteger activeLoops = new AtomicInteger();
+
+    CameraStats snapshot() {
+        return new CameraStats(frames.sum(), encodes.sum(), captureNanos.sum(), encodeNanos.sum(), activeLoops.get());
+    }
+}

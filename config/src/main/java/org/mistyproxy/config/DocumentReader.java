@@ -1,0 +1,142 @@
+package org.mistyproxy.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads Jackson's token stream (JSON or YAML alike) into a {@link Node} tree that keeps every
+ * value's position. Duplicate keys are reported here rather than by Jackson's
+ * {@code STRICT_DUPLICATE_DETECTION}, which would stop at the first one.
+ */
+final class DocumentReader {
+    private final Problems problems;
+    /** The path being read, so that a syntax error can say where in the document it happened. */
+    private String currentPath = "";
+
+    DocumentReader(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The document's root value; empty when the document is empty or not well-formed (reported). */
+    Optional<Node> read(JsonParser parser) throws IOException {
+        try {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                problems.add(Node.Position.START, "", "the file is empty");
+                return Optional.empty();
+            }
+            Node root = value(parser, "");
+            if (parser.nextToken() != null) {
+                problems.add(position(parser.currentTokenLocation()), "",
+                        parser instanceof YAMLParser
+                                ? "only one YAML document is allowed"
+                                : "unexpected content after the end of the document");
+            }
+            return Optional.of(root);
+        } catch (JsonProcessingException e) {
+            syntaxError(e);
+            return Optional.empty();
+        }
+    }
+
+    private Node value(JsonParser p, String path) throws IOException {
+        currentPath = path;
+        Node.Position at = position(p.currentTokenLocation());
+        if (p instanceof YAMLParser && ((YAMLParser) p).isCurrentAlias()) {
+            // Jackson hands an alias over as the anchor's name, a string: silently wrong, so refuse.
+            problems.add(at, path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
+            return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
+        }
+        switch (p.currentToken()) {
+            case START_OBJECT:
+                return mapping(p, path, at);
+            case START_ARRAY:
+                return sequence(p, path, at);
+            case VALUE_STRING:
+                return new Node.Scalar(at, Node.Scalar.Kind.STRING, p.getText(), null);
+            case VALUE_NUMBER_INT:
+                return new Node.Scalar(at, Node.Scalar.Kind.INTEGER, p.getText(), p.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT:
+                return new Node.Scalar(at, Node.Scalar.Kind.DECIMAL, p.getText(), null);
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return new Node.Scalar(at, Node.Scalar.Kind.BOOLEAN, p.getText(), null);
+            case VALUE_NULL:
+                return new Node.Scalar(at, Node.Scalar.Kind.NULL, "null", null);
+            default:
+                // Embedded objects (YAML binary) and the like: not part of our format.
+                problems.add(at, path, "unsupported value " + Node.quote(p.getText()));
+                return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
+        }
+    }
+
+    private Node mapping(JsonParser p, String path, Node.Position at) throws IOException {
+        List<Node.Entry> entries = new ArrayList<>();
+        Map<String, Node.Position> seen = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            Node.Position keyAt = position(p.currentTokenLocation());
+            String keyPath = Problems.child(path, key);
+            p.nextToken();
+            Node v = value(p, keyPath);
+            currentPath = path;
+            Node.Position first = seen.putIfAbsent(key, keyAt);
+            if (first != null) {
+                problems.add(keyAt, keyPath, "duplicate key " + Node.quote(key)
+                        + " (first at line " + first.line() + ")");
+            } else {
+                entries.add(new Node.Entry(key, keyAt, v));
+            }
+        }
+        currentPath = path;
+        return new Node.Mapping(at, entries);
+    }
+
+    private Node sequence(JsonParser p, String path, Node.Position at) throws IOException {
+        List<Node> items = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            items.add(value(p, Problems.index(path, items.size())));
+            currentPath = path;
+        }
+        currentPath = path;
+        return new Node.Sequence(at, items);
+    }
+
+    private void syntaxError(JsonProcessingException e) {
+        // SnakeYAML's own message spans several lines with a context excerpt; keep only the problem.
+        if (e.getCause() instanceof MarkedYAMLException) {
+            MarkedYAMLException y = (MarkedYAMLException) e.getCause();
+            if (y.getProblemMark() != null) {
+                problems.add(new Node.Position(y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1),
+                        currentPath, "invalid YAML: " + firstLine(y.getProblem()));
+                return;
+            }
+        }
+        JsonLocation where = e.getLocation();
+        problems.add(where == null ? Node.Position.START : position(where), currentPath,
+                "invalid " + (e.getProcessor() instanceof YAMLParser ? "YAML" : "JSON") + ": "
+                        + firstLine(e.getOriginalMessage()));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "malformed document";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    private static Node.Position position(JsonLocation l) {
+        return new Node.Position(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+    }
+}

@@ -1,0 +1,170 @@
+package org.mistyproxy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Behaviour of valid configurations: defaults, interpolation, path resolution, normalisation. */
+final class ConfigLoaderTest {
+    static final String HASH = "d15a5d9250583276773201440419528a27acfb5120814549271f77ac1e67892b";
+    static final String MINIMAL = "users:\n  - {name: alice, token_sha256: " + HASH + "}\n"
+            + "deployments:\n  - id: 4bd03d8b-edbe-458a-8ca2-20dbf8e0543b\n    robot: 10.0.0.1:80\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() throws Exception {
+        MistyProxyConfig c = load("mistyproxy.yaml", MINIMAL + "    cameras:\n      - {id: cam, source: synthetic}\n",
+                Map.of());
+        assertEquals(new Listen("127.0.0.1", 8080), c.listen());
+        assertEquals(dir.resolve("data"), c.dataDir());
+        assertEquals(dir.resolve("mistyproxy.yaml"), c.source());
+        assertEquals(Role.USER, c.users().get(0).role());
+        Deployment d = c.deployments().get(0);
+        assertEquals("misty2", d.type());
+        assertEquals("", d.region());
+        assertEquals("", d.description());
+        assertEquals(List.of("*"), d.corsOrigins());
+        assertEquals(new Camera("cam", "synthetic", 640, 480, 15, Optional.empty(), 80), d.cameras().get(0));
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigFolderNotTheWorkingDirectory() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("etc/mistyproxy"));
+        Files.createDirectories(sub.resolve("policies"));
+        Files.writeString(sub.resolve("policies/lab.yaml"), "rules: []\n");
+        Files.writeString(sub.resolve("server.p12"), "x");
+        String yaml = "data_dir: ../../var/data\ntls:\n  pkcs12: server.p12\n  password: ''\n" + MINIMAL
+                + "    policy: policies/lab.yaml\n";
+        Files.writeString(sub.resolve("mistyproxy.yaml"), yaml);
+        MistyProxyConfig c = ConfigLoader.load(sub.resolve("mistyproxy.yaml"), Map.of());
+        assertEquals(dir.resolve("var/data"), c.dataDir());
+        assertEquals(Optional.of(sub.resolve("policies/lab.yaml")), c.deployments().get(0).policy());
+        Tls tls = c.tls().orElseThrow();
+        assertTrue(tls.isPkcs12());
+        assertEquals(Optional.of(sub.resolve("server.p12")), tls.pkcs12());
+        assertEquals(Optional.of(""), tls.password());
+    }
+
+    @Test
+    void pemTls() throws Exception {
+        Files.writeString(dir.resolve("cert.pem"), "x");
+        Files.writeString(dir.resolve("key.pem"), "x");
+        MistyProxyConfig c = load("m.yaml", "tls: {certificate: cert.pem, private_key: " + dir.resolve("key.pem")
+                + "}\n" + MINIMAL, Map.of());
+        Tls tls = c.tls().orElseThrow();
+        assertFalse(tls.isPkcs12());
+        assertEquals(Optional.of(dir.resolve("cert.pem")), tls.certificate());
+        assertEquals(Optional.of(dir.resolve("key.pem")), tls.privateKey());
+        assertEquals(Optional.empty(), tls.password());
+    }
+
+    @Test
+    void environmentVariablesFillStringsAndNumbers() throws Exception {
+        Files.writeString(dir.resolve("k.p12"), "x");
+        String yaml = "listen: {host: '${HOST}', port: '${PORT}'}\n"
+                + "tls: {pkcs12: k.p12, password: '${PASS}'}\n"
+                + "users:\n  - {name: '${WHO}', role: owner, token_sha256: '${HASH}'}\n"
+                + "deployments:\n  - id: 4bd03d8b-edbe-458a-8ca2-20dbf8e0543b\n"
+                + "    robot: ${ROBOT}:80\n    description: 'costs $${PRICE}, ${A}${B}'\n";
+        MistyProxyConfig c = load("m.yaml", yaml, Map.of("HOST", "0.0.0.0", "PORT", "9000", "PASS", "pa$$ ${x}",
+                "WHO", "alice", "HASH", HASH, "ROBOT", "misty.local", "A", "a", "B", "b"));
+        assertEquals(new Listen("0.0.0.0", 9000), c.listen());
+        // A variable's value is used as is, never interpolated again.
+        assertEquals(Optional.of("pa$$ ${x}"), c.tls().orElseThrow().password());
+        assertEquals(new User("alice", Role.OWNER, HASH), c.users().get(0));
+        assertEquals(new RobotAddress("misty.local", 80), c.deployments().get(0).robot());
+        assertEquals("costs ${PRICE}, ab", c.deployments().get(0).description());
+    }
+
+    @Test
+    void theProcessEnvironmentIsTheDefault() throws Exception {
+        // PATH is set in every environment this test runs in; its value ends up in the description.
+        Path f = write("m.yaml", MINIMAL + "    description: ${PATH}\n");
+        assertEquals(System.getenv("PATH"), ConfigLoader.load(f).deployments().get(0).description());
+    }
+
+    @Test
+    void plainScalarsThatLookLikeNumbersAreStringsWhereStringsAreExpected() throws Exception {
+        MistyProxyConfig c = load("m.yaml", MINIMAL + "    region: 42\n    description: true\n"
+                + "    cameras:\n      - {id: 0, source: 0}\n", Map.of());
+        assertEquals("42", c.deployments().get(0).region());
+        assertEquals("true", c.deployments().get(0).description());
+        assertEquals("0", c.deployments().get(0).cameras().get(0).source());
+
+        // An all-digit hash with a leading zero looks like a (YAML 1.1 octal) number: its text must survive.
+        String digits = "0123456789012345678901234567890123456789012345678901234567890123";
+        MistyProxyConfig d = load("d.yaml", MINIMAL.replace(HASH, digits), Map.of());
+        assertEquals(digits, d.users().get(0).tokenSha256());
+    }
+
+    @Test
+    void normalisation() throws Exception {
+        String yaml = "public_base_url: https://robots.example.org/misty/\nlisten: {host: '::', port: 0}\n"
+                + "users:\n  - {name: alice, token_sha256: " + HASH.toUpperCase() + "}\n"
+                + "deployments:\n  - {id: 4BD03D8B-EDBE-458A-8CA2-20DBF8E0543B, robot: '[fd00::2]:8080'}\n";
+        MistyProxyConfig c = load("m.yml", yaml, Map.of());
+        assertEquals(Optional.of(URI.create("https://robots.example.org/misty")), c.publicBaseUrl());
+        assertEquals(new Listen("::", 0), c.listen());
+        assertEquals(HASH, c.users().get(0).tokenSha256());
+        assertEquals("4bd03d8b-edbe-458a-8ca2-20dbf8e0543b", c.deployments().get(0).id().toString());
+        RobotAddress robot = c.deployments().get(0).robot();
+        assertEquals(new RobotAddress("fd00::2", 8080), robot);
+        assertEquals("[fd00::2]:8080", robot.authority());
+    }
+
+    @Test
+    void errorsCarryTheFileAsGivenAndPrintAsFileLineColumnPathProblem() throws Exception {
+        Path f = write("mistyproxy.yaml", MINIMAL + "    cameras:\n      - {id: a, source: s}\n"
+                + "      - id: b\n        source: t\n        fps: 0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertEquals(List.of(new ConfigError(f.toString(), 10, 14, "deployments[0].cameras[1].fps",
+                "must be between 1 and 120, got 0")), e.errors());
+        assertEquals(f + ":10:14 deployments[0].cameras[1].fps: must be between 1 and 120, got 0", e.getMessage());
+    }
+
+    @Test
+    void missingFile() {
+        Path f = dir.resolve("nope.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertEquals(f + ":1:1 (top level): file not found: " + f, e.getMessage());
+    }
+
+    @Test
+    void notUtf8() throws Exception {
+        Path f = dir.resolve("latin1.yaml");
+        Files.write(f, new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertEquals(f + ":1:1 (top level): the file is not UTF-8 text", e.getMessage());
+    }
+
+    @Test
+    void userTokenHashes() {
+        // The SHA-256 of the ASCII text "abc" (FIPS 180-2 test vector).
+        String abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assertEquals(abc, User.sha256Hex("abc"));
+        User u = new User("alice", Role.OWNER, abc);
+        assertTrue(u.matches("abc"));
+        assertFalse(u.matches("abd"));
+        assertFalse(u.matches(""));
+    }
+
+    private MistyProxyConfig load(String name, String text, Map<String, String> env) throws Exception {
+        return ConfigLoader.load(write(name, text), env);
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}

@@ -1,0 +1,53 @@
+package org.mistyproxy.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Capability tokens: 256 random bits, URL-safe base64 without padding (43 characters). A token is
+ * only ever logged as {@link #logId}, a short hash that cannot be turned back into the token.
+ */
+final class ProxyToken {
+    static final int LENGTH = 43;
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private ProxyToken() {}
+
+    static String generate(SecureRandom random) {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+
+    /** True when {@code s} has the shape of a token (length and alphabet; says nothing about validity). */
+    static boolean looksLikeToken(String s) {
+        if (s.length() != LENGTH) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /** {@code tok:} plus the first 8 hex digits of the token's SHA-256: enough to correlate log lines. */
+    static String logId(String token) {
+        return "tok:" + sha256Hex(token).substring(0, 8);
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    static String sha256Hex(String s) {
+        return HexFormat.of().formatHex(sha256(s.getBytes(StandardCharsets.UTF_8)));
+    }
+}

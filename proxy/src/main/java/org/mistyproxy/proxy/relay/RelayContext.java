@@ -1,0 +1,7 @@
+package org.mistyproxy.proxy.relay;
+
+import org.mistyproxy.proxy.audit.AuditLog;
+import org.slf4j.Logger;
+
+/** What every relayed request shares: built once by {@link HttpRelay}. */
+record RelayContext(RelaySettings settings, UpstreamPool pool, RelayMetrics metrics, AuditLog audit, Logger log) {}

@@ -1,0 +1,63 @@
+package org.mistyproxy.proxy.relay;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay's meters, registered once so the hot path only increments: requests by decision,
+ * relay failures by cause, and the robot's time to answer (a histogram, for percentiles).
+ */
+final class RelayMetrics {
+
+    /** Why a request the policy allowed did not get the robot's full answer. */
+    enum Failure {
+        CONNECT_REFUSED, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, UPSTREAM_CLOSED, CLIENT_GONE, REDACTION
+    }
+
+    private final Counter allowed;
+    private final Counter blocked;
+    private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
+    private final Timer upstreamLatency;
+
+    RelayMetrics(MeterRegistry registry) {
+        allowed = decisions(registry, "allowed");
+        blocked = decisions(registry, "blocked");
+        for (Failure f : Failure.values()) {
+            failures.put(f, Counter.builder("mistyproxy.relay.failures")
+                    .description("Allowed requests the robot did not fully answer, by cause")
+                    .tag("cause", f.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+        upstreamLatency = Timer.builder("mistyproxy.upstream.latency")
+                .description("Time from sending a request to the robot to its response headers")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    private static Counter decisions(MeterRegistry registry, String decision) {
+        return Counter.builder("mistyproxy.requests")
+                .description("Requests on proxy URLs by policy decision")
+                .tag("channel", "http")
+                .tag("decision", decision)
+                .register(registry);
+    }
+
+    void decided(boolean isAllowed) {
+        (isAllowed ? allowed : blocked).increment();
+    }
+
+    void failed(Failure f) {
+        failures.get(f).increment();
+    }
+
+    void upstreamAnswered(long nanos) {
+        upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,51 @@
+package org.mistyproxy.proxy.relay;
+
+import java.time.Duration;
+
+/**
+ * Limits of the HTTP relay.
+ *
+ * @param connectTimeout   how long to wait for the robot to accept a TCP connection (then 504)
+ * @param firstByteTimeout how long to wait for the robot's response once the request is sent (then 504)
+ * @param idleTimeout      how long a body transfer may make no progress in either direction
+ * @param redactLimitBytes the largest response that can be redacted; redaction needs the whole
+ *                         JSON, so such responses are buffered, and a bigger one is refused (502)
+ *                         rather than passed through unredacted
+ * @param idlePerRobot     keep-alive connections kept idle per robot and per IO thread
+ */
+public record RelaySettings(
+        Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int redactLimitBytes, int idlePerRobot) {
+
+    public RelaySettings {
+        positive("connectTimeout", connectTimeout);
+        positive("firstByteTimeout", firstByteTimeout);
+        positive("idleTimeout", idleTimeout);
+        if (redactLimitBytes < 1) {
+            throw new IllegalArgumentException("redactLimitBytes must be at least 1, got " + redactLimitBytes);
+        }
+        if (idlePerRobot < 0) {
+            throw new IllegalArgumentException("idlePerRobot must not be negative, got " + idlePerRobot);
+        }
+    }
+
+    /** 3 s to connect, 10 s to the first byte, 30 s idle, 8 MiB redactable, 64 idle connections. */
+    public static RelaySettings defaults() {
+        return new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30), 8 << 20, 64);
+    }
+
+    public RelaySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
+        return new RelaySettings(connect, firstByte, idle, redactLimitBytes, idlePerRobot);
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+        }
+    }
+
+    /** "10 s", "500 ms": how timeouts are named in error messages. */
+    static String words(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+}

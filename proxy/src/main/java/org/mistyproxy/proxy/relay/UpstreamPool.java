@@ -1,0 +1,121 @@
+package org.mistyproxy.proxy.relay;
+
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.UndertowClient;
+import io.undertow.connector.ByteBufferPool;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mistyproxy.config.RobotAddress;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.XnioIoThread;
+
+/**
+ * Keep-alive connections to robots. Each IO thread keeps its own idle connections per robot
+ * (as Undertow's proxy does), so a request, its upstream connection and their callbacks all run
+ * on one thread: no locks on the hot path and no hand-off between threads.
+ */
+final class UpstreamPool implements AutoCloseable {
+
+    /** Hears whether a connection is ready. */
+    interface Ready {
+        void connected(ClientConnection connection, boolean reused);
+
+        void failed(IOException e);
+    }
+
+    private static final OptionMap OPTIONS = OptionMap.builder()
+            .set(Options.TCP_NODELAY, true)
+            .set(Options.KEEP_ALIVE, true)
+            .getMap();
+
+    private final UndertowClient client = UndertowClient.getInstance();
+    private final int idlePerRobot;
+    private final ThreadLocal<Map<RobotAddress, ArrayDeque<ClientConnection>>> idle = ThreadLocal.withInitial(HashMap::new);
+    private final ConcurrentHashMap<RobotAddress, URI> uris = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RobotAddress, String> authorities = new ConcurrentHashMap<>();
+    private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    UpstreamPool(int idlePerRobot) {
+        this.idlePerRobot = idlePerRobot;
+    }
+
+    /**
+     * Gives a connection to {@code robot} bound to {@code thread}, which must be the calling IO
+     * thread: an idle one if there is one (answered at once), else a new one.
+     */
+    void acquire(XnioIoThread thread, RobotAddress robot, ByteBufferPool buffers, boolean fresh, Ready ready) {
+        if (!fresh) {
+            ArrayDeque<ClientConnection> q = idle.get().get(robot);
+            if (q != null) {
+                ClientConnection c;
+                while ((c = q.pollLast()) != null) {
+                    if (c.isOpen()) {
+                        ready.connected(c, true);
+                        return;
+                    }
+                    open.remove(c);
+                }
+            }
+        }
+        URI uri = uris.computeIfAbsent(robot, r -> URI.create("http://" + r.authority()));
+        client.connect(new ClientCallback<>() {
+            @Override
+            public void completed(ClientConnection connection) {
+                if (closed) {
+                    IoUtils.safeClose(connection);
+                    ready.failed(new IOException("relay is shutting down"));
+                    return;
+                }
+                open.add(connection);
+                connection.addCloseListener(open::remove);
+                ready.connected(connection, false);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                ready.failed(e);
+            }
+        }, uri, thread, buffers, OPTIONS);
+    }
+
+    /** {@code host:port} of a robot, built once: the Host header of every request to it. */
+    String authority(RobotAddress robot) {
+        return authorities.computeIfAbsent(robot, RobotAddress::authority);
+    }
+
+    /** Takes back a connection whose exchange finished cleanly; must be called on its IO thread. */
+    void release(RobotAddress robot, ClientConnection connection) {
+        if (closed || !connection.isOpen()) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        ArrayDeque<ClientConnection> q = idle.get().computeIfAbsent(robot, r -> new ArrayDeque<>());
+        if (q.size() >= idlePerRobot) {
+            IoUtils.safeClose(connection);
+        } else {
+            q.addLast(connection);
+        }
+    }
+
+    /** Connections currently open (idle or in use), for tests and metrics. */
+    int openConnections() {
+        return open.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ClientConnection c : open) {
+            IoUtils.safeClose(c);
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package org.mistyproxy.proxy.ws;
+
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mistyproxy.policy.WebSocketSession;
+import org.mistyproxy.policy.WsDecision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.Options;
+
+/**
+ * One borrower's {@code /pubsub} socket and the robot socket opened for it. Client messages are
+ * judged by the policy session and forwarded in canonical form; robot messages go through a
+ * bounded {@link ClientQueue}. Whichever side ends first ends the other, with the same close code
+ * where the code may be sent on.
+ */
+final class PubSubConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubConnection.class);
+    /** Our own keep-alive pings carry this payload, so their pongs are not relayed. */
+    static final ByteBuffer KEEPALIVE = ByteBuffer.wrap("mistyproxy-keepalive".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    /** Beyond this many unfinished sends to the robot, stop reading the client (TCP pushes back). */
+    private static final int MAX_PENDING_TO_ROBOT = 32;
+
+    private final String instanceId;
+    private final String connectionId;
+    private final WebSocketSession policy;
+    private final PubSubSettings settings;
+    private final PubSubMetrics metrics;
+    private final ScheduledExecutorService timers;
+    private final Executor blockingWork;
+    private final WsAudit audit;
+    private final String clientAddress;
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final ClientQueue toClient;
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private final AtomicBoolean revoked = new AtomicBoolean();
+    private final AtomicInteger pendingToRobot = new AtomicInteger();
+    private final Runnable onEnded;
+
+    private volatile Session robot;
+    private volatile WebSocketChannel client;
+    private volatile long lastClientFrame = System.nanoTime();
+    private volatile long lastRobotFrame = System.nanoTime();
+
+    PubSubConnection(
+            String instanceId,
+            String connectionId,
+            WebSocketSession policy,
+            PubSubSettings settings,
+            PubSubMetrics metrics,
+            ScheduledExecutorService timers,
+            Executor blockingWork,
+            WsAudit audit,
+            String clientAddress,
+            Runnable onEnded) {
+        this.instanceId = instanceId;
+        this.connectionId = connectionId;
+        this.policy = policy;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.timers = timers;
+        this.blockingWork = blockingWork;
+        this.audit = audit;
+        this.clientAddress = clientAddress;
+        this.onEnded = onEnded;
+        this.toClient = new ClientQueue(settings.queueMessages(), settings.queueBytes(), subscriptions::isPeriodicEvent, metrics);
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    boolean revoked() {
+        return revoked.get();
+    }
+
+    /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
+    boolean robotConnected(Session session) {
+        this.robot = session;
+        if (ending.get()) {
+            closeRobot(revoked.get() ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked.get() ? "proxy URL revoked" : "client gone");
+            return false;
+        }
+        return true;
+    }
+
+    /** The client's handshake is done: start relaying. */
+    void clientConnected(WebSocketChannel channel, long maxMessageBytes) {
+        this.client = channel;
+        metrics.openSockets.incrementAndGet();
+        try {
+            channel.setOption(Options.SEND_BUFFER, settings.clientSendBuffer());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("event=ws_sndbuf_not_set conn={} error={}", connectionId, e.toString());
+        }
+        channel.addCloseTask(ch -> clientGone());
+        channel.getReceiveSetter().set(new ClientListener(this, maxMessageBytes));
+        channel.resumeReceives();
+        toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.INTERNAL, "client write failed"));
+        audit.opened(instanceId, clientAddress);
+        if (ending.get() || revoked.get() || robot == null || !robot.isOpen()) {
+            // Revoked, or the robot left, while the handshake ran: the client still learns why.
+            boolean wasRevoked = revoked.get();
+            ending.set(true);
+            closeClient(wasRevoked ? CloseCodes.POLICY : CloseCodes.INTERNAL, wasRevoked ? "proxy URL revoked" : "robot connection lost");
+            closeRobot(CloseCodes.GOING_AWAY, "client gone");
+            return;
+        }
+        LOG.info("event=ws_open instance={} conn={}", instanceId, connectionId);
+    }
+
+    // ---- client to robot
+
+    void clientText(String text) {
+        long start = System.nanoTime();
+        lastClientFrame = start;
+        WsDecision d = policy.onClientText(text);
+        audit.decision(instanceId, clientAddress, "WS-TEXT", d, start);
+        if (d.allowed()) {
+            subscriptions.clientSent(d.canonicalText());
+            sendToRobot(d.canonicalText());
+        } else {
+            refused(d);
+        }
+    }
+
+    void clientBinary(ByteBuffer data) {
+        long start = System.nanoTime();
+        lastClientFrame = start;
+        WsDecision d = policy.onClientBinary(data.remaining());
+        audit.decision(instanceId, clientAddress, "WS-BINARY", d, start);
+        if (d.allowed()) {
+            Session s = robot;
+            if (s != null && s.isOpen()) {
+                trackedSend(handler -> s.getAsyncRemote().sendBinary(data, handler));
+            }
+        } else {
+            refused(d);
+        }
+    }
+
+    private void refused(WsDecision d) {
+        metrics.refused.increment();
+        LOG.info("event=ws_refused instance={} conn={} rule=\"{}\" reason=\"{}\"", instanceId, connectionId, d.rule(), d.reason());
+        if (d.close()) {
+            end(CloseCodes.POLICY, RefusalMessage.text(d.reason()), CloseCodes.GOING_AWAY, "client closed by proxy");
+            return;
+        }
+        WebSocketChannel ch = client;
+        if (ch != null) {
+            // In the robot's own style, so clients that route messages by eventName see it.
+            WebSockets.sendText(RefusalMessage.json(d.eventName(), d.reason()), ch, null);
+        }
+    }
+
+    private void sendToRobot(String text) {
+        Session s = robot;
+        if (s != null && s.isOpen()) {
+            trackedSend(handler -> s.getAsyncRemote().sendText(text, handler));
+        }
+    }
+
+    /** Sends to the robot; too many unfinished sends pause reading from the client. */
+    private void trackedSend(java.util.function.Consumer<SendHandler> send) {
+        if (pendingToRobot.incrementAndGet() > MAX_PENDING_TO_ROBOT) {
+            WebSocketChannel ch = client;
+            if (ch != null) {
+                ch.suspendReceives();
+            }
+        }
+        try {
+            send.accept(result -> {
+                if (pendingToRobot.decrementAndGet() <= MAX_PENDING_TO_ROBOT / 2) {
+                    WebSocketChannel ch = client;
+                    if (ch != null && !ending.get()) {
+                        ch.resumeReceives();
+                    }
+                }
+                if (result.isOK()) {
+                    metrics.toRobot.increment();
+                } else {
+                    robotFailed(result.getException());
+                }
+            });
+        } catch (RuntimeException e) {
+            pendingToRobot.decrementAndGet();
+            robotFailed(e);
+        }
+    }
+
+    void clientPing(ByteBuffer payload) {
+        lastClientFrame = System.nanoTime();
+        Session s = robot;
+        try {
+            if (s != null && s.isOpen()) {
+                s.getAsyncRemote().sendPing(payload);
+            }
+        } catch (IOException | RuntimeException e) {
+            robotFailed(e);
+        }
+    }
+
+    void clientPong(ByteBuffer payload) {
+        lastClientFrame = System.nanoTime();
+        if (payload.equals(KEEPALIVE)) {
+            return;
+        }
+        Session s = robot;
+        try {
+            if (s != null && s.isOpen()) {
+                s.getAsyncRemote().sendPong(payload);
+            }
+        } catch (IOException | RuntimeException e) {
+            robotFailed(e);
+        }
+    }
+
+    void clientClosed(int code, String reason) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        int robotCode = CloseCodes.sendable(code) ? code : CloseCodes.NORMAL;
+        LOG.info("event=ws_client_closed instance={} conn={} code={}", instanceId, connectionId, code);
+        audit.closed(instanceId, clientAddress, code, "client closed: " + reason);
+        closeRobot(robotCode, reason);
+        toClient.close();
+    }
+
+    void clientFailed(Throwable error) {
+        LOG.debug("event=ws_client_error conn={} error={}", connectionId, error.toString());
+        end(CloseCodes.INTERNAL, "client connection failed", CloseCodes.GOING_AWAY, "client connection failed");
+    }
+
+    private void clientGone() {
+        metrics.openSockets.decrementAndGet();
+        toClient.close();
+        if (ending.compareAndSet(false, true)) {
+            closeRobot(CloseCodes.GOING_AWAY, "client went away");
+        }
+        onEnded.run();
+        LOG.info("event=ws_closed instance={} conn={}", instanceId, connectionId);
+    }
+
+    // ---- robot to client
+
+    void robotText(String text) {
+        lastRobotFrame = System.nanoTime();
+        afterOffer(toClient.offerText(text));
+    }
+
+    void robotBinary(ByteBuffer data) {
+        lastRobotFrame = System.nanoTime();
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        afterOffer(toClient.offerBinary(copy));
+    }
+
+    private void afterOffer(ClientQueue.Offer result) {
+        if (result == ClientQueue.Offer.OVERFLOW) {
+            metrics.slowClientsClosed.increment();
+            end(CloseCodes.POLICY, "client too slow: send queue full", CloseCodes.GOING_AWAY, "client too slow");
+        }
+    }
+
+    void robotPong(ByteBuffer payload) {
+        lastRobotFrame = System.nanoTime();
+        WebSocketChannel ch = client;
+        if (ch != null && !payload.equals(KEEPALIVE)) {
+            WebSockets.sendPong(payload, ch, null);
+        }
+    }
+
+    void robotClosed(int code, String reason) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("event=ws_robot_closed instance={} conn={} code={} reason=\"{}\"", instanceId, connectionId, code, reason);
+        audit.closed(instanceId, clientAddress, code, "robot closed: " + reason);
+        if (CloseCodes.sendable(code)) {
+            closeClient(code, reason == null || reason.isEmpty() ? "robot closed the connection" : reason);
+        } else {
+            closeClient(CloseCodes.INTERNAL, "robot connection lost" + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+        }
+    }
+
+    void robotFailed(Throwable error) {
+        LOG.info("event=ws_robot_error instance={} conn={} error=\"{}\"", instanceId, connectionId, error);
+        end(CloseCodes.INTERNAL, "robot connection lost", CloseCodes.GOING_AWAY, "relay failed");
+    }
+
+    // ---- lifecycle
+
+    /** The instance's proxy URLs were revoked: close both sides with 1008. */
+    void revoke(String reason) {
+        revoked.set(true);
+        end(CloseCodes.POLICY, reason, CloseCodes.POLICY, reason);
+    }
+
+    /** Ends both sides (once), whichever asked first. */
+    void end(int clientCode, String clientReason, int robotCode, String robotReason) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("event=ws_end instance={} conn={} code={} reason=\"{}\"", instanceId, connectionId, clientCode, clientReason);
+        audit.closed(instanceId, clientAddress, clientCode, clientReason);
+        closeClient(clientCode, clientReason);
+        closeRobot(robotCode, robotReason);
+    }
+
+    private void closeClient(int code, String reason) {
+        toClient.close();
+        WebSocketChannel ch = client;
+        if (ch == null) {
+            return; // handshake not done: the upgrade code answers instead
+        }
+        WebSockets.sendClose(code, CloseCodes.reason(reason), ch, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel channel, Void context) {}
+
+            @Override
+            public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
+                IoUtils.safeClose(channel);
+            }
+        });
+        // A client that reads nothing never answers our close frame: cut it off.
+        try {
+            timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(ch);
+        }
+    }
+
+    private void closeRobot(int code, String reason) {
+        Session s = robot;
+        if (s == null) {
+            return;
+        }
+        // Tyrus may wait for the close frame to be written: never on an IO thread.
+        blockingWork.execute(() -> {
+            try {
+                if (s.isOpen()) {
+                    s.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseCodes.reason(reason)));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("event=ws_robot_close_failed conn={} error={}", connectionId, e.toString());
+            }
+        });
+    }
+
+    /** Called about once a second: keep-alive pings both ways, and the slow-client check. */
+    void tick(long now) {
+        if (ending.get()) {
+            return;
+        }
+        long stalled = toClient.stalledNanos(now);
+        if (stalled > settings.stallTimeout().toNanos()) {
+            metrics.slowClientsClosed.increment();
+            end(CloseCodes.POLICY, "client too slow: nothing read for " + settings.stallTimeout().toSeconds() + " s",
+                    CloseCodes.GOING_AWAY, "client too slow");
+            return;
+        }
+        long ping = settings.pingInterval().toNanos();
+        WebSocketChannel ch = client;
+        if (ch != null && now - lastClientFrame > ping && stalled == 0) {
+            lastClientFrame = now; // one ping per interval, whether or not the client answers
+            WebSockets.sendPing(KEEPALIVE.duplicate(), ch, null);
+        }
+        Session s = robot;
+        if (s != null && s.isOpen() && now - lastRobotFrame > ping) {
+            lastRobotFrame = now;
+            try {
+                s.getAsyncRemote().sendPing(KEEPALIVE.duplicate());
+            } catch (IOException | RuntimeException e) {
+                robotFailed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.mistyproxy.proxy.ws;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import jakarta.websocket.Session;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.policy.Policy;
+import org.mistyproxy.policy.WebSocketRules;
+import org.mistyproxy.proxy.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /pubsub} WebSocket relay: the one entry point of this package.
+ *
+ * <p>An upgrade on a live proxy URL is checked (RFC 6455 headers, the policy's {@code websocket:}
+ * section, the deployment's {@code cors_origins}), then the robot's {@code /pubsub} is dialled
+ * <em>before</em> the client's handshake completes, so an unreachable robot is a plain HTTP 502
+ * rather than a socket that opens and dies. From then on each client socket is paired with its
+ * own robot socket ({@link PubSubConnection}).
+ *
+ * <p>{@link #revoke} closes every socket of an instance; wire it to the server's revocation
+ * events. {@link #close} stops the timers and closes every socket.
+ */
+public final class PubSubRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubRelay.class);
+    private static final AttachmentKey<PubSubConnection> CONNECTION = AttachmentKey.create(PubSubConnection.class);
+    private static final AttachmentKey<Long> MAX_MESSAGE = AttachmentKey.create(Long.class);
+
+    private final PubSubSettings settings;
+    private final PubSubMetrics metrics;
+    private final WsAudit audit;
+    private final RobotDialer dialer;
+    private final LiveSockets live = new LiveSockets();
+    private final ScheduledExecutorService timers;
+    private final WebSocketProtocolHandshakeHandler handshake;
+
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
+        this.settings = settings;
+        this.metrics = new PubSubMetrics(registry);
+        this.audit = new WsAudit(auditLog);
+        this.dialer = new RobotDialer(settings.connectTimeout());
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pubsub-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.handshake = new WebSocketProtocolHandshakeHandler((WebSocketConnectionCallback) (exchange, channel) -> {
+            PubSubConnection c = exchange.getAttachment(CONNECTION);
+            c.clientConnected(channel, exchange.getAttachment(MAX_MESSAGE));
+        });
+        long tick = Math.max(50, Math.min(1000, Math.min(settings.pingInterval().toMillis(), settings.stallTimeout().toMillis()) / 4));
+        timers.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Serves a request for {@code /pubsub} on a live proxy URL of {@code instanceId}. Safe to call
+     * on an IO thread: the robot is dialled on a worker thread.
+     */
+    public void handle(HttpServerExchange exchange, String instanceId, Deployment deployment, Policy policy) {
+        String client = clientAddress(exchange);
+        String problem = UpgradeRequest.problem(exchange);
+        if (problem != null) {
+            audit.refusedUpgrade(instanceId, client, 400, null, problem, null);
+            ErrorReply.send(exchange, 400, problem);
+            return;
+        }
+        if (!UpgradeRequest.version13(exchange)) {
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+            audit.refusedUpgrade(instanceId, client, 426, null, "unsupported Sec-WebSocket-Version", null);
+            ErrorReply.send(exchange, 426, "unsupported Sec-WebSocket-Version: this server speaks version 13");
+            return;
+        }
+        WebSocketRules rules = policy.websocket();
+        if (!rules.enabled()) {
+            audit.refusedUpgrade(instanceId, client, 403, "websocket", rules.disabledReason(), null);
+            ErrorReply.send(exchange, 403, RefusalMessage.text(rules.disabledReason()));
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        if (!OriginCheck.allowed(origin, deployment.corsOrigins())) {
+            metrics.originRefused.increment();
+            String why = "origin " + origin + " is not allowed for this robot (not in cors_origins)";
+            audit.refusedUpgrade(instanceId, client, 403, "cors_origins", why, null);
+            ErrorReply.send(exchange, 403, why);
+            return;
+        }
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, client));
+        } else {
+            connect(exchange, instanceId, deployment, rules, client);
+        }
+    }
+
+    private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules, String client) {
+        Executor worker = exchange.getConnection().getWorker();
+        String connectionId = UUID.randomUUID().toString().substring(0, 8);
+        PubSubConnection[] self = new PubSubConnection[1];
+        PubSubConnection conn = new PubSubConnection(
+                instanceId, connectionId, rules.open(instanceId), settings, metrics, timers, worker, audit, client,
+                () -> live.remove(self[0]));
+        self[0] = conn;
+        live.add(conn); // before dialling: a revocation during the dial must find it
+        URI uri = RobotDialer.pubsubUri(deployment.robot());
+        Session robot;
+        try {
+            robot = dialer.dial(uri, new RobotEndpoint(conn));
+        } catch (Exception e) {
+            live.remove(conn);
+            metrics.robotUnreachable.increment();
+            String why = "robot unreachable: cannot open " + uri + ": " + rootMessage(e);
+            LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
+            audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
+            ErrorReply.send(exchange, 502, why);
+            return;
+        }
+        if (!conn.robotConnected(robot)) {
+            // Revoked while the robot was being dialled (the robot side is closed already).
+            live.remove(conn);
+            audit.refusedUpgrade(instanceId, client, 404, null, "proxy URL revoked during the upgrade", null);
+            ErrorReply.send(exchange, 404, "unknown or revoked proxy URL");
+            return;
+        }
+        exchange.putAttachment(CONNECTION, conn);
+        exchange.putAttachment(MAX_MESSAGE, (long) rules.maxMessageBytes());
+        try {
+            handshake.handleRequest(exchange);
+        } catch (Exception e) {
+            live.remove(conn);
+            conn.end(CloseCodes.INTERNAL, "handshake failed", CloseCodes.GOING_AWAY, "client handshake failed");
+            LOG.warn("event=ws_handshake_failed instance={} error=\"{}\"", instanceId, e.toString());
+            if (!exchange.isResponseStarted()) {
+                ErrorReply.send(exchange, 400, "WebSocket handshake failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Closes every open socket of the instance, both sides, with 1008 and the reason given. */
+    public void revoke(String instanceId, String reason) {
+        for (PubSubConnection c : live.of(instanceId)) {
+            c.revoke(reason);
+        }
+    }
+
+    /** The number of open client sockets of the instance (for status pages and tests). */
+    public int openSockets(String instanceId) {
+        return live.of(instanceId).size();
+    }
+
+    @Override
+    public void close() {
+        for (PubSubConnection c : live.all()) {
+            c.end(CloseCodes.GOING_AWAY, "server shutting down", CloseCodes.GOING_AWAY, "proxy shutting down");
+        }
+        timers.shutdown();
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (PubSubConnection c : live.all()) {
+            try {
+                c.tick(now);
+            } catch (RuntimeException e) {
+                LOG.warn("event=ws_tick_failed error=\"{}\"", e.toString());
+            }
+        }
+    }
+
+    private static String clientAddress(HttpServerExchange exchange) {
+        InetSocketAddress a = exchange.getSourceAddress();
+        return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

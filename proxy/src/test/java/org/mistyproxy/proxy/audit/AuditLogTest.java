@@ -1,0 +1,84 @@
+package org.mistyproxy.proxy.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+    private final ObjectMapper json = new ObjectMapper();
+
+    private static AuditEntry entry(String iid, String path, boolean allowed, int upstream) {
+        return new AuditEntry(Instant.parse("2026-11-22T01:00:00Z"), iid, "127.0.0.1", "http", "GET", path, allowed,
+                allowed ? "rule 1, misty-safe.yaml:10" : "default", allowed ? "allowed" : "blocked: \"quoted\" reason",
+                allowed ? 200 : 403, upstream, 1500, null);
+    }
+
+    @Test
+    void recentKeepsTheLastEntriesPerInstanceOldestFirst() {
+        try (AuditLog log = new AuditLog(tmp, 3)) {
+            for (int i = 0; i < 5; i++) {
+                log.record(entry("a", "/api/a" + i, true, 200));
+            }
+            log.record(entry("b", "/api/b", false, 0));
+            List<AuditEntry> a = log.recent("a", 10);
+            assertEquals(List.of("/api/a2", "/api/a3", "/api/a4"), a.stream().map(AuditEntry::path).toList());
+            assertEquals(List.of("/api/a4"), log.recent("a", 1).stream().map(AuditEntry::path).toList());
+            assertEquals(1, log.recent("b", 10).size());
+            assertEquals(List.of(), log.recent("nobody", 10));
+            log.forget("a");
+            assertEquals(List.of(), log.recent("a", 10));
+        }
+    }
+
+    @Test
+    void everyEntryIsOneJsonLineAppendedAcrossRestarts() throws Exception {
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            log.record(entry("a", "/api/device", true, 200));
+            log.record(entry("a", "/api/reboot", false, 0));
+        }
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            log.record(entry("b", "/api/battery", true, 200));
+        }
+        List<String> lines = Files.readAllLines(tmp.resolve("audit.jsonl"));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        JsonNode blocked = json.readTree(lines.get(1));
+        assertEquals("2026-11-22T01:00:00Z", blocked.get("time").asText());
+        assertEquals("a", blocked.get("instance").asText());
+        assertEquals("127.0.0.1", blocked.get("client").asText());
+        assertEquals("GET", blocked.get("method").asText());
+        assertEquals("/api/reboot", blocked.get("path").asText());
+        assertEquals("blocked", blocked.get("decision").asText());
+        assertEquals("default", blocked.get("rule").asText());
+        assertEquals("blocked: \"quoted\" reason", blocked.get("reason").asText());
+        assertEquals(403, blocked.get("status").asInt());
+        assertTrue(blocked.get("upstream_status").isNull());
+        assertEquals(1.5, blocked.get("latency_ms").asDouble());
+        assertTrue(blocked.get("error").isNull());
+        assertEquals("allowed", json.readTree(lines.get(0)).get("decision").asText());
+        assertEquals(200, json.readTree(lines.get(0)).get("upstream_status").asInt());
+        assertEquals("b", json.readTree(lines.get(2)).get("instance").asText());
+    }
+
+    @Test
+    void recentJsonIsTheLogEndpointBody() throws Exception {
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            log.record(entry("a", "/api/device", true, 200));
+            JsonNode body = json.readTree(log.recentJson("a", 100));
+            assertEquals("a", body.get("instance").asText());
+            assertEquals(1, body.get("entries").size());
+            assertEquals("/api/device", body.get("entries").get(0).get("path").asText());
+            assertEquals(0, json.readTree(log.recentJson("other", 100)).get("entries").size());
+        }
+    }
+
+    @TempDir
+    Path tmp;
+}

@@ -1,0 +1,73 @@
+package org.mistyproxy.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The 36 event types of events.json (copied into this module's resources). Each sample message is
+ * the template for what the simulator sends, minus the fields only the Deprecated WebSocket version
+ * carries. Type names are matched without regard to case.
+ */
+final class EventTemplates {
+    private final Map<String, JsonNode> byType = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final ObjectMapper json;
+
+    EventTemplates(ObjectMapper json) {
+        this.json = json;
+        try (InputStream in = EventTemplates.class.getResourceAsStream("events.json")) {
+            if (in == null) {
+                throw new IllegalStateException("events.json missing from the sim module's resources");
+            }
+            for (JsonNode e : json.readTree(in)) {
+                byType.put(e.path("type").asText(), e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read events.json", e);
+        }
+    }
+
+    /** The canonical spelling of a type, or empty when the robot has no such event. */
+    Optional<String> canonicalType(String type) {
+        JsonNode e = byType.get(type);
+        return e == null ? Optional.empty() : Optional.of(e.path("type").asText());
+    }
+
+    /** A fresh message body for {@code type}, with {@code created} (and {@code expiry}) set to now. */
+    ObjectNode message(String type) {
+        JsonNode e = byType.get(type);
+        JsonNode sample = e == null ? null : e.path("sample").path("message");
+        ObjectNode message = sample != null && sample.isObject() ? sample.deepCopy() : json.createObjectNode();
+        if (e != null) {
+            for (JsonNode field : e.path("deprecated_version_fields")) {
+                String f = field.asText();
+                if (f.startsWith("message.")) {
+                    message.remove(f.substring("message.".length()));
+                }
+            }
+        }
+        message.put("created", Timestamps.now());
+        if (message.has("expiry")) {
+            message.put("expiry", Timestamps.in(1000));
+        }
+        return message;
+    }
+
+    /** The sensors a type reports from (one message per sensor), empty for single-source types. */
+    List<JsonNode> sensors(String type) {
+        List<JsonNode> sensors = new ArrayList<>();
+        JsonNode e = byType.get(type);
+        if (e != null) {
+            e.path("sensors").forEach(sensors::add);
+        }
+        return sensors;
+    }
+}
