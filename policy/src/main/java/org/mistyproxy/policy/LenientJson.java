@@ -144,7 +144,7 @@ final class LenientJson {
                     names[i++] = name;
                 }
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().indexOf('\0') >= 0) {
                     return "key contains a NUL character";

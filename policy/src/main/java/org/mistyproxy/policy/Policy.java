@@ -325,7 +325,7 @@ public final class Policy {
                 return blocked(403, "the JSON body must be an object of named parameters");
             }
             // The parsed object becomes the canonical one in place: nulls removed, values rewritten.
-            Iterator<Map.Entry<String, JsonNode>> it = in.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = in.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
