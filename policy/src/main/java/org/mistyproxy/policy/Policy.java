@@ -125,6 +125,12 @@ public final class Policy {
         return file;
     }
 
+    /** A one-line summary, e.g. {@code 94 rules, default block, /pubsub open}. */
+    public String summary() {
+        return rules.length + (rules.length == 1 ? " rule" : " rules") + ", default " + (defaultAllow ? "allow" : "block")
+                + ", /pubsub " + (websocket.enabled() ? "open" : "refused");
+    }
+
     /** The rules for {@code /pubsub} messages. */
     public WebSocketRules websocket() {
         return websocket;
