@@ -16,12 +16,20 @@ import java.util.List;
  */
 final class CanonicalQuery {
     /** One query parameter, decoded. */
-    record Param(String name, String lower, String value) {}
+    record Param(String name, String value) {}
 
-    /** The parameters in order, or an error. */
-    record Result(List<Param> params, String error) {}
+    /**
+     * The parameters in order, or an error. {@code canonicalRaw} is the raw query when it is
+     * already in canonical form (only unreserved characters, one = per parameter), so the common
+     * case needs no re-encoding; otherwise null.
+     */
+    record Result(List<Param> params, String error, String canonicalRaw) {
+        Result(List<Param> params, String error) {
+            this(params, error, null);
+        }
+    }
 
-    static final Result EMPTY = new Result(List.of(), null);
+    static final Result EMPTY = new Result(List.of(), null, "");
 
     private CanonicalQuery() {}
 
@@ -32,11 +40,25 @@ final class CanonicalQuery {
         List<Param> params = new ArrayList<>(4);
         int n = raw.length();
         int start = 0;
+        boolean plain = true;
+        int equalsInPiece = 0;
         for (int i = 0; i <= n; i++) {
+            if (i < n) {
+                char c = raw.charAt(i);
+                if (c == '=') {
+                    equalsInPiece++;
+                } else if (c != '&' && !Percent.unreserved(c)) {
+                    plain = false;
+                }
+            }
             if (i < n && raw.charAt(i) == ';') {
                 return new Result(null, "a ; in the query string is refused (some servers split parameters on it)");
             }
             if (i == n || raw.charAt(i) == '&') {
+                if (equalsInPiece != 1) {
+                    plain = false;
+                }
+                equalsInPiece = 0;
                 if (i > start) {
                     int eq = raw.indexOf('=', start);
                     if (eq < 0 || eq >= i) {
@@ -59,19 +81,18 @@ final class CanonicalQuery {
                         return new Result(null, "query parameter name " + Reasons.quote(name)
                                 + " is refused: names must be printable ASCII");
                     }
-                    String lower = Ascii.lower(name);
                     for (Param p : params) {
-                        if (p.lower.equals(lower)) {
+                        if (Ascii.equalsIgnoreCase(p.name, name)) {
                             return new Result(null, "query parameter " + Reasons.bare(name) + " is repeated"
                                     + (p.name.equals(name) ? "" : " (as " + Reasons.bare(p.name) + ")"));
                         }
                     }
-                    params.add(new Param(name, lower, value));
+                    params.add(new Param(name, value));
                 }
                 start = i + 1;
             }
         }
-        return params.isEmpty() ? EMPTY : new Result(params, null);
+        return params.isEmpty() ? EMPTY : new Result(params, null, plain ? raw : null);
     }
 
     /** The canonical wire form of parameters with these (possibly rewritten) values. */

@@ -172,7 +172,7 @@ public final class Policy {
         // HEAD is GET without the response body, and a server may run the GET handler for it, so
         // rules for GET also decide HEAD.
         Rule rule = index.find(bit == HEAD ? bit | GET : bit, path.decoded());
-        Decider d = new Decider(this, rule, instanceId, method, bit, path, query.params());
+        Decider d = new Decider(this, rule, instanceId, method, bit, path, query);
         if (rule == null && !defaultAllow) {
             return RequestCheck.decided(d.blocked(403, "no rule matches and the default is block"));
         }
@@ -252,19 +252,21 @@ public final class Policy {
         private final int methodBit;
         private final CanonicalPath.Result path;
         private final List<CanonicalQuery.Param> params;
+        private final String canonicalRawQuery;
         private String[] queryValues;
         private boolean[] present;
         private String rawContentType;
 
         Decider(Policy policy, Rule rule, String instanceId, String method, int methodBit, CanonicalPath.Result path,
-                List<CanonicalQuery.Param> params) {
+                CanonicalQuery.Result query) {
             this.policy = policy;
             this.rule = rule;
             this.instanceId = instanceId;
             this.method = method;
             this.methodBit = methodBit;
             this.path = path;
-            this.params = params;
+            this.params = query.params();
+            this.canonicalRawQuery = query.canonicalRaw();
         }
 
         void present(int schemaIndex) {
@@ -294,8 +296,14 @@ public final class Policy {
         }
 
         private CanonicalRequest canonical(Optional<byte[]> body, boolean stream, String contentType) {
-            String q = params.isEmpty() ? "" : CanonicalQuery.wire(params, queryValues == null
-                    ? new String[params.size()] : queryValues);
+            String q;
+            if (params.isEmpty()) {
+                q = "";
+            } else if (queryValues == null && canonicalRawQuery != null) {
+                q = canonicalRawQuery;
+            } else {
+                q = CanonicalQuery.wire(params, queryValues == null ? new String[params.size()] : queryValues);
+            }
             return new CanonicalRequest(method, path.wire(), q, body, stream, contentType);
         }
 
