@@ -144,26 +144,26 @@ public final class Policy {
         String method = head.method();
         int bit = Methods.bit(method);
         if (bit == 0) {
-            return refuse(Reasons.bare(method) + " " + Reasons.bare(head.rawPath()),
+            return refuse(Reasons.bare(method) + " " + Reasons.path(head.rawPath()),
                     "the method is not one the robot serves (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)", head);
         }
         Map<String, List<String>> headers = head.headers();
         if (!headers.isEmpty()) {
             List<String> types = headers.get("content-type");
             if (types != null && types.size() > 1) {
-                return refuse(method + " " + Reasons.bare(head.rawPath()),
+                return refuse(method + " " + Reasons.path(head.rawPath()),
                         "more than one Content-Type header is refused", head);
             }
             for (String h : OVERRIDE_HEADERS) {
                 if (headers.containsKey(h)) {
-                    return refuse(method + " " + Reasons.bare(head.rawPath()), "the method-override header " + h
+                    return refuse(method + " " + Reasons.path(head.rawPath()), "the method-override header " + h
                             + " is refused (the robot could act on a method the policy did not check)", head);
                 }
             }
         }
         CanonicalPath.Result path = CanonicalPath.of(head.rawPath());
         if (path.error() != null) {
-            return refuse(method + " " + Reasons.bare(head.rawPath()), path.error(), head);
+            return refuse(method + " " + Reasons.path(head.rawPath()), path.error(), head);
         }
         CanonicalQuery.Result query = CanonicalQuery.parse(head.rawQuery());
         if (query.error() != null) {
