@@ -39,9 +39,9 @@ final class FrameEncoder {
         });
         if (mine[0] != null) {
             try {
-                long t0 = System.nanoTime();
+                long t0 = counters.threadCpuNanos();
                 byte[] out = compute(source, frame, crop, width, height, format, quality);
-                counters.encodeNanos.add(System.nanoTime() - t0);
+                counters.encodeNanos.add(counters.threadCpuNanos() - t0);
                 counters.encodes.increment();
                 mine[0].complete(out);
             } catch (RuntimeException e) {
