@@ -131,7 +131,7 @@ final class CaptureLoop {
                 boolean gotFrame = false;
                 long next = System.nanoTime();
                 while (!r.stopped) {
-                    long t0 = System.nanoTime();
+                    long t0 = counters.threadCpuNanos();
                     byte[] bgr = source.grab();
                     if (bgr == null) {
                         if (!gotFrame) {
@@ -139,7 +139,7 @@ final class CaptureLoop {
                         }
                         break; // end of file: reopen, which loops it
                     }
-                    counters.captureNanos.add(System.nanoTime() - t0);
+                    counters.captureNanos.add(counters.threadCpuNanos() - t0);
                     publish(r, bgr);
                     gotFrame = true;
                     backoff = settings.backoffMin().toNanos();
