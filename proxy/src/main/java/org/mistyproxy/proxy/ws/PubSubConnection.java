@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,8 +88,14 @@ final class PubSubConnection {
         return revoked.get();
     }
 
-    void robotConnected(Session session) {
+    /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
+    boolean robotConnected(Session session) {
         this.robot = session;
+        if (ending.get()) {
+            closeRobot(revoked.get() ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked.get() ? "proxy URL revoked" : "client gone");
+            return false;
+        }
+        return true;
     }
 
     /** The client's handshake is done: start relaying. */
@@ -150,7 +157,7 @@ final class PubSubConnection {
         metrics.refused.increment();
         LOG.info("event=ws_refused instance={} conn={} rule=\"{}\" reason=\"{}\"", instanceId, connectionId, d.rule(), d.reason());
         if (d.close()) {
-            end(CloseCodes.POLICY, "blocked by policy: " + d.reason(), CloseCodes.GOING_AWAY, "client closed by proxy");
+            end(CloseCodes.POLICY, RefusalMessage.text(d.reason()), CloseCodes.GOING_AWAY, "client closed by proxy");
             return;
         }
         WebSocketChannel ch = client;
@@ -329,7 +336,11 @@ final class PubSubConnection {
             }
         });
         // A client that reads nothing never answers our close frame: cut it off.
-        timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(ch);
+        }
     }
 
     private void closeRobot(int code, String reason) {
