@@ -45,7 +45,7 @@ public final class CameraView {
      */
     public Snapshot snapshot(SnapshotRequest request) throws CameraUnavailableException {
         Size size = outputSize(request);
-        CapturedFrame frame = loop.newerThan(spec.id(), 0, settings.firstFrameWait().toNanos());
+        CapturedFrame frame = loop.newerThan(spec.id(), 0, settings.firstFrameWait().toNanos(), true);
         return encode(frame, request, size);
     }
 
@@ -55,8 +55,17 @@ public final class CameraView {
      */
     public Snapshot next(long afterSequence, SnapshotRequest request, Duration wait) throws CameraUnavailableException {
         Size size = outputSize(request);
-        CapturedFrame frame = loop.newerThan(spec.id(), afterSequence, wait.toNanos());
+        CapturedFrame frame = loop.newerThan(spec.id(), afterSequence, wait.toNanos(), false);
         return frame == null ? null : encode(frame, request, size);
+    }
+
+    /**
+     * A JPEG of this camera's output size showing {@code message} on grey, for live feeds to show
+     * that the camera is unavailable (loads natives; not cached, feeds send it once per outage).
+     */
+    public byte[] noticeJpeg(String message, SnapshotRequest request) {
+        Size size = outputSize(request);
+        return SyntheticScene.notice(size.width, size.height, message);
     }
 
     private Snapshot encode(CapturedFrame frame, SnapshotRequest request, Size size) {

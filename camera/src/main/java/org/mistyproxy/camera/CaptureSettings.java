@@ -24,9 +24,13 @@ public record CaptureSettings(
         }
     }
 
-    /** Defaults for a server: 2 s for the first frame, stale after 2 s, reconnect 0.2 s .. 5 s. */
+    /**
+     * Defaults for a server: 5 s for the first frame (the first start loads and may unpack the
+     * natives, slow on a busy machine; a failing source answers at once anyway), stale after
+     * 2 s, reconnect 0.2 s .. 5 s.
+     */
     public static CaptureSettings defaults() {
-        return new CaptureSettings(Duration.ofSeconds(2), Duration.ofSeconds(2),
+        return new CaptureSettings(Duration.ofSeconds(5), Duration.ofSeconds(2),
                 Duration.ofMillis(200), Duration.ofSeconds(5), 64L << 20);
     }
 

@@ -81,7 +81,8 @@ final class PolicyParser {
                 }
             }
         }
-        WsConfig ws = websocket(root.map.get("websocket"), defaultAllow);
+        WsConfig ws = websocket(root.map.get("websocket"), root.keyAt.containsKey("websocket")
+                ? root.keyAt.get("websocket")[0] : 0, defaultAllow);
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line())
                     : Integer.compare(a.column(), b.column()));
@@ -464,7 +465,7 @@ final class PolicyParser {
         return null;
     }
 
-    private WsConfig websocket(YamlTree.Node n, boolean defaultAllow) {
+    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow) {
         Set<String> ops = new LinkedHashSet<>(List.of("subscribe", "unsubscribe"));
         if (n == null || n.isNull()) {
             String label = "websocket, " + file + " default";
@@ -478,7 +479,7 @@ final class PolicyParser {
             return null;
         }
         unknownKeys(n, path + ".", WS_KEYS);
-        String label = "websocket, " + file + ":" + n.line;
+        String label = "websocket, " + file + ":" + keyLine;
         Boolean enabled = optionalBool(n.map.get("enabled"), path + ".enabled");
         YamlTree.Node opsNode = n.map.get("operations");
         if (opsNode != null) {

@@ -29,6 +29,7 @@ import org.mistyproxy.config.User;
  * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
  */
 final class ControlApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
@@ -66,6 +67,10 @@ final class ControlApi {
             send(ex, 200, body);
         } catch (ApiError e) {
             send(ex, e.status(), e.body());
+        } catch (RuntimeException e) {
+            // e.g. the journal cannot be written: the change did not happen, say so plainly
+            LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
+            send(ex, 500, ApiError.of(500, "internal error: " + e.getMessage()).body());
         }
     }
 

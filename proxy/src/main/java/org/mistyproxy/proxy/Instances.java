@@ -28,6 +28,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
+import org.mistyproxy.policy.Policy;
 import org.mistyproxy.proxy.InstanceEvents.Cause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ final class Instances implements AutoCloseable {
 
     private final MistyProxyConfig config;
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
+    private final Map<UUID, Policy> policies;
     private final Map<UUID, Long> deploymentCreated = new HashMap<>();
     private final Journal journal;
     private final InstanceEvents events;
@@ -60,9 +62,10 @@ final class Instances implements AutoCloseable {
     /** What a feed token resolves to. */
     record CamGrant(String instanceId, String cameraId) {}
 
-    Instances(MistyProxyConfig config, Journal.Opened opened, InstanceEvents events, ServerOptions options,
-            ScheduledExecutorService lifecycle) {
+    Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
+            ServerOptions options, ScheduledExecutorService lifecycle) {
         this.config = config;
+        this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();
         this.events = events;
@@ -96,6 +99,7 @@ final class Instances implements AutoCloseable {
                 terminateLocked(r, Cause.TERMINATED, r.reason());
             } else {
                 register(r);
+                if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
                 scheduleExpiry(r);
                 if (r.status().equals(InstanceRecord.INIT)) startInitCheck(r.id(), d);
             }
@@ -377,7 +381,7 @@ final class Instances implements AutoCloseable {
 
     private void register(InstanceRecord r) {
         Deployment d = deployments.get(r.deployment());
-        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d));
+        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, policies.get(d.id())));
         if (r.camTokens() != null) {
             for (Map.Entry<String, String> e : r.camTokens().entrySet()) feedTokens.put(e.getValue(), new CamGrant(r.id(), e.getKey()));
         }

@@ -11,11 +11,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
+import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
+import org.mistyproxy.policy.Policy;
+import org.mistyproxy.policy.PolicyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +67,9 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        Map<UUID, Policy> policies = policies(config);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, opened, events, options, lifecycle);
+        Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
@@ -75,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
 
         ProxiedRequestHandler pubsub = (ex, target, rawPath) -> notYet(ex, "the /pubsub WebSocket relay");
 
-        CamRequestHandler camData = (ex, target, action) -> notYet(ex, "the camera data plane");
+        org.mistyproxy.proxy.cam.CamDataPlane cam = new org.mistyproxy.proxy.cam.CamDataPlane(ctx); parts.add(cam); CamRequestHandler camData = cam;
 
         // ---- end of plug-in points
 
@@ -95,6 +102,9 @@ public final class ProxyServer implements AutoCloseable {
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                // a connection that sends nothing, or dribbles its headers, is closed rather than held
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setHandler(graceful);
         if (ssl != null) b.addHttpsListener(config.listen().port(), host, ssl);
         else b.addHttpListener(config.listen().port(), host);
@@ -113,6 +123,25 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info("event=listening scheme={} host={} port={} public_base={} deployments={}",
                 scheme, host, port, urls[0].base(), config.deployments().size());
         return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options);
+    }
+
+    /** One policy per deployment, loaded once; a deployment without one gets the shipped misty-safe. */
+    private static Map<UUID, Policy> policies(MistyProxyConfig config) throws IOException {
+        Map<UUID, Policy> out = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            if (d.policy().isEmpty()) {
+                out.put(d.id(), Policy.shipped("misty-safe"));
+                continue;
+            }
+            try {
+                out.put(d.id(), Policy.load(d.policy().get()));
+            } catch (PolicyException e) {
+                problems.add("deployment " + d.id() + ": policy " + d.policy().get() + ":\n" + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) throw new IOException(String.join("\n", problems));
+        return out;
     }
 
     private static void notYet(io.undertow.server.HttpServerExchange ex, String what) {

@@ -315,6 +315,25 @@ class LifecycleTest {
     }
 
     @Test
+    void urlsUseThePublicBaseUrl() throws Exception {
+        server.close();
+        org.mistyproxy.config.MistyProxyConfig c = Rig.config(dir, List.of(misty));
+        c = new org.mistyproxy.config.MistyProxyConfig(c.source(), c.listen(), java.util.Optional.of(java.net.URI.create("https://robots.example.org/")),
+                c.tls(), c.dataDir(), c.users(), c.deployments());
+        server = ProxyServer.start(c, Rig.fast());
+        Api local = Api.of("http://127.0.0.1:" + server.port(), Rig.URSULA);
+        String iid = local.ready(misty.id().toString());
+        local.post("/addon/mistyproxy/" + iid);
+        JsonNode url = local.get("/addon/mistyproxy/" + iid).json().get("url");
+        String token = url.get(1).asText().substring(url.get(1).asText().lastIndexOf('/') + 1);
+        assertEquals("robots.example.org/" + token, url.get(0).asText());
+        assertEquals("https://robots.example.org/" + ProxyToken.sha256Hex(iid) + "/mistyproxy/" + token, url.get(1).asText());
+        local.post("/addon/cam/" + iid);
+        assertTrue(local.get("/addon/cam/" + iid).json().get("cameras").get(0).get("feed_url").asText().startsWith("wss://robots.example.org/addon/cam/"));
+        assertLive("http://127.0.0.1:" + server.port() + "/" + token);
+    }
+
+    @Test
     void unknownPathsAndHealth() {
         assertEquals(404, Rig.fetch(server.publicBaseUrl() + "/nothing/here").status());
         assertEquals(404, Rig.fetch(server.publicBaseUrl() + "/" + "x".repeat(43) + "/api/device").status());

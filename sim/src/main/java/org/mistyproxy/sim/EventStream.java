@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class EventStream implements AutoCloseable {
     static final long DEFAULT_DEBOUNCE_MS = 250;
     /** The fastest the simulated sensors report; DebounceMs below this (0 included) gets this rate. */
-    static final long SENSOR_PERIOD_MS = 50;
+    static final long SENSOR_PERIOD_MS = 10;
 
     private final EventTemplates templates;
     private final SensorReadings readings;
@@ -115,6 +115,7 @@ final class EventStream implements AutoCloseable {
         }
         connection.subscriptions().put(name, subscription);
         status(connection, name, "Registration Status: API event registered.");
+        subscription.activate();
         if (SensorReadings.periodic(type)) {
             long period = Math.max(SENSOR_PERIOD_MS, subscription.debounceMs());
             subscription.ticking(clock.scheduleAtFixedRate(() -> tick(subscription), period, period, TimeUnit.MILLISECONDS));
@@ -244,6 +245,18 @@ final class EventStream implements AutoCloseable {
             m.putObject("metaData").put("name", fileName);
             emit("AudioPlayComplete", m);
         }, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** For GET /_sim/state: open sockets, their subscriptions, and messages dropped for slow readers. */
+    ObjectNode toJson() {
+        ObjectNode o = json.createObjectNode();
+        o.put("openSockets", connections.size());
+        com.fasterxml.jackson.databind.node.ArrayNode subs = o.putArray("subscriptions");
+        for (Subscription s : byName.values()) {
+            subs.addObject().put("eventName", s.name()).put("type", s.type()).put("debounceMs", s.debounceMs());
+        }
+        o.put("droppedMessages", connections.stream().mapToLong(PubSubConnection::dropped).sum());
+        return o;
     }
 
     int closeAll(int code, String reason) {

@@ -22,6 +22,8 @@ final class Subscription {
     private final ObjectMapper json;
     private int nextSensor;
     private ScheduledFuture<?> ticking;
+    /** Set once the registration status went out, so no event can overtake it. */
+    private volatile boolean active;
 
     Subscription(String type, String name, long debounceMs, List<EventCondition> conditions,
                  String returnProperty, PubSubConnection connection, ObjectMapper json) {
@@ -50,6 +52,10 @@ final class Subscription {
         return connection;
     }
 
+    void activate() {
+        active = true;
+    }
+
     void ticking(ScheduledFuture<?> future) {
         this.ticking = future;
     }
@@ -74,6 +80,9 @@ final class Subscription {
 
     /** Sends {@code message} when it passes every condition; returns whether it was sent. */
     synchronized boolean offer(ObjectNode message) {
+        if (!active) {
+            return false;
+        }
         for (EventCondition c : conditions) {
             if (!c.test(message)) {
                 return false;

@@ -43,6 +43,11 @@ public final class HttpRelay implements AutoCloseable {
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), r::start);
     }
 
+    /** Robot connections open now (in use or kept alive). */
+    int upstreamConnections() {
+        return ctx.pool().openConnections();
+    }
+
     /** Closes the kept-alive robot connections. */
     @Override
     public void close() {
