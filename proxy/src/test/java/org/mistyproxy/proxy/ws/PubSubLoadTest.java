@@ -34,11 +34,13 @@ class PubSubLoadTest {
             }
             assertEquals(200, f.metric("mistyproxy_ws_sockets_open"));
             assertEquals(200, f.metric("mistyproxy_ws_robot_sockets_open"));
+            assertEquals(200, f.robotOpenSockets());
             for (TestSocket s : sockets) {
                 s.ws.sendClose(1000, "bye");
             }
             RelayFixture.await("all sockets closed", 10_000, () -> f.metric("mistyproxy_ws_sockets_open") == 0);
             RelayFixture.await("all robot sockets closed", 10_000, () -> f.metric("mistyproxy_ws_robot_sockets_open") == 0);
+            RelayFixture.await("the simulator let go of all of them", 10_000, () -> f.robotOpenSockets() == 0);
         }
     }
 
@@ -78,7 +80,7 @@ class PubSubLoadTest {
 
                 // closed for being slow while it read nothing; the robot side is gone already
                 assertEquals(1, f.metric("mistyproxy_ws_clients_closed_slow_total"));
-                RelayFixture.await("robot side closed", 5_000, () -> f.metric("mistyproxy_ws_robot_sockets_open") == 0);
+                RelayFixture.await("robot side closed", 5_000, () -> f.robotOpenSockets() == 0);
 
                 // Now read: the backlog the kernel held, then the close frame 1008.
                 r.socket.setSoTimeout(5_000);

@@ -140,7 +140,7 @@ class PubSubRelayTest {
         other.texts.clear();
         other.nextContaining("\"O\"", 2000);
         assertFalse(other.closed.isDone());
-        assertEquals(1, f.robot.closeWebSockets(1001, "test over"), "robot-side sockets still open");
+        RelayFixture.await("the simulator holds only the other instance's socket", 1000, () -> f.robotOpenSockets() == 1);
     }
 
     @Test
@@ -154,6 +154,7 @@ class PubSubRelayTest {
         }
         assertEquals(1, f.metric("mistyproxy_ws_upgrades_failed_total{reason=\"robot_unreachable\"}"));
         assertEquals(0, f.metric("mistyproxy_ws_sockets_open"));
+        assertEquals(0, f.robotOpenSockets());
     }
 
     @Test
@@ -236,7 +237,7 @@ class PubSubRelayTest {
         assertEquals(4321, c.code());
         RelayFixture.await("relay forgot the socket", 2000, () -> f.relay.openSockets("i1") == 0);
         RelayFixture.await("robot side closed", 2000, () -> f.metric("mistyproxy_ws_robot_sockets_open") == 0);
-        RelayFixture.await("the simulator let go of the socket", 3000, () -> !f.robotHoldsSubscription("C"));
+        RelayFixture.await("the simulator let go of the socket", 3000, () -> f.robotOpenSockets() == 0);
     }
 
     @Test

@@ -91,8 +91,7 @@ class PubSubServerFlowTest {
                 throw new AssertionError(e);
             }
         });
-        RelayFixture.await("the simulator let go of both sockets", 3000,
-                () -> !RelayFixture.robotHoldsSubscription(robot.port(), "L") && !RelayFixture.robotHoldsSubscription(robot.port(), "S"));
+        RelayFixture.await("the simulator let go of both sockets", 1000, () -> RelayFixture.robotOpenSockets(robot) == 0);
 
         // a fresh activation works; termination closes its sockets too
         JsonNode again = activate(iid);

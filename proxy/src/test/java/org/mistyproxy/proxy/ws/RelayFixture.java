@@ -95,28 +95,17 @@ final class RelayFixture implements AutoCloseable {
                 .toList();
     }
 
-    /**
-     * Whether the simulator still holds a subscription named {@code eventName}: EventNames are
-     * robot-wide and freed when the socket that made them closes, so a direct socket asking for
-     * the same name learns whether the robot still sees that socket, without disturbing it.
-     */
-    boolean robotHoldsSubscription(String eventName) {
-        return robotHoldsSubscription(robot.port(), eventName);
+    /** The /pubsub sockets the simulator itself has open (its GET /_sim/state). */
+    int robotOpenSockets() {
+        return robotOpenSockets(robot);
     }
 
-    static boolean robotHoldsSubscription(int robotPort, String eventName) {
+    static int robotOpenSockets(Simulator robot) {
         try {
-            TestSocket probe = TestSocket.open(java.net.http.HttpClient.newHttpClient(),
-                    "ws://127.0.0.1:" + robotPort + "/pubsub");
-            try {
-                probe.send("{\"Operation\": \"subscribe\", \"Type\": \"BatteryCharge\", \"DebounceMs\": 60000, \"EventName\": \""
-                        + eventName + "\"}");
-                return probe.next(3000).contains("same name");
-            } finally {
-                probe.ws.sendClose(1000, "probe done").join();
-            }
-        } catch (Exception e) {
-            throw new AssertionError("probe of the simulator failed", e);
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(robot.stateJson())
+                    .path("pubsub").path("openSockets").asInt(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
