@@ -469,7 +469,7 @@ final class PolicyParser {
             String label = "websocket, " + file + " default";
             return new WsConfig(defaultAllow,
                     "the policy has no websocket: section and its default is block, so /pubsub is refused", ops,
-                    null, Set.of(), Map.of(), 0, true, 50, 64 * 1024, 50, label, clock, json);
+                    null, Set.of(), Map.of(), 0, true, 20, 64 * 1024, 20, label, clock, json);
         }
         String path = "websocket";
         if (!n.isMap()) {
