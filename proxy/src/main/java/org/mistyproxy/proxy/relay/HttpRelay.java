@@ -23,8 +23,9 @@ public final class HttpRelay implements AutoCloseable {
     private final RelayContext ctx;
 
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics) {
-        this.ctx = new RelayContext(settings, new UpstreamPool(settings.idlePerRobot()), new RelayMetrics(metrics),
-                audit, LoggerFactory.getLogger(HttpRelay.class));
+        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot());
+        this.ctx = new RelayContext(settings, pool, new RelayMetrics(metrics, pool), audit,
+                LoggerFactory.getLogger(HttpRelay.class));
     }
 
     /**
@@ -46,6 +47,11 @@ public final class HttpRelay implements AutoCloseable {
     /** Robot connections open now (in use or kept alive). */
     int upstreamConnections() {
         return ctx.pool().openConnections();
+    }
+
+    /** Robot connections opened since start. */
+    long upstreamConnectionsOpened() {
+        return ctx.pool().openedConnections();
     }
 
     /** Closes the kept-alive robot connections. */

@@ -495,6 +495,13 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
     }
 
     @Override
+    public void drained(Pump pump) {
+        if (pump == responsePump) {
+            responseRead = true; // the robot's answer is complete: its connection can be kept
+        }
+    }
+
+    @Override
     public void finished(Pump pump) {
         if (pump == requestPump) {
             requestSent();
