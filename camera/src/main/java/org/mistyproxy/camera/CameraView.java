@@ -6,14 +6,12 @@ import java.time.Duration;
 public final class CameraView {
 
     private final CameraSpec spec;
-    private final SourceKey key;
     private final CaptureLoop loop;
     private final FrameEncoder encoder;
     private final CaptureSettings settings;
 
-    CameraView(CameraSpec spec, SourceKey key, CaptureLoop loop, FrameEncoder encoder, CaptureSettings settings) {
+    CameraView(CameraSpec spec, CaptureLoop loop, FrameEncoder encoder, CaptureSettings settings) {
         this.spec = spec;
-        this.key = key;
         this.loop = loop;
         this.encoder = encoder;
         this.settings = settings;
@@ -45,7 +43,7 @@ public final class CameraView {
      */
     public Snapshot snapshot(SnapshotRequest request) throws CameraUnavailableException {
         Size size = outputSize(request);
-        CapturedFrame frame = loop.newerThan(spec.id(), 0, settings.firstFrameWait().toNanos());
+        CapturedFrame frame = loop.newerThan(spec.id(), 0, settings.firstFrameWait().toNanos(), true);
         return encode(frame, request, size);
     }
 
@@ -55,13 +53,22 @@ public final class CameraView {
      */
     public Snapshot next(long afterSequence, SnapshotRequest request, Duration wait) throws CameraUnavailableException {
         Size size = outputSize(request);
-        CapturedFrame frame = loop.newerThan(spec.id(), afterSequence, wait.toNanos());
+        CapturedFrame frame = loop.newerThan(spec.id(), afterSequence, wait.toNanos(), false);
         return frame == null ? null : encode(frame, request, size);
+    }
+
+    /**
+     * A JPEG of this camera's output size showing {@code message} on grey, for live feeds to show
+     * that the camera is unavailable (loads natives; not cached, feeds send it once per outage).
+     */
+    public byte[] noticeJpeg(String message, SnapshotRequest request) {
+        Size size = outputSize(request);
+        return SyntheticScene.notice(size.width, size.height, message);
     }
 
     private Snapshot encode(CapturedFrame frame, SnapshotRequest request, Size size) {
         int quality = request.quality().orElse(spec.jpegQuality());
-        byte[] data = encoder.encode(key, frame, spec.region(), size.width, size.height, request.format(), quality);
+        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality);
         return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt());
     }
 

@@ -131,7 +131,7 @@ final class CaptureLoop {
                 boolean gotFrame = false;
                 long next = System.nanoTime();
                 while (!r.stopped) {
-                    long t0 = System.nanoTime();
+                    long t0 = counters.threadCpuNanos();
                     byte[] bgr = source.grab();
                     if (bgr == null) {
                         if (!gotFrame) {
@@ -139,7 +139,7 @@ final class CaptureLoop {
                         }
                         break; // end of file: reopen, which loops it
                     }
-                    counters.captureNanos.add(System.nanoTime() - t0);
+                    counters.captureNanos.add(counters.threadCpuNanos() - t0);
                     publish(r, bgr);
                     gotFrame = true;
                     backoff = settings.backoffMin().toNanos();
@@ -277,9 +277,11 @@ final class CaptureLoop {
 
     /**
      * The newest frame with a sequence above {@code after}, waiting up to {@code wait} for it
-     * (and for the first frame after a start); null if none came in time.
+     * (and for the first frame after a start); null if none came in time, except that with
+     * {@code failIfNone} a camera that has not produced any frame yet is reported unavailable.
      */
-    CapturedFrame newerThan(String cameraId, long after, long waitNanos) throws CameraUnavailableException {
+    CapturedFrame newerThan(String cameraId, long after, long waitNanos, boolean failIfNone)
+            throws CameraUnavailableException {
         CapturedFrame f = latest;
         if (f != null && f.sequence() > after && state == CameraStatus.State.RUNNING && fresh(f)) {
             return f;
@@ -298,6 +300,9 @@ final class CaptureLoop {
                 throw new CameraUnavailableException(cameraId, cause);
             }
             f = latest;
+            if (f == null && !failIfNone) {
+                return null; // still starting: a feed just waits again
+            }
             if (f == null) {
                 throw new CameraUnavailableException(cameraId,
                         "no frame from " + key.address().display() + " within "

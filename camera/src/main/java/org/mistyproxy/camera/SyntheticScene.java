@@ -94,4 +94,17 @@ final class SyntheticScene {
         }
         return frame;
     }
+
+    /** A grey card with a line of black text, as JPEG. */
+    static byte[] notice(int width, int height, String message) {
+        byte[] frame = new byte[width * height * 3];
+        java.util.Arrays.fill(frame, (byte) GREY[0]);
+        int rows = Math.max(12, Math.min(height, height / 10));
+        int top = Math.max(0, (height - rows) / 2);
+        // Hershey text does not wrap; long causes are cut rather than drawn off the edge.
+        int maxChars = Math.max(8, width * 32 / (rows * 20));
+        String text = message.length() > maxChars ? message.substring(0, maxChars - 3) + "..." : message;
+        JavaCvBridge.drawText(frame, width, top, Math.min(rows, height - top), text);
+        return JavaCvBridge.jpeg(frame, width, height, width, height, 80);
+    }
 }

@@ -81,7 +81,8 @@ final class PolicyParser {
                 }
             }
         }
-        WsConfig ws = websocket(root.map.get("websocket"), defaultAllow);
+        WsConfig ws = websocket(root.map.get("websocket"), root.keyAt.containsKey("websocket")
+                ? root.keyAt.get("websocket")[0] : 0, defaultAllow);
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line())
                     : Integer.compare(a.column(), b.column()));
@@ -141,7 +142,6 @@ final class PolicyParser {
         }
 
         List<ParamSchema> schema = new ArrayList<>();
-        Map<String, ParamSchema> byLower = new HashMap<>();
         YamlTree.Node schemaNode = n.map.get("schema");
         if (schemaNode != null && !schemaNode.isNull()) {
             if (!schemaNode.isList()) {
@@ -161,7 +161,6 @@ final class PolicyParser {
                         continue;
                     }
                     schema.add(ps);
-                    byLower.put(ps.lower, ps);
                 }
             }
         }
@@ -211,7 +210,7 @@ final class PolicyParser {
             return null;
         }
         return new Rule(i, label, methods, uri, block, hasBody, hasParams, blockUnknown,
-                schema.toArray(new ParamSchema[0]), Map.copyOf(byLower), rate, maxBody, raw != null && raw,
+                schema.toArray(new ParamSchema[0]), rate, maxBody, raw != null && raw,
                 Redaction.of(redact, json.mapper()));
     }
 
@@ -278,8 +277,8 @@ final class PolicyParser {
         YamlTree.Node nameNode = n.map.get("name");
         if (nameNode == null) {
             error(n, path, "missing name");
-        } else if (!nameNode.isString() || nameNode.text.isEmpty()) {
-            error(nameNode, path + ".name", "must be a parameter name, not " + nameNode.shown());
+        } else if (!nameNode.isString() || !Ascii.isPrintable(nameNode.text)) {
+            error(nameNode, path + ".name", "must be a parameter name in printable ASCII, not " + nameNode.shown());
         } else {
             name = nameNode.text;
         }
@@ -464,7 +463,7 @@ final class PolicyParser {
         return null;
     }
 
-    private WsConfig websocket(YamlTree.Node n, boolean defaultAllow) {
+    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow) {
         Set<String> ops = new LinkedHashSet<>(List.of("subscribe", "unsubscribe"));
         if (n == null || n.isNull()) {
             String label = "websocket, " + file + " default";
@@ -478,7 +477,7 @@ final class PolicyParser {
             return null;
         }
         unknownKeys(n, path + ".", WS_KEYS);
-        String label = "websocket, " + file + ":" + n.line;
+        String label = "websocket, " + file + ":" + keyLine;
         Boolean enabled = optionalBool(n.map.get("enabled"), path + ".enabled");
         YamlTree.Node opsNode = n.map.get("operations");
         if (opsNode != null) {

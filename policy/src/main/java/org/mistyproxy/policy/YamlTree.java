@@ -75,7 +75,7 @@ final class YamlTree {
                 return "a map";
             }
             if (isList()) {
-                return "a list";
+                return list.isEmpty() ? "an empty list" : list.size() == 1 ? "a list of 1 item" : "a list of " + list.size() + " items";
             }
             return isString() ? '"' + text + '"' : text;
         }
@@ -117,14 +117,29 @@ final class YamlTree {
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String m = e.getOriginalMessage();
-            int nl = m == null ? -1 : m.indexOf('\n');
-            String first = m == null ? "unreadable YAML" : nl >= 0 ? m.substring(0, nl) : m;
-            throw new SyntaxError("not valid YAML: " + first.trim(), at == null ? 1 : Math.max(1, at.getLineNr()),
+            throw new SyntaxError("not valid YAML: " + problem(e.getOriginalMessage()), at == null ? 1 : Math.max(1, at.getLineNr()),
                     at == null ? 1 : Math.max(1, at.getColumnNr()));
         } catch (IOException e) {
             throw new SyntaxError("not valid YAML: " + e.getMessage(), 1, 1);
         }
+    }
+
+    /** SnakeYAML's message without its own location lines and source excerpts. */
+    private static String problem(String m) {
+        if (m == null) {
+            return "unreadable";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String line : m.split("\n")) {
+            if (line.isBlank() || line.startsWith(" ")) {
+                continue;
+            }
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(line.trim());
+        }
+        return b.toString();
     }
 
     private Node node(JsonParser p, JsonToken t) throws IOException {

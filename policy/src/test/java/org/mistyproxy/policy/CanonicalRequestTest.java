@@ -216,4 +216,18 @@ class CanonicalRequestTest {
         assertTrue(decide(open, "POST", "/api/x", "{}", Map.of("content-type", List.of("text/plain;charset=UTF-8")), "i")
                 .allowed());
     }
+
+    @Test
+    void headIsDecidedByTheRulesForGet() {
+        Policy p = policy("default: allow\nrules:\n  - verb: GET\n    uri: /api/logs\n    action: block\n");
+        assertEquals("blocked: HEAD /api/logs: the rule blocks it (rule 1, test.yaml:3)",
+                decide(p, "HEAD", "/api/logs", null).reason());
+    }
+
+    @Test
+    void twoContentTypesAreRefused() {
+        PolicyDecision d = decide(open, "POST", "/api/x", "{}",
+                Map.of("content-type", List.of("application/json", "multipart/form-data")), "i");
+        assertEquals("blocked: POST /api/x: more than one Content-Type header is refused (canonical form)", d.reason());
+    }
 }

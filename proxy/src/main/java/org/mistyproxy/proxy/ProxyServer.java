@@ -22,6 +22,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
+import org.mistyproxy.proxy.audit.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +76,13 @@ public final class ProxyServer implements AutoCloseable {
         // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
         // them so that merges do not collide). Parts that hold resources go into `parts`.
 
-        AuditTrail audit = (iid, limit) ->
-                ("{\"instance\":\"" + iid + "\",\"entries\":[]}").getBytes(StandardCharsets.UTF_8);
+        AuditLog auditLog = new AuditLog(config.dataDir(), 200); parts.add(auditLog); AuditTrail audit = auditLog::recentJson;
 
         ProxiedRequestHandler relay = (ex, target, rawPath) -> notYet(ex, "the HTTP relay");
 
-        ProxiedRequestHandler pubsub = (ex, target, rawPath) -> notYet(ex, "the /pubsub WebSocket relay");
+        org.mistyproxy.proxy.ws.PubSubRelay pubSubRelay = new org.mistyproxy.proxy.ws.PubSubRelay(org.mistyproxy.proxy.ws.PubSubSettings.defaults(), metrics, auditLog); parts.add(0, pubSubRelay); events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(), "proxy URL revoked: " + e.cause().name().toLowerCase(java.util.Locale.ROOT))); ProxiedRequestHandler pubsub = (ex, target, rawPath) -> pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
 
-        CamRequestHandler camData = (ex, target, action) -> notYet(ex, "the camera data plane");
+        org.mistyproxy.proxy.cam.CamDataPlane cam = new org.mistyproxy.proxy.cam.CamDataPlane(ctx); parts.add(cam); CamRequestHandler camData = cam;
 
         // ---- end of plug-in points
 

@@ -33,7 +33,7 @@ final class Arguments {
             }
         }
         if (body != null && body.isObject()) {
-            body.fields().forEachRemaining(f -> {
+            body.properties().forEach(f -> {
                 if (!f.getValue().isNull()) {
                     values.put(f.getKey(), f.getValue());
                 }

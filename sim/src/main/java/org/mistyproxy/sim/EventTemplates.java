@@ -20,9 +20,11 @@ import java.util.TreeMap;
 final class EventTemplates {
     private final Map<String, JsonNode> byType = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final ObjectMapper json;
+    private final RobotState state;
 
-    EventTemplates(ObjectMapper json) {
+    EventTemplates(ObjectMapper json, RobotState state) {
         this.json = json;
+        this.state = state;
         try (InputStream in = EventTemplates.class.getResourceAsStream("events.json")) {
             if (in == null) {
                 throw new IllegalStateException("events.json missing from the sim module's resources");
@@ -41,12 +43,16 @@ final class EventTemplates {
         return e == null ? Optional.empty() : Optional.of(e.path("type").asText());
     }
 
-    /** A fresh message body for {@code type}, with {@code created} (and {@code expiry}) set to now. */
+    /**
+     * A fresh message body for {@code type}, with {@code created} (and {@code expiry}) set to now.
+     * Fields only the Deprecated WebSocket version carries are dropped unless the robot was
+     * switched to it (POST /api/websocket/version).
+     */
     ObjectNode message(String type) {
         JsonNode e = byType.get(type);
         JsonNode sample = e == null ? null : e.path("sample").path("message");
         ObjectNode message = sample != null && sample.isObject() ? sample.deepCopy() : json.createObjectNode();
-        if (e != null) {
+        if (e != null && !state.deprecatedWebSocketVersion()) {
             for (JsonNode field : e.path("deprecated_version_fields")) {
                 String f = field.asText();
                 if (f.startsWith("message.")) {
@@ -59,6 +65,34 @@ final class EventTemplates {
             message.put("expiry", Timestamps.in(1000));
         }
         return message;
+    }
+
+    /** The envelope sent to a subscriber; the Deprecated version also names the type at the top. */
+    ObjectNode envelope(String eventName, String type, JsonNode payload) {
+        ObjectNode envelope = json.createObjectNode();
+        envelope.put("eventName", eventName);
+        envelope.set("message", payload.isMissingNode() ? json.nullNode() : payload);
+        if (state.deprecatedWebSocketVersion()) {
+            envelope.put("type", type);
+        }
+        return envelope;
+    }
+
+    /** GET /api/websockets: each event class and the properties its messages carry. */
+    com.fasterxml.jackson.databind.node.ArrayNode classes(String only) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = json.createArrayNode();
+        for (JsonNode e : byType.values()) {
+            String type = e.path("type").asText();
+            if (only != null && !only.isBlank() && !type.equalsIgnoreCase(only)) {
+                continue;
+            }
+            ObjectNode c = out.addObject();
+            c.put("class", type);
+            com.fasterxml.jackson.databind.node.ArrayNode props = c.putArray("nestedProperties");
+            message(type).fieldNames().forEachRemaining(name -> props.addObject()
+                    .put("name", Character.toUpperCase(name.charAt(0)) + name.substring(1)));
+        }
+        return out;
     }
 
     /** The sensors a type reports from (one message per sensor), empty for single-source types. */

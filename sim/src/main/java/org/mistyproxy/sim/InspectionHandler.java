@@ -58,7 +58,7 @@ final class InspectionHandler implements HttpHandler {
                 log.clear();
                 reply(exchange, 200, json.createObjectNode().put("cleared", true));
             }
-            case "GET /_sim/state" -> reply(exchange, 200, state.toJson(json));
+            case "GET /_sim/state" -> reply(exchange, 200, simulator.stateNode());
             case "GET /_sim/faults" -> reply(exchange, 200, faults.toJson(json));
             case "PUT /_sim/faults", "POST /_sim/faults" -> {
                 setFaults(body);
@@ -94,7 +94,7 @@ final class InspectionHandler implements HttpHandler {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("body must be a JSON object such as {\"latencyMs\": 200}");
         }
-        for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             JsonNode v = f.getValue();
             switch (f.getKey()) {
                 case "latencyMs" -> faults.latencyMs(requireInt(f.getKey(), v));

@@ -2,7 +2,6 @@ package org.mistyproxy.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Dot-notation property lookup ("A.B.C") with names compared without regard to case, as the robot does. */
@@ -28,8 +27,7 @@ final class JsonPaths {
         if (exact != null) {
             return exact;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             if (f.getKey().equalsIgnoreCase(name)) {
                 return f.getValue();
             }

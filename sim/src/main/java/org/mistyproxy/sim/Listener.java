@@ -34,10 +34,10 @@ final class Listener implements AutoCloseable {
     private AcceptingChannel<StreamConnection> server;
     private int port;
 
-    Listener(String host, int port, HttpHandler root) {
-        this.host = host;
+    /** Creating the worker loads XNIO (a few hundred ms cold); the simulator does it in parallel with its JSON loading. */
+    static XnioWorker newWorker() {
         try {
-            worker = Xnio.getInstance(Listener.class.getClassLoader()).createWorker(OptionMap.builder()
+            return Xnio.getInstance(Listener.class.getClassLoader()).createWorker(OptionMap.builder()
                     .set(Options.WORKER_IO_THREADS, 2)
                     .set(Options.WORKER_TASK_CORE_THREADS, 8)
                     .set(Options.WORKER_TASK_MAX_THREADS, 64)
@@ -47,11 +47,15 @@ final class Listener implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the simulator's I/O threads", e);
         }
+    }
+
+    Listener(String host, int port, HttpHandler root, XnioWorker worker) {
+        this.host = host;
+        this.worker = worker;
         ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
         // Nothing in the URL is decoded or normalised: the request log must show the raw bytes.
         openListener = new HttpOpenListener(buffers, OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)
-                .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_HEADER_SIZE, 1024 * 1024)

@@ -74,6 +74,7 @@ final class PubSubEndpoint implements HttpHandler {
             }
 
             @Override
+            @SuppressWarnings("deprecation") // BufferedBinaryMessage only hands out xnio's Pooled
             protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
                 try (Pooled<ByteBuffer[]> data = message.getData()) {
                     ByteBuffer merged = WebSockets.mergeBuffers(data.getResource());

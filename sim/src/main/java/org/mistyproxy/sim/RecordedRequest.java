@@ -5,9 +5,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One thing that reached the robot: an HTTP request ({@code kind = "http"}) or a WebSocket message
@@ -28,7 +30,9 @@ public record RecordedRequest(
         boolean bodyTruncated) {
 
     public RecordedRequest {
-        headers = Map.copyOf(headers);
+        TreeMap<String, List<String>> sorted = new TreeMap<>();
+        headers.forEach((k, v) -> sorted.put(k, List.copyOf(v)));
+        headers = Collections.unmodifiableMap(sorted);
         body = body.clone();
     }
 

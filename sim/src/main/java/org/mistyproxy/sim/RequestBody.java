@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A request body read to its end. Up to {@link RequestLog#BODY_LIMIT} bytes stay in memory; a
@@ -125,6 +124,6 @@ final class RequestBody {
 
     @Override
     public String toString() {
-        return size + " bytes" + (file == null ? " " + Arrays.toString(Arrays.copyOf(head, Math.min(8, head.length))) : " on disk");
+        return size + " bytes" + (file == null ? " in memory" : " in " + file);
     }
 }

@@ -20,9 +20,11 @@ final class RobotCommands {
 
     private final Map<String, Command> byName = new HashMap<>();
     private final ObjectMapper json;
+    private final RobotState state;
 
-    RobotCommands(ObjectMapper json) {
+    RobotCommands(ObjectMapper json, RobotState state) {
         this.json = json;
+        this.state = state;
     }
 
     void register(String name, Command command) {
@@ -35,6 +37,7 @@ final class RobotCommands {
     }
 
     Reply run(Call call) throws IOException {
+        state.commandArrived();
         Command command = byName.get(call.endpoint().name());
         if (command != null) {
             return command.run(call);

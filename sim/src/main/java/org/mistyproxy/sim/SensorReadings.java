@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What the always-on sensors report right now, built from the event templates and the robot's
@@ -13,11 +12,8 @@ import java.util.TreeSet;
  * BatteryCharge and DriveEncoders.
  */
 final class SensorReadings {
-    static final Set<String> PERIODIC = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-
-    static {
-        PERIODIC.addAll(List.of("TimeOfFlight", "BatteryCharge", "IMU", "ActuatorPosition", "DriveEncoders"));
-    }
+    /** Canonical type names (EventTemplates.canonicalType) of the types that stream without a trigger. */
+    private static final Set<String> PERIODIC = Set.of("TimeOfFlight", "BatteryCharge", "IMU", "ActuatorPosition", "DriveEncoders");
 
     private final EventTemplates templates;
     private final RobotState state;

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.xnio.XnioWorker;
 
 /**
  * A Misty II robot on a loopback port: the REST API under /api, the /pubsub WebSocket, a log of
@@ -41,19 +43,33 @@ public final class Simulator implements AutoCloseable {
 
     private Simulator(String host, int port) throws IOException {
         this.host = host;
+        CompletableFuture<XnioWorker> worker = CompletableFuture.supplyAsync(Listener::newWorker);
         this.dataDir = Files.createTempDirectory("misty-sim-");
         LenientJson lenient = new LenientJson();
         EndpointCatalog catalog = EndpointCatalog.load(json);
-        EventTemplates templates = new EventTemplates(json);
+        EventTemplates templates = new EventTemplates(json, state);
         events = new EventStream(templates, new SensorReadings(templates, state), clock, json, lenient, log);
-        RobotCommands commands = new RobotCommands(json);
+        RobotCommands commands = new RobotCommands(json, state);
         new SystemCommands(state, json, events).registerWith(commands);
+        new EventCommands(templates, state, json).registerWith(commands);
         new MotionCommands(state, json, events).registerWith(commands);
         new MediaCommands(new MediaStore(dataDir.resolve("images"), "image"), new MediaStore(dataDir.resolve("audio"), "audio"),
                 new CameraSnapshot(state), state, json, events).registerWith(commands);
         ApiHandler api = new ApiHandler(catalog, commands, log, faults, lenient, json, dataDir);
         InspectionHandler inspection = new InspectionHandler(this, log, faults, state, json, lenient);
-        listener = new Listener(host, port, new RootHandler(inspection, new PubSubEndpoint(events, log, faults, json), api));
+        // HttpContinueReadHandler answers "Expect: 100-continue" (curl sends it for large uploads)
+        // when the body is first read, as a real server would.
+        RootHandler root = new RootHandler(inspection, new PubSubEndpoint(events, log, faults, json),
+                new io.undertow.server.handlers.HttpContinueReadHandler(api));
+        XnioWorker io = worker.join();
+        try {
+            listener = new Listener(host, port, root, io);
+        } catch (RuntimeException cannotListen) {
+            io.shutdownNow();
+            clock.shutdownNow();
+            deleteDataDir();
+            throw cannotListen;
+        }
     }
 
     /** Starts a simulator listening on {@code host:port}; port 0 picks a free port. */
@@ -87,9 +103,24 @@ public final class Simulator implements AutoCloseable {
         log.clear();
     }
 
+    /**
+     * Bounds the request log (default 50,000 entries); beyond it the oldest entries are dropped
+     * and counted in {@code GET /_sim/state} as {@code requestLogDropped}.
+     */
+    public void requestLogLimit(int entries) {
+        log.limit(entries);
+    }
+
     /** The robot's state as JSON text, the same as {@code GET /_sim/state}. */
     public String stateJson() {
-        return state.toJson(json).toString();
+        return stateNode().toString();
+    }
+
+    com.fasterxml.jackson.databind.node.ObjectNode stateNode() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = state.toJson(json);
+        o.set("pubsub", events.toJson());
+        o.put("requestLogDropped", log.dropped());
+        return o;
     }
 
     /** Adds this much delay before every /api answer and WebSocket handshake; 0 turns it off. */
@@ -132,6 +163,9 @@ public final class Simulator implements AutoCloseable {
 
     /** Closes every open /pubsub socket with this close code; returns how many were open. */
     public int closeWebSockets(int code, String reason) {
+        if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
+            throw new IllegalArgumentException("close code must be 1000..4999 and not one of the reserved 1004, 1005, 1006, 1015; got " + code);
+        }
         return events.closeAll(code, reason);
     }
 
@@ -151,6 +185,10 @@ public final class Simulator implements AutoCloseable {
         events.close();
         clock.shutdownNow();
         listener.close();
+        deleteDataDir();
+    }
+
+    private void deleteDataDir() {
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

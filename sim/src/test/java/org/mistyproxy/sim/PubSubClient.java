@@ -61,6 +61,10 @@ final class PubSubClient implements AutoCloseable {
         socket.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
+    void sendBinary(byte[] data) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+    }
+
     /** The next message, or an AssertionError after {@code seconds}. */
     Received next(double seconds) throws InterruptedException {
         Received r = inbox.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);

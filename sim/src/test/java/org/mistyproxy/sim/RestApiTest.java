@@ -83,6 +83,15 @@ class RestApiTest {
     }
 
     @Test
+    void deviceInformationLeaksTheHotspotPasswordWhileTheHotspotIsOn() throws Exception {
+        assertEquals("sim-hotspot-password-0451", result(get("/api/device")).path("currentPreSharedKey").asText());
+        result(post("/api/networks/hotspot/stop", null));
+        assertTrue(result(get("/api/device")).path("currentPreSharedKey").isNull());
+        result(post("/api/networks/hotspot/start", null));
+        assertEquals("Misty-SIM00000000", result(get("/api/device")).path("currentProfileName").asText());
+    }
+
+    @Test
     void alphaCommandsSayAlphaInTheVersionHeader() throws Exception {
         HttpResponse<String> r = post("/api/tts/speak", "{\"Text\": \"hello\"}");
         result(r);
@@ -94,12 +103,8 @@ class RestApiTest {
     void batteryDrainsOverTime() throws Exception {
         double first = result(get("/api/battery")).path("chargePercent").asDouble();
         assertTrue(first > 0 && first <= 1, "charge " + first);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        double later = first;
-        while (later >= first && System.nanoTime() < deadline) {
-            later = result(get("/api/battery")).path("chargePercent").asDouble();
-        }
-        assertTrue(later < first, first + " then " + later);
+        assertTrue(Await.until(() -> result(get("/api/battery")).path("chargePercent").asDouble() < first,
+                Duration.ofSeconds(5)), "the charge falls");
     }
 
     @Test
@@ -131,6 +136,8 @@ class RestApiTest {
         assertTrue(badArgument(post("/api/led", "{\"Red\": 256, \"Green\": 2, \"Blue\": 3}")).contains("out of range"));
         assertTrue(badArgument(post("/api/drive", "{\"LinearVelocity\": true, \"AngularVelocity\": 0}")).contains("double"));
         assertTrue(badArgument(post("/api/led", "{not json")).contains("Could not parse the JSON body"));
+        assertTrue(badArgument(post("/api/led", "[1, 2, 3]")).contains("must be an object, got array"));
+        result(post("/api/drive/stop", "null"));
         assertEquals(0, state().path("led").path("red").asInt());
     }
 
@@ -174,11 +181,8 @@ class RestApiTest {
     void drivingChangesTheDriveStateUntilStopped() throws Exception {
         result(post("/api/drive", "{\"LinearVelocity\": 50, \"AngularVelocity\": 0}"));
         assertTrue(state().path("drive").path("driving").asBoolean());
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (state().path("drive").path("leftDistanceMm").asDouble() <= 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(state().path("drive").path("leftDistanceMm").asDouble() > 0, "encoders advance while driving");
+        assertTrue(Await.until(() -> state().path("drive").path("leftDistanceMm").asDouble() > 0, Duration.ofSeconds(5)),
+                "encoders advance while driving");
         result(post("/api/drive/stop", "{}"));
         assertFalse(state().path("drive").path("driving").asBoolean());
 
@@ -192,11 +196,8 @@ class RestApiTest {
     void timedDriveStopsByItself() throws Exception {
         result(post("/api/drive/time", "{\"LinearVelocity\": 20, \"AngularVelocity\": 0, \"TimeMs\": 200}"));
         assertTrue(state().path("drive").path("driving").asBoolean());
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (state().path("drive").path("driving").asBoolean() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertFalse(state().path("drive").path("driving").asBoolean());
+        assertTrue(Await.until(() -> !state().path("drive").path("driving").asBoolean(), Duration.ofSeconds(5)),
+                "a timed drive ends by itself");
         assertTrue(badArgument(post("/api/drive/time", "{\"LinearVelocity\": 20, \"AngularVelocity\": 0, \"TimeMs\": 50}")).contains("TimeMs"));
     }
 

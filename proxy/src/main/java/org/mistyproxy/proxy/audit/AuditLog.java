@@ -142,7 +142,10 @@ public final class AuditLog implements AutoCloseable {
 
     /** Writes what is queued and closes the file. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
         closing = true;
         try {
             writer.join(5_000);

@@ -12,7 +12,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Lend a Misty II robot safely: policy-checked proxy URLs and camera feeds.",
-        subcommands = {ConfigCommand.class, TokenCommand.class, ServeCommand.class, DemoCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
+            SimCommand.class,
+            ConfigCommand.class,
+            PolicyCommand.class,
+            TokenCommand.class,
+        })
 public final class MistyProxyCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -48,9 +48,9 @@ final class Cors {
         return false;
     }
 
-    /** Adds the allow headers to a response for an allowed origin; does nothing without Origin. */
+    /** Adds the allow headers to a response for an allowed origin; nothing without Origin or for others. */
     static void decorate(HttpServerExchange exchange, List<String> corsOrigins, String origin) {
-        if (origin == null) {
+        if (origin == null || !allows(corsOrigins, origin)) {
             return;
         }
         HeaderMap h = exchange.getResponseHeaders();

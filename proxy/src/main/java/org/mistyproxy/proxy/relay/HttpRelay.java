@@ -23,8 +23,9 @@ public final class HttpRelay implements AutoCloseable {
     private final RelayContext ctx;
 
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics) {
-        this.ctx = new RelayContext(settings, new UpstreamPool(settings.idlePerRobot()), new RelayMetrics(metrics),
-                audit, LoggerFactory.getLogger(HttpRelay.class));
+        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot());
+        this.ctx = new RelayContext(settings, pool, new RelayMetrics(metrics, pool), audit,
+                LoggerFactory.getLogger(HttpRelay.class));
     }
 
     /**
@@ -41,6 +42,16 @@ public final class HttpRelay implements AutoCloseable {
         // Dispatching (rather than returning) keeps Undertow from ending the exchange when the
         // handler returns; SameThreadExecutor runs it right after, on this IO thread.
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), r::start);
+    }
+
+    /** Robot connections open now (in use or kept alive). */
+    int upstreamConnections() {
+        return ctx.pool().openConnections();
+    }
+
+    /** Robot connections opened since start. */
+    long upstreamConnectionsOpened() {
+        return ctx.pool().openedConnections();
     }
 
     /** Closes the kept-alive robot connections. */

@@ -22,6 +22,12 @@ final class Pump implements ChannelListener<Channel> {
         /** Bytes moved. */
         void moved(Pump pump);
 
+        /**
+         * The source ended; the sink is about to be shut down. Comes before {@link #finished}
+         * because shutting down the server's response can complete the exchange at once.
+         */
+        void drained(Pump pump);
+
         /** The source ended and everything was written and flushed to the sink, which is shut down. */
         void finished(Pump pump);
 
@@ -118,6 +124,7 @@ final class Pump implements ChannelListener<Channel> {
             }
             if (n < 0) {
                 source.suspendReads();
+                observer.drained(this);
                 try {
                     sink.shutdownWrites();
                 } catch (IOException e) {

@@ -1,6 +1,8 @@
 package org.mistyproxy.proxy.relay;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -24,7 +26,13 @@ final class RelayMetrics {
     private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
     private final Timer upstreamLatency;
 
-    RelayMetrics(MeterRegistry registry) {
+    RelayMetrics(MeterRegistry registry, UpstreamPool pool) {
+        FunctionCounter.builder("mistyproxy.upstream.connections.opened", pool, UpstreamPool::openedConnections)
+                .description("Connections opened to robots (keep-alive makes this far smaller than requests)")
+                .register(registry);
+        Gauge.builder("mistyproxy.upstream.connections.open", pool, UpstreamPool::openConnections)
+                .description("Connections to robots open now, in use or kept alive")
+                .register(registry);
         allowed = decisions(registry, "allowed");
         blocked = decisions(registry, "blocked");
         for (Failure f : Failure.values()) {

@@ -205,8 +205,10 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
         CanonicalRequest c = d.canonical();
         body = c.body().orElse(null);
         streamBody = body == null && c.streamBody();
-        if (streamBody && bodyLimit > 0) {
-            // The policy saw the declared length; this also holds a chunked upload to the limit.
+        if (streamBody) {
+            // The policy checked the declared length against its cap; the server-wide entity cap
+            // must not cut off what it allowed, and the length itself still bounds the upload.
+            bodyLimit = exchange.getRequestContentLength();
             exchange.setMaxEntitySize(bodyLimit);
         }
         connect(false);
@@ -409,9 +411,10 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
         if (phase == Phase.DONE || phase == Phase.DOWNLOAD && exchange.isResponseStarted()) {
             return;
         }
-        if (reused && !retried && !streamBody && upstreamStatus == 0) {
-            // A kept-alive connection the robot had already closed: try once on a new one. Safe
-            // because nothing of this request reached the robot's application, and we still hold the body.
+        if (reused && !retried && !streamBody && upstreamStatus == 0 && (!requestSent || idempotent())) {
+            // Most likely a kept-alive connection the robot had already closed: try once on a new
+            // one. We still hold the body; like nginx, a non-idempotent request that was fully sent
+            // is not repeated, since the robot may have acted on it.
             retried = true;
             IoUtils.safeClose(connection);
             connection = null;
@@ -421,6 +424,11 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
             return;
         }
         fail(Failure.UPSTREAM_CLOSED, 502, "robot closed the connection without answering (" + e.getMessage() + ")");
+    }
+
+    private boolean idempotent() {
+        String m = decision.canonical().method();
+        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") || m.equals("PUT") || m.equals("DELETE");
     }
 
     private void onResponse(ClientExchange cx) {
@@ -484,6 +492,13 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
     @Override
     public void moved(Pump pump) {
         lastActivity = System.nanoTime();
+    }
+
+    @Override
+    public void drained(Pump pump) {
+        if (pump == responsePump) {
+            responseRead = true; // the robot's answer is complete: its connection can be kept
+        }
     }
 
     @Override
@@ -559,12 +574,11 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
                 long quiet = System.nanoTime() - lastActivity;
                 if (quiet < idle) {
                     timer = exchange.getIoThread().executeAfter(this, idle - quiet, TimeUnit.NANOSECONDS);
-                } else if (phase == Phase.UPLOAD) {
-                    fail(Failure.IDLE_TIMEOUT, 504, "request body made no progress for "
-                            + RelaySettings.words(s.idleTimeout()));
                 } else {
-                    fail(Failure.IDLE_TIMEOUT, 504, "robot's response made no progress for "
-                            + RelaySettings.words(s.idleTimeout()));
+                    // Either side may be the slow one; before the robot answers the client gets a
+                    // 504, after it a cut connection.
+                    fail(Failure.IDLE_TIMEOUT, 504, (phase == Phase.UPLOAD ? "request" : "response")
+                            + " body made no progress for " + RelaySettings.words(s.idleTimeout()));
                 }
             }
             default -> { }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.mistyproxy.config.RobotAddress;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -42,6 +43,7 @@ final class UpstreamPool implements AutoCloseable {
     private final ConcurrentHashMap<RobotAddress, URI> uris = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RobotAddress, String> authorities = new ConcurrentHashMap<>();
     private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder opened = new LongAdder();
     private volatile boolean closed;
 
     UpstreamPool(int idlePerRobot) {
@@ -76,6 +78,7 @@ final class UpstreamPool implements AutoCloseable {
                     return;
                 }
                 open.add(connection);
+                opened.increment();
                 connection.addCloseListener(open::remove);
                 ready.connected(connection, false);
             }
@@ -104,6 +107,11 @@ final class UpstreamPool implements AutoCloseable {
         } else {
             q.addLast(connection);
         }
+    }
+
+    /** Connections opened since start: with keep-alive working, far fewer than requests. */
+    long openedConnections() {
+        return opened.sum();
     }
 
     /** Connections currently open (idle or in use), for tests and metrics. */

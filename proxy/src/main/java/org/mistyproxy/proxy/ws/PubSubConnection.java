@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,7 @@ final class PubSubConnection {
     private final ClientQueue toClient;
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean revoked = new AtomicBoolean();
+    private final AtomicBoolean robotOpen = new AtomicBoolean();
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
 
@@ -87,8 +89,21 @@ final class PubSubConnection {
         return revoked.get();
     }
 
-    void robotConnected(Session session) {
+    /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
+    /** Tyrus opened the robot socket (before {@link #robotConnected}, and before any close). */
+    void robotOpened() {
+        if (robotOpen.compareAndSet(false, true)) {
+            metrics.robotSockets.incrementAndGet();
+        }
+    }
+
+    boolean robotConnected(Session session) {
         this.robot = session;
+        if (ending.get()) {
+            closeRobot(revoked.get() ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked.get() ? "proxy URL revoked" : "client gone");
+            return false;
+        }
+        return true;
     }
 
     /** The client's handshake is done: start relaying. */
@@ -150,7 +165,7 @@ final class PubSubConnection {
         metrics.refused.increment();
         LOG.info("event=ws_refused instance={} conn={} rule=\"{}\" reason=\"{}\"", instanceId, connectionId, d.rule(), d.reason());
         if (d.close()) {
-            end(CloseCodes.POLICY, "blocked by policy: " + d.reason(), CloseCodes.GOING_AWAY, "client closed by proxy");
+            end(CloseCodes.POLICY, RefusalMessage.text(d.reason()), CloseCodes.GOING_AWAY, "client closed by proxy");
             return;
         }
         WebSocketChannel ch = client;
@@ -277,6 +292,9 @@ final class PubSubConnection {
     }
 
     void robotClosed(int code, String reason) {
+        if (robotOpen.compareAndSet(true, false)) {
+            metrics.robotSockets.decrementAndGet();
+        }
         if (!ending.compareAndSet(false, true)) {
             return;
         }
@@ -329,7 +347,11 @@ final class PubSubConnection {
             }
         });
         // A client that reads nothing never answers our close frame: cut it off.
-        timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> IoUtils.safeClose(ch), settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            IoUtils.safeClose(ch);
+        }
     }
 
     private void closeRobot(int code, String reason) {

@@ -85,7 +85,7 @@ public final class PubSubRelay implements AutoCloseable {
         WebSocketRules rules = policy.websocket();
         if (!rules.enabled()) {
             audit.refusedUpgrade(instanceId, client, 403, "websocket", rules.disabledReason(), null);
-            ErrorReply.send(exchange, 403, "blocked by policy: " + rules.disabledReason());
+            ErrorReply.send(exchange, 403, RefusalMessage.text(rules.disabledReason()));
             return;
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
@@ -125,11 +125,11 @@ public final class PubSubRelay implements AutoCloseable {
             ErrorReply.send(exchange, 502, why);
             return;
         }
-        conn.robotConnected(robot);
-        if (conn.revoked()) {
+        if (!conn.robotConnected(robot)) {
+            // Revoked while the robot was being dialled (the robot side is closed already).
             live.remove(conn);
-            conn.end(CloseCodes.POLICY, "proxy URL revoked", CloseCodes.POLICY, "proxy URL revoked");
-            ErrorReply.send(exchange, 404, "proxy URL revoked");
+            audit.refusedUpgrade(instanceId, client, 404, null, "proxy URL revoked during the upgrade", null);
+            ErrorReply.send(exchange, 404, "unknown or revoked proxy URL");
             return;
         }
         exchange.putAttachment(CONNECTION, conn);

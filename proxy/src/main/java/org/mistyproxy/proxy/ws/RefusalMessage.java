@@ -13,10 +13,19 @@ final class RefusalMessage {
 
     private RefusalMessage() {}
 
+    /** "blocked by policy: why"; the policy's reasons may already start with "blocked: ". */
+    static String text(String reason) {
+        String why = reason == null ? "refused" : reason;
+        if (why.regionMatches(true, 0, "blocked: ", 0, 9)) {
+            why = why.substring(9);
+        }
+        return "blocked by policy: " + why;
+    }
+
     static String json(String eventName, String reason) {
         ObjectNode n = JSON.createObjectNode();
         n.put("eventName", eventName);
-        n.put("message", "blocked by policy: " + reason);
+        n.put("message", text(reason));
         return n.toString();
     }
 }

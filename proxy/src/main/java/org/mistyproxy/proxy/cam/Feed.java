@@ -1,0 +1,6 @@
+package org.mistyproxy.proxy.cam;
+
+/** An open live feed, closed when its instance loses the cam add-on or the server stops. */
+interface Feed extends Runnable {
+    void close();
+}
