@@ -50,9 +50,11 @@ class LifecycleTest {
         robot2.close();
     }
 
+    /** The URL reaches the robot: the simulator's device info comes back through the relay. */
     static void assertLive(String proxyUrl) {
         Resp r = Rig.fetch(proxyUrl + "/api/device");
-        assertNotEquals(404, r.status(), () -> "proxy URL should resolve: " + r);
+        assertEquals(200, r.status(), () -> "proxy URL should reach the robot: " + r);
+        assertEquals("Success", r.json().get("status").asText(), r::toString);
     }
 
     static void assertRevoked(String proxyUrl) {
@@ -102,6 +104,18 @@ class LifecycleTest {
 
         // the long form checks that the prefix belongs to the token's instance
         assertRevoked(server.publicBaseUrl() + "/" + ProxyToken.sha256Hex("someone-else") + "/mistyproxy/" + token);
+
+        // the holder reads what the policy decided (the relay's audit log)
+        assertEquals(403, Rig.Api.of("", null).send("POST", longUrl + "/api/reboot", "{}").status());
+        JsonNode log = ursula.get("/addon/mistyproxy/" + iid + "/log?limit=10").json();
+        assertEquals(iid, log.get("instance").asText());
+        List<String> decisions = new java.util.ArrayList<>();
+        log.get("entries").forEach(e -> decisions.add(e.get("method").asText() + " " + e.get("path").asText() + " " + e.get("decision").asText()));
+        assertTrue(decisions.contains("GET /api/device allowed"), decisions::toString);
+        assertTrue(decisions.contains("POST /api/reboot blocked"), decisions::toString);
+        assertFalse(log.toString().contains(token), "no token in the audit log");
+        assertTrue(robot.requests().stream().noneMatch(q -> q.path().contains("reboot")), "the robot never saw the refused request");
+        assertEquals(400, ursula.get("/addon/mistyproxy/" + iid + "/log?limit=0").status());
 
         assertEquals(200, ursula.delete("/addon/mistyproxy/" + iid).status());
         assertRevoked(longUrl);
