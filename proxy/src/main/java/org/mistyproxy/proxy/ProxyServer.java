@@ -178,6 +178,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         graceful.shutdown();
+        context.events().serverStopping();
         try {
             if (!graceful.awaitShutdown(options.shutdownGrace().toMillis())) {
                 LOG.warn("event=shutdown_grace_exceeded grace_ms={}", options.shutdownGrace().toMillis());
