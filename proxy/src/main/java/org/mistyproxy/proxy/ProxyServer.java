@@ -96,8 +96,9 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, new ApiUsers(config.users()), audit, () -> urls[0]);
-        Routes routes = new Routes(instances, new ApiUsers(config.users()), control, relay, pubsub, camData, metrics);
+        ApiUsers users = new ApiUsers(config.users());
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
@@ -178,6 +179,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         graceful.shutdown();
+        context.events().serverStopping();
         try {
             if (!graceful.awaitShutdown(options.shutdownGrace().toMillis())) {
                 LOG.warn("event=shutdown_grace_exceeded grace_ms={}", options.shutdownGrace().toMillis());
