@@ -22,6 +22,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
+import org.mistyproxy.proxy.audit.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +76,9 @@ public final class ProxyServer implements AutoCloseable {
         // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
         // them so that merges do not collide). Parts that hold resources go into `parts`.
 
-        AuditTrail audit = (iid, limit) ->
-                ("{\"instance\":\"" + iid + "\",\"entries\":[]}").getBytes(StandardCharsets.UTF_8);
+        AuditLog auditLog = new AuditLog(config.dataDir(), 200); parts.add(auditLog); AuditTrail audit = auditLog::recentJson;
 
-        ProxiedRequestHandler relay = (ex, target, rawPath) -> notYet(ex, "the HTTP relay");
+        org.mistyproxy.proxy.relay.HttpRelay http = new org.mistyproxy.proxy.relay.HttpRelay(org.mistyproxy.proxy.relay.RelaySettings.defaults(), auditLog, metrics); parts.add(http); ProxiedRequestHandler relay = (ex, target, rawPath) -> http.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
 
         ProxiedRequestHandler pubsub = (ex, target, rawPath) -> notYet(ex, "the /pubsub WebSocket relay");
 
