@@ -183,6 +183,27 @@ class HttpRelayTest {
     }
 
     @Test
+    void expectContinueIsAnsweredByTheProxyAndNotForwarded() throws Exception {
+        URI u = URI.create(front.url("i1"));
+        String body = "{\"LinearVelocity\": 2, \"AngularVelocity\": 0}";
+        try (Socket s = new Socket("127.0.0.1", u.getPort())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /i1/api/drive HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 100 Continue", in.readLine(), "the proxy asks for the body the policy needs");
+            assertEquals("", in.readLine());
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+        }
+        RecordedRequest seen = robotSaw("/api/drive").get(0);
+        assertNull(seen.headers().get("expect"));
+    }
+
+    @Test
     void redactedFieldsNeverLeaveTheProxy() throws Exception {
         HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/api/device")).build(),
                 HttpResponse.BodyHandlers.ofString());
