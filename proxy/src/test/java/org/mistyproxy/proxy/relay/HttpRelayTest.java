@@ -316,6 +316,59 @@ class HttpRelayTest {
     }
 
     @Test
+    void robotNotAcceptingWithinTheConnectTimeoutIs504() throws Exception {
+        // A listener that never accepts, with its accept queue filled: the kernel then drops new
+        // SYNs, so a connect neither succeeds nor fails — like a robot that is off the network.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket f = new Socket();
+                    try {
+                        f.connect(silent.getLocalSocketAddress(), 200);
+                        fillers.add(f);
+                    } catch (java.io.IOException full) {
+                        f.close();
+                        break;
+                    }
+                }
+                front.add("offline", RelayFront.deployment("127.0.0.1", silent.getLocalPort(), List.of("*")), testPolicy());
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = send("GET", front.url("offline") + "/api/battery", null);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(504, r.statusCode(), r.body());
+                assertEquals("robot at 127.0.0.1:" + silent.getLocalPort() + " did not accept a connection within 1 s",
+                        json.readTree(r.body()).path("error").asText());
+                assertTrue(ms >= 1000 && ms < 3000, "answered in " + ms + " ms");
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void uploadThatStopsIs504AfterTheIdleTimeout() throws Exception {
+        URI u = URI.create(front.url("i1"));
+        try (Socket s = new Socket("127.0.0.1", u.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /i1/api/images?FileName=part.jpg&OverwriteExisting=true HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            long t0 = System.nanoTime();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 504 Gateway Time-out", in.readLine());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 1500 && ms < 5000, "answered in " + ms + " ms");
+        }
+        AuditEntry e = awaitAudit("i1", 1).get(0);
+        assertEquals("request body made no progress for 2 s", e.error());
+    }
+
+    @Test
     void robotStallingIs504NamingTheTimeout() throws Exception {
         robot.stall(true);
         long t0 = System.nanoTime();
