@@ -23,7 +23,7 @@ public final class HttpRelay implements AutoCloseable {
     private final RelayContext ctx;
 
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics) {
-        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot());
+        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot(), settings.keepAlive());
         this.ctx = new RelayContext(settings, pool, new RelayMetrics(metrics, pool), audit,
                 LoggerFactory.getLogger(HttpRelay.class));
     }

@@ -394,6 +394,17 @@ class HttpRelayTest {
     }
 
     @Test
+    void aKeptAliveConnectionTheRobotClosedIsNotUsedForTheNextRequest() throws Exception {
+        assertEquals(200, send("GET", front.url("i1") + "/api/battery", null).statusCode());
+        robot.refuseConnections(); // closes every open connection, the kept-alive one included
+        robot.acceptConnections();
+        HttpResponse<String> r = send("POST", front.url("i1") + "/api/drive", "{\"LinearVelocity\": 1, \"AngularVelocity\": 0}",
+                "Content-Type", "application/json");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(1, robotSaw("/api/drive").size());
+    }
+
+    @Test
     void robotClosingMidResponseCutsTheClientAndIsAudited() throws Exception {
         robot.resetMidResponse(true);
         try {
