@@ -136,7 +136,8 @@ def schema_lines(e, drop):
             out.append("        max_length: %d" % ml)
         pat = o.get("pattern", p.get("pattern"))
         if pat is not None and p["type"] == "string":
-            out.append("        pattern: " + yaml_scalar(pat))
+            out.append("        pattern: " + yaml_scalar(pat)
+                       + ("   # a file name on the robot, not a URL" if pat == NO_URL else ""))
         if not p["required"]:
             out.append("        optional: true")
     return out
@@ -155,7 +156,7 @@ def rule_lines(e, path, drop, readonly):
     if e["name"] in RATES:
         lines.append("    rate: " + RATES[e["name"]])
     if e["name"] in REDACT:
-        lines.append("    redact: [%s]   # the hotspot's SSID/password while the hotspot is on" %
+        lines.append("    redact: [%s]   # the hotspot password, present while the hotspot is on" %
                      ", ".join(yaml_scalar(r) for r in REDACT[e["name"]]))
     sl = schema_lines(e, drop)
     if sl:

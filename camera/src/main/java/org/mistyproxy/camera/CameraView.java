@@ -6,14 +6,12 @@ import java.time.Duration;
 public final class CameraView {
 
     private final CameraSpec spec;
-    private final SourceKey key;
     private final CaptureLoop loop;
     private final FrameEncoder encoder;
     private final CaptureSettings settings;
 
-    CameraView(CameraSpec spec, SourceKey key, CaptureLoop loop, FrameEncoder encoder, CaptureSettings settings) {
+    CameraView(CameraSpec spec, CaptureLoop loop, FrameEncoder encoder, CaptureSettings settings) {
         this.spec = spec;
-        this.key = key;
         this.loop = loop;
         this.encoder = encoder;
         this.settings = settings;
@@ -70,7 +68,7 @@ public final class CameraView {
 
     private Snapshot encode(CapturedFrame frame, SnapshotRequest request, Size size) {
         int quality = request.quality().orElse(spec.jpegQuality());
-        byte[] data = encoder.encode(key, frame, spec.region(), size.width, size.height, request.format(), quality);
+        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality);
         return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt());
     }
 

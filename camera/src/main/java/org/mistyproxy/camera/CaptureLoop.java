@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +30,7 @@ final class CaptureLoop {
     private final Condition changed = lock.newCondition();
     // Guarded by lock.
     private int holders;
+    private boolean shutDown;
     private Run run;
     private Thread lastThread;
     private long sequence;
@@ -53,6 +55,9 @@ final class CaptureLoop {
     void acquire() {
         lock.lock();
         try {
+            if (shutDown) {
+                throw new IllegalStateException("cameras are closed");
+            }
             if (holders++ == 0) {
                 start();
             }
@@ -75,6 +80,7 @@ final class CaptureLoop {
     void shutdown() {
         lock.lock();
         try {
+            shutDown = true;
             if (holders > 0) {
                 holders = 0;
                 stop();
@@ -131,7 +137,7 @@ final class CaptureLoop {
                 boolean gotFrame = false;
                 long next = System.nanoTime();
                 while (!r.stopped) {
-                    long t0 = System.nanoTime();
+                    long t0 = counters.threadCpuNanos();
                     byte[] bgr = source.grab();
                     if (bgr == null) {
                         if (!gotFrame) {
@@ -139,7 +145,7 @@ final class CaptureLoop {
                         }
                         break; // end of file: reopen, which loops it
                     }
-                    counters.captureNanos.add(System.nanoTime() - t0);
+                    counters.captureNanos.add(counters.threadCpuNanos() - t0);
                     publish(r, bgr);
                     gotFrame = true;
                     backoff = settings.backoffMin().toNanos();
@@ -267,8 +273,8 @@ final class CaptureLoop {
 
     CameraStatus status() {
         CapturedFrame f = latest;
-        return new CameraStatus(state, java.util.Optional.ofNullable(cause), f == null ? 0 : f.sequence(),
-                java.util.Optional.ofNullable(f == null ? null : f.capturedAt()));
+        return new CameraStatus(state, Optional.ofNullable(cause), f == null ? 0 : f.sequence(),
+                Optional.ofNullable(f == null ? null : f.capturedAt()));
     }
 
     private boolean fresh(CapturedFrame f) {

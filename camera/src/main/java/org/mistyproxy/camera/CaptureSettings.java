@@ -10,17 +10,15 @@ import java.time.Duration;
  *                       (a stream that silently stopped); at least a few frame periods is added
  * @param backoffMin     first delay before reopening a failed source
  * @param backoffMax     the delay doubles up to this
- * @param cacheBytes     upper bound of encoded images kept for concurrent callers
  */
 public record CaptureSettings(
-        Duration firstFrameWait, Duration staleAfter, Duration backoffMin, Duration backoffMax,
-        long cacheBytes) {
+        Duration firstFrameWait, Duration staleAfter, Duration backoffMin, Duration backoffMax) {
 
     public CaptureSettings {
         if (firstFrameWait.isNegative() || staleAfter.isNegative() || backoffMin.isNegative()
-                || backoffMax.compareTo(backoffMin) < 0 || cacheBytes < 0) {
+                || backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("invalid capture settings: " + firstFrameWait + ", "
-                    + staleAfter + ", " + backoffMin + ".." + backoffMax + ", " + cacheBytes);
+                    + staleAfter + ", " + backoffMin + ".." + backoffMax);
         }
     }
 
@@ -31,10 +29,10 @@ public record CaptureSettings(
      */
     public static CaptureSettings defaults() {
         return new CaptureSettings(Duration.ofSeconds(5), Duration.ofSeconds(2),
-                Duration.ofMillis(200), Duration.ofSeconds(5), 64L << 20);
+                Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
     public CaptureSettings withBackoff(Duration min, Duration max) {
-        return new CaptureSettings(firstFrameWait, staleAfter, min, max, cacheBytes);
+        return new CaptureSettings(firstFrameWait, staleAfter, min, max);
     }
 }

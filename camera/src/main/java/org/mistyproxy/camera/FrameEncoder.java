@@ -1,52 +1,50 @@
 package org.mistyproxy.camera;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * Encodes a frame once per (frame, crop, size, format, quality): the first caller computes in its
- * own thread, every concurrent caller of the same key waits for that same future.
+ * Encodes a frame once per variant (crop, size, format, quality): the first caller computes in
+ * its own thread, every concurrent caller of the same variant waits for that same future.
+ *
+ * <p>The results live on the frame itself, so they go away with it when a newer frame replaces
+ * it. (A size-bounded cache was tried first: with large .npy results its frequency-based
+ * admission kept evicting the newest frame's entry and re-encoded on every request.)
  */
 final class FrameEncoder {
 
-    private record Key(SourceKey source, long sequence, CropRect crop, int width, int height, ImageFormat format,
-                       int quality) {}
+    /** Beyond this many variants of one frame, results are computed but not shared (bounds memory). */
+    static final int MAX_VARIANTS_PER_FRAME = 32;
 
-    private final AsyncCache<Key, byte[]> cache;
+    record Variant(CropRect crop, int width, int height, ImageFormat format, int quality) {}
+
     private final CaptureCounters counters;
 
-    FrameEncoder(long maxBytes, CaptureCounters counters) {
+    FrameEncoder(CaptureCounters counters) {
         this.counters = counters;
-        this.cache = Caffeine.newBuilder()
-                .maximumWeight(Math.max(1, maxBytes))
-                .weigher((Key k, byte[] v) -> v.length)
-                // Only the newest frames are ever asked for; old entries just hold memory.
-                .expireAfterWrite(Duration.ofSeconds(10))
-                .buildAsync();
     }
 
-    byte[] encode(SourceKey source, CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format,
-                  int quality) {
-        Key key = new Key(source, frame.sequence(), crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
-        @SuppressWarnings("unchecked")
-        CompletableFuture<byte[]>[] mine = new CompletableFuture[1];
-        CompletableFuture<byte[]> shared = cache.get(key, (k, executor) -> {
-            mine[0] = new CompletableFuture<>();
-            return mine[0];
-        });
-        if (mine[0] != null) {
-            try {
-                long t0 = System.nanoTime();
-                byte[] out = compute(source, frame, crop, width, height, format, quality);
-                counters.encodeNanos.add(System.nanoTime() - t0);
-                counters.encodes.increment();
-                mine[0].complete(out);
-            } catch (RuntimeException e) {
-                mine[0].completeExceptionally(e);
-                throw e;
+    byte[] encode(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
+        Variant v = new Variant(crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
+        ConcurrentMap<Variant, CompletableFuture<byte[]>> memo = frame.encodings();
+        CompletableFuture<byte[]> shared = memo.get(v);
+        if (shared == null) {
+            if (memo.size() >= MAX_VARIANTS_PER_FRAME) {
+                return computeCounted(frame, v);
+            }
+            CompletableFuture<byte[]> mine = new CompletableFuture<>();
+            shared = memo.putIfAbsent(v, mine);
+            if (shared == null) {
+                try {
+                    byte[] out = computeCounted(frame, v);
+                    mine.complete(out);
+                    return out;
+                } catch (RuntimeException e) {
+                    memo.remove(v, mine); // let a later caller try again
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
             }
         }
         try {
@@ -59,24 +57,32 @@ final class FrameEncoder {
         }
     }
 
-    private byte[] compute(SourceKey source, CapturedFrame frame, CropRect crop, int width, int height,
-                           ImageFormat format, int quality) {
-        switch (format) {
+    private byte[] computeCounted(CapturedFrame frame, Variant v) {
+        long t0 = counters.threadCpuNanos();
+        byte[] out = compute(frame, v);
+        counters.encodeNanos.add(counters.threadCpuNanos() - t0);
+        counters.encodes.increment();
+        return out;
+    }
+
+    private byte[] compute(CapturedFrame frame, Variant v) {
+        CropRect crop = v.crop();
+        switch (v.format()) {
             case JPEG: {
                 byte[] region = Pixels.crop(frame.bgr(), frame.width(), frame.height(), crop);
-                return JavaCvBridge.jpeg(region, crop.width(), crop.height(), width, height, quality);
+                return JavaCvBridge.jpeg(region, crop.width(), crop.height(), v.width(), v.height(), v.quality());
             }
             case RGB: {
                 byte[] region = Pixels.crop(frame.bgr(), frame.width(), frame.height(), crop);
-                if (width != crop.width() || height != crop.height()) {
-                    region = JavaCvBridge.resizeBgr(region, crop.width(), crop.height(), width, height);
+                if (v.width() != crop.width() || v.height() != crop.height()) {
+                    region = JavaCvBridge.resizeBgr(region, crop.width(), crop.height(), v.width(), v.height());
                 }
                 return Pixels.swapRedBlue(region);
             }
             case NPY:
-                return NpyFormat.file(height, width, encode(source, frame, crop, width, height, ImageFormat.RGB, 0));
+                return NpyFormat.file(v.height(), v.width(), encode(frame, crop, v.width(), v.height(), ImageFormat.RGB, 0));
             default:
-                throw new IllegalStateException("unknown format " + format);
+                throw new IllegalStateException("unknown format " + v.format());
         }
     }
 }

@@ -24,7 +24,12 @@ record SourceAddress(Kind kind, String location) {
             return new SourceAddress(Kind.DEVICE, s);
         }
         if (s.startsWith("file:")) {
-            return new SourceAddress(Kind.FILE, Path.of(URI.create(s)).toAbsolutePath().normalize().toString());
+            try {
+                return new SourceAddress(Kind.FILE, Path.of(URI.create(s)).toAbsolutePath().normalize().toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("camera source '" + s + "' is not a usable file URI (use file:///absolute/path): "
+                        + e.getMessage(), e);
+            }
         }
         if (SCHEME.matcher(s).matches()) {
             return new SourceAddress(Kind.NETWORK, s);

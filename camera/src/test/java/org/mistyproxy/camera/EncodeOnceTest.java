@@ -59,4 +59,36 @@ class EncodeOnceTest {
             }
         }
     }
+
+    @Test
+    void largeNpyResultsAreSharedToo() throws Exception {
+        // .npy of 1280x720 is 2.7 MB per frame: the memo must not drop the newest frame's result.
+        try (Cameras cameras = new Cameras(Fixtures.settings())) {
+            CameraView cam = cameras.add(Fixtures.spec("0", "synthetic", 1280, 720, 30, null));
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            CameraStats before = cameras.stats();
+            try (CameraHold hold = cam.hold()) {
+                Set<Long> sequences = ConcurrentHashMap.newKeySet();
+                sequences.add(cam.snapshot(SnapshotRequest.of(ImageFormat.NPY)).sequence());
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    calls.add(pool.submit(() -> {
+                        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+                        while (System.nanoTime() < end) {
+                            sequences.add(cam.snapshot(SnapshotRequest.of(ImageFormat.NPY)).sequence());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : calls) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                long encodes = cameras.stats().encodes() - before.encodes();
+                // One RGB and one .npy per frame served.
+                assertEquals(2L * sequences.size(), encodes, "encodes for " + sequences.size() + " frames");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

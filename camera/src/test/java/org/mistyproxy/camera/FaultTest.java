@@ -94,5 +94,13 @@ class FaultTest {
         assertEquals("crop [10, 0, 5, 5] is not a rectangle: need 0 <= x0 < x1 and 0 <= y0 < y1", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Fixtures.spec("7", "synthetic", 320, 240, 0, null));
         assertEquals("camera 7: fps 0 is out of range (1 to 120)", e.getMessage());
+        try (Cameras cameras = new Cameras(Fixtures.settings())) {
+            e = assertThrows(IllegalArgumentException.class, () -> cameras.add(Fixtures.spec("8", "file:video.mp4", 320, 240, 5, null)));
+            assertTrue(e.getMessage().startsWith("camera source 'file:video.mp4' is not a usable file URI (use file:///absolute/path)"),
+                    e.getMessage());
+            CameraView v = cameras.add(Fixtures.spec("9", "synthetic", 64, 48, 5, null));
+            cameras.close();
+            assertThrows(IllegalStateException.class, v::hold, "no capture after close");
+        }
     }
 }

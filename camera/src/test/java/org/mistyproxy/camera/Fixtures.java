@@ -26,7 +26,7 @@ final class Fixtures {
 
     static CaptureSettings settings() {
         return new CaptureSettings(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(50),
-                Duration.ofMillis(300), 64L << 20);
+                Duration.ofMillis(300));
     }
 
     static CameraSpec spec(String id, String source, int w, int h, int fps, CropRect crop) {

@@ -201,4 +201,20 @@ class SyntheticSnapshotTest {
                     OptionalInt.empty(), OptionalInt.empty(), OptionalInt.of(101)));
         }
     }
+
+    @Test
+    void noticeCardIsAGreyJpegOfTheOutputSizeAndStatsCountCpuTime() throws Exception {
+        CameraView cam = cameras.add(Fixtures.spec("0", "synthetic", W, H, 15, null));
+        BufferedImage card = Fixtures.decodeJpeg(cam.noticeJpeg("camera 0 unavailable: device /dev/video9 does not exist",
+                Fixtures.sized(ImageFormat.JPEG, 160, null)));
+        assertEquals(160, card.getWidth());
+        assertEquals(120, card.getHeight());
+        assertColour(SyntheticScene.GREY, card.getRGB(3, 3), 6, "card background");
+        try (CameraHold hold = cam.hold()) {
+            cam.snapshot(SnapshotRequest.of(ImageFormat.JPEG));
+        }
+        CameraStats stats = cameras.stats();
+        assertTrue(stats.framesCaptured() >= 1 && stats.encodes() >= 1, stats.toString());
+        assertTrue(stats.captureNanos() > 0 && stats.encodeNanos() > 0, stats.toString());
+    }
 }

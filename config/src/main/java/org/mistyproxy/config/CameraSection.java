@@ -1,5 +1,6 @@
 package org.mistyproxy.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,6 +15,9 @@ final class CameraSection {
     static final int MAX_DIMENSION = 8192;
     /** Camera ids appear as a path segment of feed URLs, so they stay URL-safe. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private static final Pattern DEVICE_INDEX = Pattern.compile("[0-9]+");
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
 
     private final Scalars scalars;
 
@@ -37,7 +41,7 @@ final class CameraSection {
                 ids.claim(v, Node.quote(v), at.at(), f.path("id"), path);
             }
         });
-        Optional<String> source = f.requiredString("source");
+        Optional<String> source = f.requiredString("source").map(this::resolveFile);
         int width = f.integer("width", 1, MAX_DIMENSION, DEFAULT_WIDTH);
         int height = f.integer("height", 1, MAX_DIMENSION, DEFAULT_HEIGHT);
         int fps = f.integer("fps", 1, 120, DEFAULT_FPS);
@@ -47,6 +51,17 @@ final class CameraSection {
             return Optional.empty();
         }
         return Optional.of(new Camera(id.get(), source.get(), width, height, fps, crop, quality));
+    }
+
+    /**
+     * A source that is a relative file path (not {@code synthetic}, not a device index, not a URL) is
+     * resolved against the config file's folder like every other path in the file, so that
+     * {@code source: clips/lab.mp4} does not depend on the server's working directory.
+     */
+    private String resolveFile(String source) {
+        boolean fileLike = !source.equals("synthetic") && !DEVICE_INDEX.matcher(source).matches()
+                && !URL.matcher(source).matches() && !source.startsWith("file:");
+        return fileLike ? scalars.resolve(source).map(Path::toString).orElse(source) : source;
     }
 
     private Optional<Crop> crop(Node node, String path, int width, int height) {

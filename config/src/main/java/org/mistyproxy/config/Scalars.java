@@ -95,6 +95,15 @@ final class Scalars {
         });
     }
 
+    /** {@code text} as a path resolved against the config file's folder, or empty when it is not a valid path. */
+    Optional<Path> resolve(String text) {
+        try {
+            return Optional.of(baseDir.resolve(text).normalize());
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A path to a file that must already exist (policy, keystore, certificate). */
     Optional<Path> existingFile(Node n, String path) {
         Optional<Path> p = path(n, path);

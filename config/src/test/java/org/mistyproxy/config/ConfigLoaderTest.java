@@ -58,6 +58,21 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void cameraSourcesThatAreRelativeFilesResolveAgainstTheConfigFolder() throws Exception {
+        MistyProxyConfig c = load("m.yaml", MINIMAL + "    cameras:\n"
+                + "      - {id: a, source: clips/lab.mp4}\n"
+                + "      - {id: b, source: /srv/clips/lab.mp4}\n"
+                + "      - {id: c, source: synthetic}\n"
+                + "      - {id: d, source: 0}\n"
+                + "      - {id: e, source: 'rtsp://10.0.0.5:554/stream1'}\n"
+                + "      - {id: f, source: 'file:clip.mp4'}\n", Map.of());
+        List<String> sources = c.deployments().get(0).cameras().stream().map(Camera::source).collect(
+                java.util.stream.Collectors.toList());
+        assertEquals(List.of(dir.resolve("clips/lab.mp4").toString(), "/srv/clips/lab.mp4", "synthetic", "0",
+                "rtsp://10.0.0.5:554/stream1", "file:clip.mp4"), sources);
+    }
+
+    @Test
     void pemTls() throws Exception {
         Files.writeString(dir.resolve("cert.pem"), "x");
         Files.writeString(dir.resolve("key.pem"), "x");

@@ -6,7 +6,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads a query string into named parameters, refusing what servers disagree on: a name without
@@ -17,12 +16,23 @@ import java.util.Locale;
  */
 final class CanonicalQuery {
     /** One query parameter, decoded. */
-    record Param(String name, String lower, String value) {}
+    record Param(String name, String value) {}
 
-    /** The parameters in order, or an error. */
-    record Result(List<Param> params, String error) {}
+    /**
+     * The parameters in order, or an error. {@code canonicalRaw} is the raw query when it is
+     * already in canonical form (only unreserved characters, one = per parameter), so the common
+     * case needs no re-encoding; otherwise null.
+     */
+    record Result(List<Param> params, String error, String canonicalRaw) {
+        Result(List<Param> params, String error) {
+            this(params, error, null);
+        }
+    }
 
-    static final Result EMPTY = new Result(List.of(), null);
+    static final Result EMPTY = new Result(List.of(), null, "");
+
+    /** More parameters than any robot command takes; the limit keeps the duplicate check cheap. */
+    static final int MAX_PARAMS = 64;
 
     private CanonicalQuery() {}
 
@@ -33,11 +43,25 @@ final class CanonicalQuery {
         List<Param> params = new ArrayList<>(4);
         int n = raw.length();
         int start = 0;
+        boolean plain = true;
+        int equalsInPiece = 0;
         for (int i = 0; i <= n; i++) {
+            if (i < n) {
+                char c = raw.charAt(i);
+                if (c == '=') {
+                    equalsInPiece++;
+                } else if (c != '&' && !Percent.unreserved(c)) {
+                    plain = false;
+                }
+            }
             if (i < n && raw.charAt(i) == ';') {
                 return new Result(null, "a ; in the query string is refused (some servers split parameters on it)");
             }
             if (i == n || raw.charAt(i) == '&') {
+                if (equalsInPiece != 1) {
+                    plain = false;
+                }
+                equalsInPiece = 0;
                 if (i > start) {
                     int eq = raw.indexOf('=', start);
                     if (eq < 0 || eq >= i) {
@@ -56,19 +80,25 @@ final class CanonicalQuery {
                     if (value.startsWith("\u0000ERR")) {
                         return new Result(null, value.substring(4) + " (parameter " + Reasons.bare(name) + ")");
                     }
-                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!Ascii.isPrintable(name)) {
+                        return new Result(null, "query parameter name " + Reasons.quote(name)
+                                + " is refused: names must be printable ASCII");
+                    }
                     for (Param p : params) {
-                        if (p.lower.equals(lower)) {
+                        if (Ascii.equalsIgnoreCase(p.name, name)) {
                             return new Result(null, "query parameter " + Reasons.bare(name) + " is repeated"
                                     + (p.name.equals(name) ? "" : " (as " + Reasons.bare(p.name) + ")"));
                         }
                     }
-                    params.add(new Param(name, lower, value));
+                    if (params.size() == MAX_PARAMS) {
+                        return new Result(null, "more than " + MAX_PARAMS + " query parameters");
+                    }
+                    params.add(new Param(name, value));
                 }
                 start = i + 1;
             }
         }
-        return params.isEmpty() ? EMPTY : new Result(params, null);
+        return params.isEmpty() ? EMPTY : new Result(params, null, plain ? raw : null);
     }
 
     /** The canonical wire form of parameters with these (possibly rewritten) values. */

@@ -11,13 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,24 +51,17 @@ final class LenientJson {
     }
 
     Parsed parse(byte[] bytes) {
-        String text;
-        try {
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
-            text = chars.toString();
-        } catch (CharacterCodingException e) {
-            return new Parsed(null, "not valid UTF-8");
+        String bad = Utf8.problem(bytes);
+        if (bad != null) {
+            return new Parsed(null, bad);
         }
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            return new Parsed(null, "starts with a byte-order mark");
-        }
-        if (text.isBlank()) {
+        if (isBlank(bytes)) {
             return new Parsed(null, null);
         }
         JsonNode node;
-        try (JsonParser parser = mapper.createParser(text)) {
+        // Bytes are parsed as UTF-8 directly: Utf8.problem refused NUL bytes, so Jackson's
+        // encoding detection (which looks for the zero bytes of UTF-16/32) always picks UTF-8.
+        try (JsonParser parser = mapper.createParser(bytes)) {
             node = mapper.readTree(parser);
             try {
                 if (parser.nextToken() != null) {
@@ -90,6 +80,15 @@ final class LenientJson {
         }
         String problem = check(node, 0);
         return problem == null ? new Parsed(node, null) : new Parsed(null, problem);
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(JsonProcessingException e) {
@@ -132,7 +131,8 @@ final class LenientJson {
         }
         if (node.isObject()) {
             int n = node.size();
-            if (n > 1) {
+            if (n > 1 && n <= 16) {
+                // small objects (all real ones): pairwise, without allocating
                 String[] names = new String[n];
                 int i = 0;
                 Iterator<String> it = node.fieldNames();
@@ -140,14 +140,24 @@ final class LenientJson {
                     String name = it.next();
                     for (int j = 0; j < i; j++) {
                         if (names[j].equalsIgnoreCase(name)) {
-                            return "key " + Reasons.quote(name) + " appears twice (" + Reasons.quote(names[j])
-                                    + "); names compare case-insensitively";
+                            return twice(name, names[j]);
                         }
                     }
                     names[i++] = name;
                 }
+            } else if (n > 16) {
+                // large objects: a hash set, so a body of many keys costs linear time
+                Map<String, String> seen = new HashMap<>(n * 2);
+                Iterator<String> it = node.fieldNames();
+                while (it.hasNext()) {
+                    String name = it.next();
+                    String first = seen.putIfAbsent(name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT), name);
+                    if (first != null) {
+                        return twice(name, first);
+                    }
+                }
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().indexOf('\0') >= 0) {
                     return "key contains a NUL character";
@@ -166,6 +176,11 @@ final class LenientJson {
             }
         }
         return null;
+    }
+
+    private static String twice(String name, String first) {
+        return "key " + Reasons.quote(name) + " appears twice (" + Reasons.quote(first)
+                + "); names compare case-insensitively";
     }
 
     byte[] writeBytes(JsonNode node) {

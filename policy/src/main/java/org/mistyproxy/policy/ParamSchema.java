@@ -41,7 +41,7 @@ final class ParamSchema {
     ParamSchema(String name, Type type, boolean optional, Double min, Double max, String rangeText, int maxLength,
             Pattern pattern, Set<String> enumValues, List<String> enumShown) {
         this.name = name;
-        this.lower = name.toLowerCase(java.util.Locale.ROOT);
+        this.lower = Ascii.lower(name);
         this.type = type;
         this.optional = optional;
         this.hasMin = min != null;

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +29,8 @@ public final class Policy {
 
     private static final String[] OVERRIDE_HEADERS = {"x-http-method-override", "x-http-method", "x-method-override"};
     private static final String CANONICAL = "canonical form";
+    private static final int GET = Methods.bit("GET");
+    private static final int HEAD = Methods.bit("HEAD");
 
     private final String file;
     private final boolean defaultAllow;
@@ -124,6 +125,12 @@ public final class Policy {
         return file;
     }
 
+    /** A one-line summary, e.g. {@code 94 rules, default block, /pubsub open}. */
+    public String summary() {
+        return rules.length + (rules.length == 1 ? " rule" : " rules") + ", default " + (defaultAllow ? "allow" : "block")
+                + ", /pubsub " + (websocket.enabled() ? "open" : "refused");
+    }
+
     /** The rules for {@code /pubsub} messages. */
     public WebSocketRules websocket() {
         return websocket;
@@ -137,276 +144,274 @@ public final class Policy {
         String method = head.method();
         int bit = Methods.bit(method);
         if (bit == 0) {
-            return refuse(403, CANONICAL, Reasons.bare(method) + " " + Reasons.bare(head.rawPath()),
+            return refuse(Reasons.bare(method) + " " + Reasons.path(head.rawPath()),
                     "the method is not one the robot serves (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)", head);
         }
         Map<String, List<String>> headers = head.headers();
         if (!headers.isEmpty()) {
+            List<String> types = headers.get("content-type");
+            if (types != null && types.size() > 1) {
+                return refuse(method + " " + Reasons.path(head.rawPath()),
+                        "more than one Content-Type header is refused", head);
+            }
             for (String h : OVERRIDE_HEADERS) {
                 if (headers.containsKey(h)) {
-                    return refuse(403, CANONICAL, method + " " + Reasons.bare(head.rawPath()), "the method-override header "
-                            + h + " is refused (the robot could act on a method the policy did not check)", head);
+                    return refuse(method + " " + Reasons.path(head.rawPath()), "the method-override header " + h
+                            + " is refused (the robot could act on a method the policy did not check)", head);
                 }
             }
         }
         CanonicalPath.Result path = CanonicalPath.of(head.rawPath());
         if (path.error() != null) {
-            return refuse(403, CANONICAL, method + " " + Reasons.bare(head.rawPath()), path.error(), head);
+            return refuse(method + " " + Reasons.path(head.rawPath()), path.error(), head);
         }
-        String what = method + " " + path.decoded();
         CanonicalQuery.Result query = CanonicalQuery.parse(head.rawQuery());
         if (query.error() != null) {
-            return refuse(403, CANONICAL, what, query.error(), head);
+            return refuse(method + " " + path.decoded(), query.error(), head);
         }
-        Rule rule = index.find(bit, path.decoded());
+        // HEAD is GET without the response body, and a server may run the GET handler for it, so
+        // rules for GET also decide HEAD.
+        Rule rule = index.find(bit == HEAD ? bit | GET : bit, path.decoded());
+        Decider d = new Decider(this, rule, instanceId, method, bit, path, query);
         if (rule == null && !defaultAllow) {
-            return decided(false, 403, "default", defaultLabel, what, "no rule matches and the default is block",
-                    method, path.wire(), query, null, head);
+            return RequestCheck.decided(d.blocked(403, "no rule matches and the default is block"));
         }
         if (rule != null && rule.block) {
-            return decided(false, 403, rule.label, rule.label, what, "the rule blocks it", method, path.wire(), query,
-                    null, head);
+            return RequestCheck.decided(d.blocked(403, "the rule blocks it"));
         }
         long length = head.contentLength();
         boolean hasBody = length != 0;
         List<CanonicalQuery.Param> params = query.params();
-        String[] values = params.isEmpty() ? null : new String[params.size()];
         if (rule != null) {
             if (rule.hasParams != null && rule.hasParams != !params.isEmpty()) {
-                return decided(false, 403, rule.label, rule.label, what, rule.hasParams
+                return RequestCheck.decided(d.blocked(403, rule.hasParams
                         ? "the rule requires query parameters (has_params: true)"
-                        : "the rule allows no query parameters (has_params: false)", method, path.wire(), query, null,
-                        head);
+                        : "the rule allows no query parameters (has_params: false)"));
             }
             if (rule.hasBody != null && rule.hasBody && !hasBody) {
-                return decided(false, 403, rule.label, rule.label, what, "the rule requires a body (has_body: true)",
-                        method, path.wire(), query, null, head);
+                return RequestCheck.decided(d.blocked(403, "the rule requires a body (has_body: true)"));
             }
             if (rule.hasBody != null && !rule.hasBody && hasBody) {
-                return decided(false, 403, rule.label, rule.label, what, "the rule allows no body (has_body: false)",
-                        method, path.wire(), query, null, head);
+                return RequestCheck.decided(d.blocked(403, "the rule allows no body (has_body: false)"));
             }
             for (int i = 0; i < params.size(); i++) {
                 CanonicalQuery.Param p = params.get(i);
-                ParamSchema s = rule.byLowerName.get(p.lower());
-                if (s == null) {
+                int at = rule.find(p.name());
+                if (at < 0) {
                     if (rule.blockUnknown) {
-                        return decided(false, 403, rule.label, rule.label, what, Reasons.bare(p.name())
-                                + " is not in the rule's schema (default: block)", method, path.wire(), query, null,
-                                head);
+                        return RequestCheck.decided(d.blocked(403, Reasons.bare(p.name())
+                                + " is not in the rule's schema (default: block)"));
                     }
                     continue;
                 }
-                ParamSchema.Checked c = s.checkQuery(p.value());
+                ParamSchema.Checked c = rule.schema[at].checkQuery(p.value());
                 if (c.problem() != null) {
-                    return decided(false, 403, rule.label, rule.label, what, c.problem(), method, path.wire(), query,
-                            null, head);
+                    return RequestCheck.decided(d.blocked(403, c.problem()));
                 }
+                d.present(at);
                 if (c.queryValue() != null) {
-                    values[i] = c.queryValue();
+                    d.rewriteQueryValue(i, c.queryValue());
                 }
             }
         }
-        String wireQuery = params.isEmpty() ? "" : CanonicalQuery.wire(params, values);
-        String label = rule == null ? defaultLabel : rule.label;
-        String ruleName = rule == null ? "default" : rule.label;
         if (!hasBody) {
-            return RequestCheck.decided(finish(rule, instanceId, what, label, ruleName,
-                    new CanonicalRequest(method, path.wire(), wireQuery, Optional.empty(), false, null), params, null));
+            return RequestCheck.decided(d.finish(Optional.empty(), false, null));
         }
         long limit = rule == null ? Rule.DEFAULT_MAX_BODY_BYTES : rule.maxBodyBytes;
         String contentType = head.header("content-type");
         if (!isJsonType(contentType)) {
             if (rule == null || !rule.rawBody) {
-                return decided(false, 403, ruleName, label, what, "a body of type " + Reasons.bare(contentType)
-                        + " is allowed only by a rule with raw_body: true", method, path.wire(), query, null, head);
+                return RequestCheck.decided(d.blocked(403, "a body of type " + Reasons.bare(contentType)
+                        + " is allowed only by a rule with raw_body: true"));
             }
             if (length > limit) {
-                return RequestCheck.decided(tooLarge(rule, what, label, ruleName, method, path.wire(), wireQuery));
+                return RequestCheck.decided(d.tooLarge());
             }
+            d.raw(contentType);
             if (length > 0) {
-                return RequestCheck.decided(finishRaw(rule, instanceId, what, label, ruleName,
-                        new CanonicalRequest(method, path.wire(), wireQuery, Optional.empty(), true, contentType)));
+                // Required parameters may travel inside the upload, where the policy cannot see them.
+                return RequestCheck.decided(d.allow(Optional.empty(), true, contentType));
             }
-            BodyPhase raw = new BodyPhase(this, rule, instanceId, what, label, ruleName, method, path.wire(), wireQuery,
-                    params, contentType, true);
-            return RequestCheck.pending(raw, limit);
+            return RequestCheck.pending(d, limit);
         }
         if (length > limit) {
-            return RequestCheck.decided(tooLarge(rule, what, label, ruleName, method, path.wire(), wireQuery));
+            return RequestCheck.decided(d.tooLarge());
         }
-        return RequestCheck.pending(new BodyPhase(this, rule, instanceId, what, label, ruleName, method, path.wire(),
-                wireQuery, params, contentType, false), limit);
+        return RequestCheck.pending(d, limit);
     }
 
-    /** The second phase: the body has been read. */
-    private static final class BodyPhase implements RequestCheck.BodyPhase {
+    /**
+     * The decision for one request once its head is canonical and its rule found; it is also the
+     * second phase when the body must be read. Reasons are built only when needed.
+     */
+    private static final class Decider implements RequestCheck.BodyPhase {
         private final Policy policy;
         private final Rule rule;
         private final String instanceId;
-        private final String what;
-        private final String label;
-        private final String ruleName;
         private final String method;
-        private final String path;
-        private final String query;
+        private final int methodBit;
+        private final CanonicalPath.Result path;
         private final List<CanonicalQuery.Param> params;
-        private final String contentType;
-        private final boolean raw;
+        private final String canonicalRawQuery;
+        private String[] queryValues;
+        private boolean[] present;
+        private String rawContentType;
 
-        BodyPhase(Policy policy, Rule rule, String instanceId, String what, String label, String ruleName, String method,
-                String path, String query, List<CanonicalQuery.Param> params, String contentType, boolean raw) {
+        Decider(Policy policy, Rule rule, String instanceId, String method, int methodBit, CanonicalPath.Result path,
+                CanonicalQuery.Result query) {
             this.policy = policy;
             this.rule = rule;
             this.instanceId = instanceId;
-            this.what = what;
-            this.label = label;
-            this.ruleName = ruleName;
             this.method = method;
+            this.methodBit = methodBit;
             this.path = path;
-            this.query = query;
-            this.params = params;
-            this.contentType = contentType;
-            this.raw = raw;
+            this.params = query.params();
+            this.canonicalRawQuery = query.canonicalRaw();
+        }
+
+        void present(int schemaIndex) {
+            if (present == null) {
+                present = new boolean[rule.schema.length];
+            }
+            present[schemaIndex] = true;
+        }
+
+        void rewriteQueryValue(int i, String value) {
+            if (queryValues == null) {
+                queryValues = new String[params.size()];
+            }
+            queryValues[i] = value;
+        }
+
+        void raw(String contentType) {
+            this.rawContentType = contentType;
+        }
+
+        private String label() {
+            return rule == null ? policy.defaultLabel : rule.label;
+        }
+
+        private String ruleName() {
+            return rule == null ? "default" : rule.label;
+        }
+
+        private CanonicalRequest canonical(Optional<byte[]> body, boolean stream, String contentType) {
+            String q;
+            if (params.isEmpty()) {
+                q = "";
+            } else if (queryValues == null && canonicalRawQuery != null) {
+                q = canonicalRawQuery;
+            } else {
+                q = CanonicalQuery.wire(params, queryValues == null ? new String[params.size()] : queryValues);
+            }
+            return new CanonicalRequest(method, path.wire(), q, body, stream, contentType);
+        }
+
+        PolicyDecision blocked(int status, String why) {
+            return new PolicyDecision(false, status, "blocked: " + method + " " + path.decoded() + ": " + why + " ("
+                    + label() + ")", ruleName(), canonical(Optional.empty(), false, null), Redaction.none());
         }
 
         @Override
         public PolicyDecision tooLarge() {
-            return policy.tooLarge(rule, what, label, ruleName, method, path, query);
+            long limit = rule == null ? Rule.DEFAULT_MAX_BODY_BYTES : rule.maxBodyBytes;
+            return blocked(413, "the body is larger than " + limit + " bytes"
+                    + (rule != null && rule.maxBodyBytes != Rule.DEFAULT_MAX_BODY_BYTES ? " (max_body_bytes)"
+                            : " (the default max_body_bytes)"));
         }
 
         @Override
         public PolicyDecision withBody(byte[] body) {
-            if (raw) {
-                return policy.finishRaw(rule, instanceId, what, label, ruleName,
-                        new CanonicalRequest(method, path, query, Optional.of(body.clone()), false, contentType));
+            if (rawContentType != null) {
+                return allow(Optional.of(body.clone()), false, rawContentType);
             }
-            return policy.decideJson(rule, instanceId, what, label, ruleName, method, path, query, params, body);
-        }
-    }
-
-    private PolicyDecision decideJson(Rule rule, String instanceId, String what, String label, String ruleName,
-            String method, String path, String query, List<CanonicalQuery.Param> params, byte[] body) {
-        LenientJson.Parsed parsed = json.parse(body);
-        if (parsed.error() != null) {
-            return blocked(403, ruleName, label, what, "the JSON body is refused: " + parsed.error(),
-                    new CanonicalRequest(method, path, query, Optional.empty(), false, null));
-        }
-        if (parsed.value() == null) {
-            if (rule != null && rule.hasBody != null && rule.hasBody) {
-                return blocked(403, ruleName, label, what, "the rule requires a body (has_body: true)",
-                        new CanonicalRequest(method, path, query, Optional.empty(), false, null));
+            LenientJson.Parsed parsed = policy.json.parse(body);
+            if (parsed.error() != null) {
+                return blocked(403, "the JSON body is refused: " + parsed.error());
             }
-            return finish(rule, instanceId, what, label, ruleName,
-                    new CanonicalRequest(method, path, query, Optional.empty(), false, null), params, null);
-        }
-        if (!(parsed.value() instanceof ObjectNode in)) {
-            return blocked(403, ruleName, label, what, "the JSON body must be an object of named parameters",
-                    new CanonicalRequest(method, path, query, Optional.empty(), false, null));
-        }
-        ObjectNode out = in.objectNode();
-        List<String> bodyNames = new ArrayList<>(in.size());
-        Iterator<Map.Entry<String, JsonNode>> it = in.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
-                continue; // null counts as absent: clients send null for every optional parameter they leave unset
-            }
-            String name = e.getKey();
-            String lower = name.toLowerCase(Locale.ROOT);
-            for (CanonicalQuery.Param p : params) {
-                if (p.lower().equals(lower)) {
-                    return blocked(403, ruleName, label, what, Reasons.bare(name)
-                            + " is sent both in the query and in the body",
-                            new CanonicalRequest(method, path, query, Optional.empty(), false, null));
+            if (parsed.value() == null) {
+                if (rule != null && rule.hasBody != null && rule.hasBody) {
+                    return blocked(403, "the rule requires a body (has_body: true)");
                 }
+                return finish(Optional.empty(), false, null);
             }
-            if (rule != null) {
-                ParamSchema s = rule.byLowerName.get(lower);
-                if (s == null) {
-                    if (rule.blockUnknown) {
-                        return blocked(403, ruleName, label, what, Reasons.bare(name)
-                                + " is not in the rule's schema (default: block)",
-                                new CanonicalRequest(method, path, query, Optional.empty(), false, null));
-                    }
-                } else {
-                    ParamSchema.Checked c = s.checkJson(v);
-                    if (c.problem() != null) {
-                        return blocked(403, ruleName, label, what, c.problem(),
-                                new CanonicalRequest(method, path, query, Optional.empty(), false, null));
-                    }
-                    if (c.jsonValue() != null) {
-                        v = c.jsonValue();
-                    }
-                }
+            if (!(parsed.value() instanceof ObjectNode in)) {
+                return blocked(403, "the JSON body must be an object of named parameters");
             }
-            out.set(name, v);
-            bodyNames.add(lower);
-        }
-        CanonicalRequest canonical = new CanonicalRequest(method, path, query, Optional.of(json.writeBytes(out)), false,
-                "application/json");
-        return finish(rule, instanceId, what, label, ruleName, canonical, params, bodyNames);
-    }
-
-    /** Required parameters, then the rate limit, then allow. */
-    private PolicyDecision finish(Rule rule, String instanceId, String what, String label, String ruleName,
-            CanonicalRequest canonical, List<CanonicalQuery.Param> params, List<String> bodyNames) {
-        if (rule != null) {
-            for (ParamSchema s : rule.schema) {
-                if (s.optional) {
+            // The parsed object becomes the canonical one in place: nulls removed, values rewritten.
+            Iterator<Map.Entry<String, JsonNode>> it = in.properties().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (v.isNull()) {
+                    it.remove(); // null counts as absent: clients send null for every optional parameter left unset
                     continue;
                 }
-                boolean present = bodyNames != null && bodyNames.contains(s.lower);
-                for (int i = 0; !present && i < params.size(); i++) {
-                    present = params.get(i).lower().equals(s.lower);
+                String name = e.getKey();
+                if (!Ascii.isPrintable(name)) {
+                    return blocked(403, "parameter name " + Reasons.quote(name)
+                            + " is refused: names must be printable ASCII");
                 }
-                if (!present) {
-                    return blocked(403, ruleName, label, what, s.name + " is required", canonical);
+                for (int i = 0; i < params.size(); i++) {
+                    if (Ascii.equalsIgnoreCase(params.get(i).name(), name)) {
+                        return blocked(403, Reasons.bare(name) + " is sent both in the query and in the body");
+                    }
+                }
+                if (rule == null) {
+                    continue;
+                }
+                int at = rule.find(name);
+                if (at < 0) {
+                    if (rule.blockUnknown) {
+                        return blocked(403, Reasons.bare(name) + " is not in the rule's schema (default: block)");
+                    }
+                    continue;
+                }
+                ParamSchema.Checked c = rule.schema[at].checkJson(v);
+                if (c.problem() != null) {
+                    return blocked(403, c.problem());
+                }
+                present(at);
+                if (c.jsonValue() != null) {
+                    e.setValue(c.jsonValue());
                 }
             }
+            return finish(Optional.of(policy.json.writeBytes(in)), false, "application/json");
         }
-        return finishRaw(rule, instanceId, what, label, ruleName, canonical);
-    }
 
-    private PolicyDecision finishRaw(Rule rule, String instanceId, String what, String label, String ruleName,
-            CanonicalRequest canonical) {
-        if (rule != null && rule.rate != null && !rateLimits.tryTake(instanceId, rule)) {
-            return blocked(429, ruleName, label, what, "more than " + rule.rate.text() + " (rate limit)", canonical);
+        /** Required parameters, then the rate limit, then allow. */
+        PolicyDecision finish(Optional<byte[]> body, boolean stream, String contentType) {
+            if (rule != null) {
+                ParamSchema[] schema = rule.schema;
+                for (int i = 0; i < schema.length; i++) {
+                    if (!schema[i].optional && (present == null || !present[i])) {
+                        return blocked(403, schema[i].name + " is required");
+                    }
+                }
+            }
+            return allow(body, stream, contentType);
         }
-        String reason = rule == null
-                ? "allowed: " + what + ": no rule matches and the default is allow (" + label + ")"
-                : "allowed: " + what + " (" + label + ")";
-        return new PolicyDecision(true, 200, reason, ruleName, canonical,
-                rule == null ? Redaction.none() : rule.redaction);
+
+        PolicyDecision allow(Optional<byte[]> body, boolean stream, String contentType) {
+            if (rule != null && rule.rate != null && !policy.rateLimits.tryTake(instanceId, rule)) {
+                return blocked(429, "more than " + rule.rate.text() + " (rate limit)");
+            }
+            String reason;
+            if (rule == null) {
+                reason = "allowed: " + method + " " + path.decoded() + ": no rule matches and the default is allow ("
+                        + policy.defaultLabel + ")";
+            } else {
+                reason = rule.allowedReason(methodBit, method, path.decoded());
+            }
+            return new PolicyDecision(true, 200, reason, ruleName(), canonical(body, stream, contentType),
+                    rule == null ? Redaction.none() : rule.redaction);
+        }
     }
 
-    private PolicyDecision tooLarge(Rule rule, String what, String label, String ruleName, String method, String path,
-            String query) {
-        long limit = rule == null ? Rule.DEFAULT_MAX_BODY_BYTES : rule.maxBodyBytes;
-        return blocked(413, ruleName, label, what, "the body is larger than " + limit + " bytes"
-                + (rule != null && rule.maxBodyBytes != Rule.DEFAULT_MAX_BODY_BYTES ? " (max_body_bytes)"
-                        : " (the default max_body_bytes)"),
-                new CanonicalRequest(method, path, query, Optional.empty(), false, null));
-    }
-
-    private static PolicyDecision blocked(int status, String ruleName, String label, String what, String why,
-            CanonicalRequest canonical) {
-        return new PolicyDecision(false, status, "blocked: " + what + ": " + why + " (" + label + ")", ruleName,
-                canonical, Redaction.none());
-    }
-
-    private RequestCheck decided(boolean allowed, int status, String ruleName, String label, String what, String why,
-            String method, String wirePath, CanonicalQuery.Result query, String contentType, RequestHead head) {
-        String q = query.params().isEmpty() ? "" : CanonicalQuery.wire(query.params(), new String[query.params().size()]);
-        return RequestCheck.decided(blocked(status, ruleName, label, what, why,
-                new CanonicalRequest(method, wirePath, q, Optional.empty(), false, contentType)));
-    }
-
-    private static RequestCheck refuse(int status, String ruleName, String what, String why, RequestHead head) {
+    private static RequestCheck refuse(String what, String why, RequestHead head) {
         String rawQuery = head.rawQuery() == null ? "" : head.rawQuery();
-        return RequestCheck.decided(new PolicyDecision(false, status, "blocked: " + what + ": " + why + " ("
-                + ruleName + ")", ruleName, new CanonicalRequest(head.method(), head.rawPath(), rawQuery,
+        return RequestCheck.decided(new PolicyDecision(false, 403, "blocked: " + what + ": " + why + " ("
+                + CANONICAL + ")", CANONICAL, new CanonicalRequest(head.method(), head.rawPath(), rawQuery,
                 Optional.empty(), false, null), Redaction.none()));
     }
 

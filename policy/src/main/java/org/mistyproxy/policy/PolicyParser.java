@@ -82,7 +82,7 @@ final class PolicyParser {
             }
         }
         WsConfig ws = websocket(root.map.get("websocket"), root.keyAt.containsKey("websocket")
-                ? root.keyAt.get("websocket")[0] : 0, defaultAllow);
+                ? root.keyAt.get("websocket")[0] : 0, defaultAllow, defaultLine);
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line())
                     : Integer.compare(a.column(), b.column()));
@@ -142,7 +142,6 @@ final class PolicyParser {
         }
 
         List<ParamSchema> schema = new ArrayList<>();
-        Map<String, ParamSchema> byLower = new HashMap<>();
         YamlTree.Node schemaNode = n.map.get("schema");
         if (schemaNode != null && !schemaNode.isNull()) {
             if (!schemaNode.isList()) {
@@ -162,7 +161,6 @@ final class PolicyParser {
                         continue;
                     }
                     schema.add(ps);
-                    byLower.put(ps.lower, ps);
                 }
             }
         }
@@ -212,7 +210,7 @@ final class PolicyParser {
             return null;
         }
         return new Rule(i, label, methods, uri, block, hasBody, hasParams, blockUnknown,
-                schema.toArray(new ParamSchema[0]), Map.copyOf(byLower), rate, maxBody, raw != null && raw,
+                schema.toArray(new ParamSchema[0]), rate, maxBody, raw != null && raw,
                 Redaction.of(redact, json.mapper()));
     }
 
@@ -279,8 +277,8 @@ final class PolicyParser {
         YamlTree.Node nameNode = n.map.get("name");
         if (nameNode == null) {
             error(n, path, "missing name");
-        } else if (!nameNode.isString() || nameNode.text.isEmpty()) {
-            error(nameNode, path + ".name", "must be a parameter name, not " + nameNode.shown());
+        } else if (!nameNode.isString() || !Ascii.isPrintable(nameNode.text)) {
+            error(nameNode, path + ".name", "must be a parameter name in printable ASCII, not " + nameNode.shown());
         } else {
             name = nameNode.text;
         }
@@ -465,13 +463,13 @@ final class PolicyParser {
         return null;
     }
 
-    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow) {
+    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow, int defaultLine) {
         Set<String> ops = new LinkedHashSet<>(List.of("subscribe", "unsubscribe"));
         if (n == null || n.isNull()) {
-            String label = "websocket, " + file + " default";
+            String label = "websocket: the default, " + file + ":" + defaultLine;
             return new WsConfig(defaultAllow,
                     "the policy has no websocket: section and its default is block, so /pubsub is refused", ops,
-                    null, Set.of(), Map.of(), 0, true, 50, 64 * 1024, 50, label, clock, json);
+                    null, Set.of(), Map.of(), 0, true, 20, 64 * 1024, 20, label, clock, json);
         }
         String path = "websocket";
         if (!n.isMap()) {

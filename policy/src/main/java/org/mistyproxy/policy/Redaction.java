@@ -98,7 +98,7 @@ public final class Redaction {
             return;
         }
         if (node instanceof ObjectNode obj) {
-            Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = obj.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (seg.equals("*") || e.getKey().toLowerCase(Locale.ROOT).equals(seg)) {

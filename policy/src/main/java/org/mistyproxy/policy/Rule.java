@@ -1,7 +1,5 @@
 package org.mistyproxy.policy;
 
-import java.util.Map;
-
 /** One entry of a policy's {@code rules}, compiled: what it matches and what it demands. */
 final class Rule {
     /** Body size limit when a rule does not set {@code max_body_bytes}: 1 MiB. */
@@ -16,17 +14,18 @@ final class Rule {
     final Boolean hasParams;
     final boolean blockUnknown;
     final ParamSchema[] schema;
-    final Map<String, ParamSchema> byLowerName;
     final Rate rate;
     final long maxBodyBytes;
     final boolean rawBody;
     final Redaction redaction;
 
+    private final String[] allowedReasons;
+
     /** A token-bucket rate: {@code count} requests per {@code periodNanos}, bursts up to {@code count}. */
     record Rate(long count, long periodNanos, String text) {}
 
     Rule(int index, String label, int methods, UriPattern uri, boolean block, Boolean hasBody, Boolean hasParams,
-            boolean blockUnknown, ParamSchema[] schema, Map<String, ParamSchema> byLowerName, Rate rate,
+            boolean blockUnknown, ParamSchema[] schema, Rate rate,
             long maxBodyBytes, boolean rawBody, Redaction redaction) {
         this.index = index;
         this.label = label;
@@ -37,10 +36,33 @@ final class Rule {
         this.hasParams = hasParams;
         this.blockUnknown = blockUnknown;
         this.schema = schema;
-        this.byLowerName = byLowerName;
         this.rate = rate;
         this.maxBodyBytes = maxBodyBytes;
         this.rawBody = rawBody;
         this.redaction = redaction;
+        this.allowedReasons = new String[Methods.NAMES.length];
+        if (uri.isExact()) {
+            for (int i = 0; i < Methods.NAMES.length; i++) {
+                allowedReasons[i] = "allowed: " + Methods.NAMES[i] + " " + uri.text() + " (" + label + ")";
+            }
+        }
+    }
+
+    /** The schema index of a parameter (ASCII case-insensitive), or -1; no allocation. */
+    int find(String name) {
+        for (int i = 0; i < schema.length; i++) {
+            if (Ascii.equalsIgnoreCase(schema[i].name, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** "allowed: POST /api/drive (rule 3, f.yaml:9)", precomputed for plain uris. */
+    String allowedReason(int methodBit, String method, String path) {
+        if (uri.isExact()) {
+            return allowedReasons[Integer.numberOfTrailingZeros(methodBit)];
+        }
+        return "allowed: " + method + " " + path + " (" + label + ")";
     }
 }

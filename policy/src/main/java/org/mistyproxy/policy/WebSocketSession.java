@@ -83,7 +83,7 @@ public final class WebSocketSession {
             return refuse("message must be a JSON object", null, false);
         }
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = in.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = in.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String canonical = FIELD_SPELLING.get(e.getKey().toLowerCase(Locale.ROOT));

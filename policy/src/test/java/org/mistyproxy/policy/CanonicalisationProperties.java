@@ -280,6 +280,9 @@ class CanonicalisationProperties {
             return;
         }
         String wire = CanonicalQuery.wire(once.params(), new String[once.params().size()]);
+        if (once.canonicalRaw() != null) {
+            assertEquals(wire, once.canonicalRaw(), "a query taken as already canonical must be");
+        }
         CanonicalQuery.Result twice = CanonicalQuery.parse(wire);
         assertEquals(null, twice.error(), wire);
         assertEquals(once.params(), twice.params(), raw);

@@ -128,7 +128,7 @@ final class ApiHandler implements HttpHandler {
             throw new BadArgument("Could not parse the JSON body: " + bad.getOriginalMessage()
                     + " (line " + bad.getLocation().getLineNr() + ", column " + bad.getLocation().getColumnNr() + ").");
         }
-        if (node != null && !node.isObject() && !node.isMissingNode()) {
+        if (node != null && !node.isObject() && !node.isMissingNode() && !node.isNull()) {
             throw new BadArgument("The JSON body must be an object, got " + node.getNodeType().toString().toLowerCase(Locale.ROOT) + ".");
         }
         return node;

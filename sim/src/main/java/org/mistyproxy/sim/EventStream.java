@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
  * raised by REST commands and the inspection API.
  */
 final class EventStream implements AutoCloseable {
-    static final long DEFAULT_DEBOUNCE_MS = 250;
     /** The fastest the simulated sensors report; DebounceMs below this (0 included) gets this rate. */
     static final long SENSOR_PERIOD_MS = 10;
 
@@ -87,27 +86,16 @@ final class EventStream implements AutoCloseable {
     }
 
     private void subscribe(PubSubConnection connection, JsonNode message) {
-        JsonNode typeNode = JsonPaths.child(message, "Type");
-        String requestedName = textOrNull(JsonPaths.child(message, "EventName"));
-        if (!typeNode.isTextual() || typeNode.asText().isBlank()) {
-            status(connection, requestedName, "Registration Status: Cannot register an event without a Type.");
-            return;
-        }
-        String type = templates.canonicalType(typeNode.asText().trim()).orElse(null);
-        if (type == null) {
-            status(connection, requestedName, "Registration Status: Cannot register an event of unknown type ("
-                    + typeNode.asText() + ").");
-            return;
-        }
-        String name = requestedName == null || requestedName.isBlank() ? type : requestedName;
-        Subscription subscription;
+        SubscribeMessage request;
         try {
-            subscription = new Subscription(type, name, debounce(message), conditions(message),
-                    returnProperty(message), connection, json);
-        } catch (IllegalArgumentException bad) {
-            status(connection, name, "Registration Status: Cannot register the event: " + bad.getMessage() + ".");
+            request = SubscribeMessage.parse(message, templates);
+        } catch (SubscribeMessage.Refused refused) {
+            status(connection, refused.eventName, refused.getMessage());
             return;
         }
+        String name = request.eventName();
+        Subscription subscription = new Subscription(request.type(), name, request.debounceMs(), request.conditions(),
+                request.returnProperty(), connection, templates);
         if (byName.putIfAbsent(name, subscription) != null) {
             status(connection, name, "Registration Status: Cannot register an event with same name (" + name
                     + ") as a previously registered event.");
@@ -116,7 +104,7 @@ final class EventStream implements AutoCloseable {
         connection.subscriptions().put(name, subscription);
         status(connection, name, "Registration Status: API event registered.");
         subscription.activate();
-        if (SensorReadings.periodic(type)) {
+        if (SensorReadings.periodic(request.type())) {
             long period = Math.max(SENSOR_PERIOD_MS, subscription.debounceMs());
             subscription.ticking(clock.scheduleAtFixedRate(() -> tick(subscription), period, period, TimeUnit.MILLISECONDS));
         }
@@ -136,55 +124,6 @@ final class EventStream implements AutoCloseable {
             s.cancel();
             byName.remove(name, s);
         }
-    }
-
-    private static long debounce(JsonNode message) {
-        JsonNode d = JsonPaths.child(message, "DebounceMs");
-        if (d.isMissingNode() || d.isNull()) {
-            return DEFAULT_DEBOUNCE_MS;
-        }
-        long ms;
-        if (d.isIntegralNumber()) {
-            ms = d.asLong();
-        } else if (d.isTextual() && d.asText().trim().matches("\\d{1,9}")) {
-            ms = Long.parseLong(d.asText().trim());
-        } else {
-            throw new IllegalArgumentException("DebounceMs must be a whole number of milliseconds, got " + d);
-        }
-        if (ms < 0) {
-            throw new IllegalArgumentException("DebounceMs must not be negative, got " + ms);
-        }
-        return ms;
-    }
-
-    private static List<EventCondition> conditions(JsonNode message) {
-        JsonNode c = JsonPaths.child(message, "EventConditions");
-        List<EventCondition> out = new ArrayList<>();
-        if (c.isMissingNode() || c.isNull()) {
-            return out;
-        }
-        if (c.isObject()) {
-            out.add(EventCondition.parse(c, 0));
-            return out;
-        }
-        if (!c.isArray()) {
-            throw new IllegalArgumentException("EventConditions must be an array, got " + c);
-        }
-        for (int i = 0; i < c.size(); i++) {
-            out.add(EventCondition.parse(c.get(i), i));
-        }
-        return out;
-    }
-
-    private static String returnProperty(JsonNode message) {
-        JsonNode r = JsonPaths.child(message, "ReturnProperty");
-        if (r.isMissingNode() || r.isNull() || (r.isTextual() && r.asText().isBlank())) {
-            return null;
-        }
-        if (!r.isTextual()) {
-            throw new IllegalArgumentException("ReturnProperty must be a property name, got " + r);
-        }
-        return r.asText().trim();
     }
 
     private static String textOrNull(JsonNode n) {
@@ -228,6 +167,10 @@ final class EventStream implements AutoCloseable {
         ObjectNode m = templates.message("BumpSensor");
         m.put("isContacted", contacted);
         m.put("sensorId", sensorId);
+        templates.sensors("BumpSensor").stream()
+                .filter(s -> s.path("sensorId").asText().equalsIgnoreCase(sensorId))
+                .findFirst()
+                .ifPresent(s -> m.put("sensorName", s.path("sensorName").asText()));
         return m;
     }
 

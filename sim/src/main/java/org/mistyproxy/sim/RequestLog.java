@@ -3,7 +3,7 @@ package org.mistyproxy.sim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +15,36 @@ final class RequestLog {
     /** Bodies up to this size are kept byte for byte; larger ones are recorded by size only. */
     static final int BODY_LIMIT = 64 * 1024;
 
-    private final List<RecordedRequest> entries = new ArrayList<>();
+    /** Default bound, so a benchmark pushing millions of requests does not exhaust the heap. */
+    static final int DEFAULT_LIMIT = 50_000;
+
+    private final ArrayDeque<RecordedRequest> entries = new ArrayDeque<>();
+    private int limit = DEFAULT_LIMIT;
+    private long dropped;
 
     synchronized void add(RecordedRequest request) {
-        entries.add(request);
+        entries.addLast(request);
+        while (entries.size() > limit) {
+            entries.removeFirst();
+            dropped++;
+        }
+    }
+
+    /** Keeps at most {@code limit} entries, dropping the oldest first. */
+    synchronized void limit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the request log limit must be at least 1, got " + limit);
+        }
+        this.limit = limit;
+        while (entries.size() > limit) {
+            entries.removeFirst();
+            dropped++;
+        }
+    }
+
+    /** How many of the oldest entries were dropped to stay within the limit since the last clear. */
+    synchronized long dropped() {
+        return dropped;
     }
 
     synchronized List<RecordedRequest> snapshot() {
@@ -27,6 +53,7 @@ final class RequestLog {
 
     synchronized void clear() {
         entries.clear();
+        dropped = 0;
     }
 
     ArrayNode toJson(ObjectMapper json) {

@@ -30,6 +30,10 @@ final class RobotState {
     private long lastUpdateNanos = System.nanoTime();
     private String lastSpoken = "";
     private String lastAudio = "";
+    /** On by default so that GET /api/device shows the secret the real robot leaks (hotspot password). */
+    private boolean hotspot = true;
+    /** The WebSocket message version: "Current" (default) or "Deprecated" (adds type and sensorName). */
+    private String websocketVersion = "Current";
     private int reboots;
     private int halts;
     private long commands;
@@ -119,6 +123,26 @@ final class RobotState {
         lastAudio = fileName;
     }
 
+    synchronized void websocketVersion(String version) {
+        websocketVersion = version;
+    }
+
+    synchronized boolean deprecatedWebSocketVersion() {
+        return websocketVersion.equals("Deprecated");
+    }
+
+    synchronized String websocketVersion() {
+        return websocketVersion;
+    }
+
+    synchronized void hotspot(boolean on) {
+        hotspot = on;
+    }
+
+    synchronized boolean hotspot() {
+        return hotspot;
+    }
+
     synchronized void rebooted() {
         stop();
         reboots++;
@@ -164,6 +188,8 @@ final class RobotState {
         o.putObject("battery").put("chargePercent", charge).put("isCharging", false);
         o.put("lastSpoken", lastSpoken);
         o.put("lastAudio", lastAudio);
+        o.put("hotspot", hotspot);
+        o.put("websocketVersion", websocketVersion);
         o.put("reboots", reboots);
         o.put("halts", halts);
         o.put("commands", commands);

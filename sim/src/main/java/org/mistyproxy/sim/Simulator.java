@@ -47,10 +47,11 @@ public final class Simulator implements AutoCloseable {
         this.dataDir = Files.createTempDirectory("misty-sim-");
         LenientJson lenient = new LenientJson();
         EndpointCatalog catalog = EndpointCatalog.load(json);
-        EventTemplates templates = new EventTemplates(json);
+        EventTemplates templates = new EventTemplates(json, state);
         events = new EventStream(templates, new SensorReadings(templates, state), clock, json, lenient, log);
         RobotCommands commands = new RobotCommands(json, state);
         new SystemCommands(state, json, events).registerWith(commands);
+        new EventCommands(templates, state, json).registerWith(commands);
         new MotionCommands(state, json, events).registerWith(commands);
         new MediaCommands(new MediaStore(dataDir.resolve("images"), "image"), new MediaStore(dataDir.resolve("audio"), "audio"),
                 new CameraSnapshot(state), state, json, events).registerWith(commands);
@@ -102,6 +103,14 @@ public final class Simulator implements AutoCloseable {
         log.clear();
     }
 
+    /**
+     * Bounds the request log (default 50,000 entries); beyond it the oldest entries are dropped
+     * and counted in {@code GET /_sim/state} as {@code requestLogDropped}.
+     */
+    public void requestLogLimit(int entries) {
+        log.limit(entries);
+    }
+
     /** The robot's state as JSON text, the same as {@code GET /_sim/state}. */
     public String stateJson() {
         return stateNode().toString();
@@ -110,6 +119,7 @@ public final class Simulator implements AutoCloseable {
     com.fasterxml.jackson.databind.node.ObjectNode stateNode() {
         com.fasterxml.jackson.databind.node.ObjectNode o = state.toJson(json);
         o.set("pubsub", events.toJson());
+        o.put("requestLogDropped", log.dropped());
         return o;
     }
 
@@ -153,11 +163,17 @@ public final class Simulator implements AutoCloseable {
 
     /** Closes every open /pubsub socket with this close code; returns how many were open. */
     public int closeWebSockets(int code, String reason) {
+        if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
+            throw new IllegalArgumentException("close code must be 1000..4999 and not one of the reserved 1004, 1005, 1006, 1015; got " + code);
+        }
         return events.closeAll(code, reason);
     }
 
     /** Makes a bump sensor (bfr, bfl, brr, brl) report contact, as if the robot hit something. */
     public void bump(String sensorId) {
+        if (!java.util.Set.of("bfr", "bfl", "brr", "brl").contains(sensorId)) {
+            throw new IllegalArgumentException("bump sensor must be one of bfr, bfl, brr, brl; got '" + sensorId + "'");
+        }
         events.bump(sensorId);
     }
 

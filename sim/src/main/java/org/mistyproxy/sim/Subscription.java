@@ -1,7 +1,6 @@
 package org.mistyproxy.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -19,21 +18,21 @@ final class Subscription {
     private final List<EventCondition> conditions;
     private final String returnProperty;
     private final PubSubConnection connection;
-    private final ObjectMapper json;
+    private final EventTemplates templates;
     private int nextSensor;
     private ScheduledFuture<?> ticking;
     /** Set once the registration status went out, so no event can overtake it. */
     private volatile boolean active;
 
     Subscription(String type, String name, long debounceMs, List<EventCondition> conditions,
-                 String returnProperty, PubSubConnection connection, ObjectMapper json) {
+                 String returnProperty, PubSubConnection connection, EventTemplates templates) {
         this.type = type;
         this.name = name;
         this.debounceMs = debounceMs;
         this.conditions = List.copyOf(conditions);
         this.returnProperty = returnProperty;
         this.connection = connection;
-        this.json = json;
+        this.templates = templates;
     }
 
     String type() {
@@ -89,11 +88,8 @@ final class Subscription {
             }
         }
         conditions.forEach(c -> c.delivered(message));
-        JsonNode payload = returnProperty == null ? message : JsonPaths.find(message, returnProperty);
-        ObjectNode envelope = json.createObjectNode();
-        envelope.put("eventName", name);
-        envelope.set("message", payload.isMissingNode() ? json.nullNode() : payload);
-        connection.send(envelope.toString());
+        JsonNode payload = returnProperty == null ? templates.forWire(type, message) : JsonPaths.find(message, returnProperty);
+        connection.send(templates.envelope(name, type, payload).toString());
         return true;
     }
 }

@@ -33,6 +33,14 @@ final class SystemCommands {
             events.textToSpeechComplete(call.args().text("UtteranceId").orElse(""));
             return new Reply.Result(json.getNodeFactory().booleanNode(true));
         });
+        commands.register("StartWifiHotspot", call -> {
+            state.hotspot(true);
+            return new Reply.Result(json.getNodeFactory().booleanNode(true));
+        });
+        commands.register("StopWifiHotspot", call -> {
+            state.hotspot(false);
+            return new Reply.Result(json.getNodeFactory().booleanNode(true));
+        });
         commands.register("RestartRobot", call -> {
             call.args().validate();
             state.rebooted();
@@ -60,10 +68,19 @@ final class SystemCommands {
         d.put("androidHostname", "misty-sim");
         d.put("androidOSVersion", "10");
         d.set("batteryLevel", battery());
-        d.put("currentProfileName", "SimNet");
+        // As the docs describe: with the hotspot on, the profile is the access point's SSID and the
+        // pre-shared key its password, in clear text (what a proxy must redact).
+        if (state.hotspot()) {
+            d.put("currentProfileName", "Misty-SIM00000000");
+            d.put("currentPreSharedKey", "sim-hotspot-password-0451");
+            d.put("ipAddress", "192.168.43.1");
+        } else {
+            d.put("currentProfileName", "SimNet");
+            d.putNull("currentPreSharedKey");
+            d.put("ipAddress", "127.0.0.1");
+        }
         d.set("hardwareInfo", json.createObjectNode()
                 .set("mcBoard", json.createObjectNode().put("boardId", "SIM-MC").put("firmware", "1.0.0.0").put("hardware", "Sim")));
-        d.put("ipAddress", "127.0.0.1");
         d.put("networkConnectivity", "Internet");
         d.set("outputCapabilities", json.createArrayNode().add("Display").add("Speaker").add("LED").add("Locomotion"));
         d.put("robotId", "00-00-5E-00-53-00");

@@ -183,6 +183,48 @@ class PubSubTest {
     }
 
     @Test
+    void conditionsMayTestSensorNameThoughTheCurrentVersionDoesNotSendIt() throws Exception {
+        try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
+            client.send(subscribe("ActuatorPosition", "Left", 50,
+                    "[{\"Property\": \"SensorName\", \"Inequality\": \"=\", \"Value\": \"Actuator_LeftArm\"}]", null));
+            assertRegistered(client, "Left");
+            for (int i = 0; i < 3; i++) {
+                JsonNode m = client.next(5).json().path("message");
+                assertEquals("ala", m.path("sensorId").asText(), m.toString());
+                assertTrue(m.path("sensorName").isMissingNode(), m.toString());
+            }
+        }
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/_sim/bump?sensor=nose"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("bfr, bfl, brr, brl"), bad.body());
+    }
+
+    @Test
+    void theDeprecatedVersionAddsTypeAndSensorName() throws Exception {
+        try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
+            client.send(subscribe("ActuatorPosition", "Old", 50, null, null));
+            assertRegistered(client, "Old");
+            JsonNode current = client.next(5).json();
+            assertTrue(current.path("type").isMissingNode() && current.path("message").path("sensorName").isMissingNode(), current.toString());
+            post("/api/websocket/version", "{\"Version\": \"Deprecated\"}");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            JsonNode old;
+            do {
+                old = client.next(5).json();
+            } while (old.path("type").isMissingNode() && System.nanoTime() < deadline);
+            assertEquals("ActuatorPosition", old.path("type").asText(), old.toString());
+            assertTrue(old.path("message").has("sensorName"), old.toString());
+        }
+        HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/api/websocket/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(version.body().contains("\"result\":\"Deprecated\""), version.body());
+        HttpResponse<String> classes = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/api/websockets?websocketClass=TimeOfFlight")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(classes.body().contains("\"class\":\"TimeOfFlight\"") && classes.body().contains("DistanceInMeters"), classes.body());
+    }
+
+    @Test
     void binaryMessagesAreLoggedAndAnsweredWithAnError() throws Exception {
         try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
             client.sendBinary(new byte[] {0, (byte) 0xff, 42});

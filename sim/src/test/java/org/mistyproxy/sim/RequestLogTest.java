@@ -139,6 +139,17 @@ class RequestLogTest {
     }
 
     @Test
+    void theLogIsBoundedAndCountsWhatItDropped() throws Exception {
+        robot.requestLogLimit(2);
+        for (int i = 0; i < 4; i++) {
+            RawHttp.exchange(robot.port(), RawHttp.request("GET", "/api/battery?n=" + i, null));
+        }
+        List<RecordedRequest> log = robot.requests();
+        assertEquals(List.of("n=2", "n=3"), log.stream().map(RecordedRequest::query).toList());
+        assertEquals(2, json.readTree(robot.stateJson()).path("requestLogDropped").asInt());
+    }
+
+    @Test
     void noQueryIsNullAndEmptyBodyIsEmpty() throws Exception {
         RawHttp.exchange(robot.port(), RawHttp.request("GET", "/api/battery", null));
         RecordedRequest r = robot.requests().get(0);

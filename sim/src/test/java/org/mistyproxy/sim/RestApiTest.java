@@ -83,6 +83,15 @@ class RestApiTest {
     }
 
     @Test
+    void deviceInformationLeaksTheHotspotPasswordWhileTheHotspotIsOn() throws Exception {
+        assertEquals("sim-hotspot-password-0451", result(get("/api/device")).path("currentPreSharedKey").asText());
+        result(post("/api/networks/hotspot/stop", null));
+        assertTrue(result(get("/api/device")).path("currentPreSharedKey").isNull());
+        result(post("/api/networks/hotspot/start", null));
+        assertEquals("Misty-SIM00000000", result(get("/api/device")).path("currentProfileName").asText());
+    }
+
+    @Test
     void alphaCommandsSayAlphaInTheVersionHeader() throws Exception {
         HttpResponse<String> r = post("/api/tts/speak", "{\"Text\": \"hello\"}");
         result(r);
@@ -127,6 +136,8 @@ class RestApiTest {
         assertTrue(badArgument(post("/api/led", "{\"Red\": 256, \"Green\": 2, \"Blue\": 3}")).contains("out of range"));
         assertTrue(badArgument(post("/api/drive", "{\"LinearVelocity\": true, \"AngularVelocity\": 0}")).contains("double"));
         assertTrue(badArgument(post("/api/led", "{not json")).contains("Could not parse the JSON body"));
+        assertTrue(badArgument(post("/api/led", "[1, 2, 3]")).contains("must be an object, got array"));
+        result(post("/api/drive/stop", "null"));
         assertEquals(0, state().path("led").path("red").asInt());
     }
 

@@ -98,9 +98,6 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
             snapshots.failure(ex, 404, "camera " + target.camera().id() + " not found");
             return;
         }
-        // The server only routes here while the add-on is active; an instance recovered after a
-        // restart may not have been announced, so make sure its cameras are held.
-        activate(target.instanceId(), target.deployment());
         switch (action) {
             case "img":
                 snapshots.handle(ex, view);

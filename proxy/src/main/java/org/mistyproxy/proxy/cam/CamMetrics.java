@@ -29,9 +29,9 @@ final class CamMetrics {
                 .register(registry);
         FunctionCounter.builder("mistyproxy.camera.capture.seconds", cameras,
                         c -> c.stats().captureNanos() / 1e9)
-                .baseUnit("seconds").description("Time spent grabbing and converting frames").register(registry);
+                .baseUnit("seconds").description("CPU time spent grabbing and converting frames").register(registry);
         FunctionCounter.builder("mistyproxy.camera.encode.seconds", cameras, c -> c.stats().encodeNanos() / 1e9)
-                .baseUnit("seconds").description("Time spent encoding images").register(registry);
+                .baseUnit("seconds").description("CPU time spent encoding images").register(registry);
         Gauge.builder("mistyproxy.camera.capture.loops.active", cameras, c -> c.stats().activeLoops())
                 .description("Sources being captured now").register(registry);
         Gauge.builder("mistyproxy.camera.feeds.open", wsFeeds, AtomicInteger::get).tag("kind", "websocket")

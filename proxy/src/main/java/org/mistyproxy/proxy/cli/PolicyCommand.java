@@ -72,7 +72,7 @@ public final class PolicyCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try {
                 Policy p = open(file);
-                out.println(p.source() + ": ok");
+                out.println(p.source() + ": ok (" + p.summary() + ")");
                 out.flush();
                 return 0;
             } catch (PolicyException e) {

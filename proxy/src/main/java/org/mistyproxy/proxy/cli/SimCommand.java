@@ -24,14 +24,22 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--log-limit", defaultValue = "50000",
+            description = "Keep at most this many entries in the request log, dropping the oldest (default ${DEFAULT-VALUE}).")
+    int logLimit;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
         }
+        if (logLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "--log-limit must be at least 1, got " + logLimit);
+        }
         Simulator robot;
         try {
             robot = Simulator.start(host, port);
+            robot.requestLogLimit(logLimit);
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("sim: " + e.getMessage());
             return 1;

@@ -48,6 +48,7 @@ final class PubSubConnection {
     private final ClientQueue toClient;
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean revoked = new AtomicBoolean();
+    private final AtomicBoolean robotOpen = new AtomicBoolean();
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
 
@@ -89,6 +90,13 @@ final class PubSubConnection {
     }
 
     /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
+    /** Tyrus opened the robot socket (before {@link #robotConnected}, and before any close). */
+    void robotOpened() {
+        if (robotOpen.compareAndSet(false, true)) {
+            metrics.robotSockets.incrementAndGet();
+        }
+    }
+
     boolean robotConnected(Session session) {
         this.robot = session;
         if (ending.get()) {
@@ -284,6 +292,9 @@ final class PubSubConnection {
     }
 
     void robotClosed(int code, String reason) {
+        if (robotOpen.compareAndSet(true, false)) {
+            metrics.robotSockets.decrementAndGet();
+        }
         if (!ending.compareAndSet(false, true)) {
             return;
         }

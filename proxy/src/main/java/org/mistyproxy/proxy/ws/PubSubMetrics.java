@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The relay's meters, registered once in the server's shared registry. */
 final class PubSubMetrics {
     final AtomicInteger openSockets = new AtomicInteger();
+    final AtomicInteger robotSockets = new AtomicInteger();
     final AtomicLong queuedBytes = new AtomicLong();
     final Counter toRobot;
     final Counter toClient;
@@ -21,6 +22,9 @@ final class PubSubMetrics {
     PubSubMetrics(MeterRegistry registry) {
         Gauge.builder("mistyproxy.ws.sockets.open", openSockets, AtomicInteger::get)
                 .description("open /pubsub client sockets")
+                .register(registry);
+        Gauge.builder("mistyproxy.ws.robot.sockets.open", robotSockets, AtomicInteger::get)
+                .description("open /pubsub sockets to robots (one per client socket)")
                 .register(registry);
         Gauge.builder("mistyproxy.ws.queued.bytes", queuedBytes, AtomicLong::get)
                 .description("bytes waiting to be sent to /pubsub clients, all connections")

@@ -18,6 +18,7 @@ final class RobotEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        connection.robotOpened();
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) connection::robotText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) connection::robotBinary);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> connection.robotPong(p.getApplicationData()));

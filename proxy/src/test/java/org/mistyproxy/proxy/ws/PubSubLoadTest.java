@@ -33,10 +33,14 @@ class PubSubLoadTest {
                 assertTrue(event.contains("\"S" + i + "\""), event);
             }
             assertEquals(200, f.metric("mistyproxy_ws_sockets_open"));
+            assertEquals(200, f.metric("mistyproxy_ws_robot_sockets_open"));
+            assertEquals(200, f.robotOpenSockets());
             for (TestSocket s : sockets) {
                 s.ws.sendClose(1000, "bye");
             }
             RelayFixture.await("all sockets closed", 10_000, () -> f.metric("mistyproxy_ws_sockets_open") == 0);
+            RelayFixture.await("all robot sockets closed", 10_000, () -> f.metric("mistyproxy_ws_robot_sockets_open") == 0);
+            RelayFixture.await("the simulator let go of all of them", 10_000, () -> f.robotOpenSockets() == 0);
         }
     }
 
@@ -50,8 +54,8 @@ class PubSubLoadTest {
         PubSubSettings settings = PubSubSettings.defaults()
                 .withQueue(64, 64 * 1024)
                 .withClientSendBuffer(8 * 1024)
-                .withStallTimeout(Duration.ofSeconds(8))
-                .withCloseGrace(Duration.ofSeconds(5));
+                .withStallTimeout(Duration.ofSeconds(4))
+                .withCloseGrace(Duration.ofSeconds(20)); // long, so the close frame is still there when the client reads again
         try (RelayFixture f = new RelayFixture(settings, Policy.load(PubSubRelayTest.testPolicy()))) {
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             System.gc();
@@ -74,21 +78,24 @@ class PubSubLoadTest {
                 long grown = memory.getHeapMemoryUsage().getUsed() - heapBefore;
                 assertTrue(grown < 64L << 20, "heap grew by " + (grown >> 20) + " MB");
 
-                // Now read: the backlog, then a close frame 1008 (or the cut-off if the grace ran out).
-                r.socket.setSoTimeout(15_000);
+                // closed for being slow while it read nothing; the robot side is gone already
+                assertEquals(1, f.metric("mistyproxy_ws_clients_closed_slow_total"));
+                RelayFixture.await("robot side closed", 5_000, () -> f.robotOpenSockets() == 0);
+
+                // Now read: the backlog the kernel held, then the close frame 1008.
+                r.socket.setSoTimeout(5_000);
                 RawUpgrade.Frame frame;
-                RawUpgrade.Frame last = null;
+                int backlog = 0;
+                long readUntil = System.nanoTime() + 10_000_000_000L;
                 while ((frame = r.readFrame()) != null && frame.opcode() != 8) {
-                    last = frame;
+                    backlog++;
+                    assertTrue(System.nanoTime() < readUntil, "still streaming after the close");
                 }
-                if (frame != null) {
-                    assertEquals(1008, frame.closeCode());
-                    assertTrue(frame.text().contains("client too slow"), frame.text());
-                }
-                assertTrue(last != null, "no backlog at all");
+                assertTrue(frame != null, "connection cut without a close frame");
+                assertEquals(1008, frame.closeCode());
+                assertTrue(frame.text().contains("client too slow"), frame.text());
+                assertTrue(backlog > 0, "no backlog at all");
             }
-            RelayFixture.await("slow client closed", 15_000, () -> f.metric("mistyproxy_ws_clients_closed_slow_total") == 1);
-            RelayFixture.await("robot side closed", 5_000, () -> f.relay.openSockets("slow") == 0);
         }
     }
 }

@@ -135,11 +135,12 @@ class PubSubRelayTest {
         }
         assertTrue(System.nanoTime() - t0 < 1_000_000_000L);
         // the robot side of both is closed too: only the other instance's socket is left there
-        RelayFixture.await("robot sockets of the revoked instance closed", 1000, () -> f.relay.openSockets("gone") == 0);
+        RelayFixture.await("robot sockets of the revoked instance closed", 1000,
+                () -> f.metric("mistyproxy_ws_robot_sockets_open") == 1);
         other.texts.clear();
         other.nextContaining("\"O\"", 2000);
         assertFalse(other.closed.isDone());
-        assertEquals(1, f.robot.closeWebSockets(1001, "test over"), "robot-side sockets still open");
+        RelayFixture.await("the simulator holds only the other instance's socket", 1000, () -> f.robotOpenSockets() == 1);
     }
 
     @Test
@@ -153,6 +154,7 @@ class PubSubRelayTest {
         }
         assertEquals(1, f.metric("mistyproxy_ws_upgrades_failed_total{reason=\"robot_unreachable\"}"));
         assertEquals(0, f.metric("mistyproxy_ws_sockets_open"));
+        assertEquals(0, f.robotOpenSockets());
     }
 
     @Test
@@ -164,7 +166,8 @@ class PubSubRelayTest {
         TestSocket.Closed c = s.awaitClose(2000);
         assertEquals(4000, c.code());
         assertEquals("robot rebooting", c.reason());
-        RelayFixture.await("socket gauge back to 0", 2000, () -> f.metric("mistyproxy_ws_sockets_open") == 0);
+        RelayFixture.await("socket gauges back to 0", 2000, () -> f.metric("mistyproxy_ws_sockets_open") == 0
+                && f.metric("mistyproxy_ws_robot_sockets_open") == 0);
     }
 
     @Test
@@ -233,7 +236,8 @@ class PubSubRelayTest {
         TestSocket.Closed c = s.awaitClose(2000);
         assertEquals(4321, c.code());
         RelayFixture.await("relay forgot the socket", 2000, () -> f.relay.openSockets("i1") == 0);
-        RelayFixture.await("robot side closed", 2000, () -> f.robot.closeWebSockets(1000, "probe") == 0);
+        RelayFixture.await("robot side closed", 2000, () -> f.metric("mistyproxy_ws_robot_sockets_open") == 0);
+        RelayFixture.await("the simulator let go of the socket", 3000, () -> f.robotOpenSockets() == 0);
     }
 
     @Test

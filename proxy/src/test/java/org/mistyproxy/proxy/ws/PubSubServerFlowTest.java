@@ -84,7 +84,14 @@ class PubSubServerFlowTest {
             assertTrue(c.reason().contains("deactivated"), c.reason());
         }
         assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "closed within 1 s");
-        RelayFixture.await("robot side closed", 1000, () -> robot.closeWebSockets(1000, "probe") == 0);
+        RelayFixture.await("robot side closed", 1000, () -> {
+            try {
+                return call("GET", "/metrics").body().contains("mistyproxy_ws_robot_sockets_open 0.0");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        RelayFixture.await("the simulator let go of both sockets", 1000, () -> RelayFixture.robotOpenSockets(robot) == 0);
 
         // a fresh activation works; termination closes its sockets too
         JsonNode again = activate(iid);

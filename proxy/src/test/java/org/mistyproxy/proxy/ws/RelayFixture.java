@@ -95,6 +95,20 @@ final class RelayFixture implements AutoCloseable {
                 .toList();
     }
 
+    /** The /pubsub sockets the simulator itself has open (its GET /_sim/state). */
+    int robotOpenSockets() {
+        return robotOpenSockets(robot);
+    }
+
+    static int robotOpenSockets(Simulator robot) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(robot.stateJson())
+                    .path("pubsub").path("openSockets").asInt(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void await(String what, long millis, BooleanSupplier condition) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (!condition.getAsBoolean()) {
