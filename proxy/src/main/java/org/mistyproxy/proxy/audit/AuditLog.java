@@ -111,7 +111,7 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 1023);
                 for (AuditEntry e : batch) {
-                    AuditJson.writeLine(lines, e);
+                    json.writeLine(lines, e);
                 }
                 batch.clear();
                 long d = dropped.get();
@@ -132,7 +132,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             AuditEntry e;
             while ((e = queue.poll()) != null) {
-                AuditJson.writeLine(lines, e);
+                json.writeLine(lines, e);
             }
             lines.flush();
         } catch (IOException e) {
