@@ -108,6 +108,27 @@ class HttpRelayTest {
     }
 
     @Test
+    void everyVerbIsRelayed() throws Exception {
+        front.add("all", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), Policy.shipped("allow-all"));
+        for (String verb : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")) {
+            robot.clearRequests();
+            boolean body = verb.equals("POST") || verb.equals("PUT") || verb.equals("PATCH");
+            HttpResponse<String> r = body
+                    ? send(verb, front.url("all") + "/api/led", "{\"red\": 1, \"green\": 2, \"blue\": 3}", "Content-Type", "application/json")
+                    : send(verb, front.url("all") + "/api/battery", null);
+            assertTrue(r.statusCode() < 500, verb + " " + r.statusCode() + " " + r.body());
+            assertEquals(1, robot.requests().size(), verb + " reached the robot once");
+            assertEquals(verb, robot.requests().get(0).method());
+            if (verb.equals("HEAD")) {
+                assertEquals("", r.body());
+                assertTrue(r.headers().firstValue("Content-Length").isPresent());
+            }
+        }
+        // The connection stays usable after HEAD's body-less answer.
+        assertEquals(200, send("GET", front.url("all") + "/api/battery", null).statusCode());
+    }
+
+    @Test
     void refusedRequestNeverReachesTheRobot() throws Exception {
         HttpResponse<String> r = send("POST", front.url("i1") + "/api/reboot", "{}", "Content-Type", "application/json");
         assertEquals(403, r.statusCode());
