@@ -205,7 +205,7 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         CanonicalRequest c = d.canonical();
         body = c.body().orElse(null);
         streamBody = body == null && c.streamBody();
-        if (streamBody) {
+        if (streamBody && exchange.getRequestContentLength() >= 0) {
             // The policy checked the declared length against its cap; the server-wide entity cap
             // must not cut off what it allowed, and the length itself still bounds the upload.
             bodyLimit = exchange.getRequestContentLength();
@@ -316,20 +316,26 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
             to.put(Headers.CONTENT_LENGTH, 0);
         }
         sentNanos = System.nanoTime();
+        // Callbacks from a connection we have already given up (a retry moved on) are ignored.
+        ClientConnection sentOn = connection;
         connection.sendRequest(req, new ClientCallback<>() {
             @Override
             public void completed(ClientExchange cx) {
-                upstreamStarted(cx);
+                if (connection == sentOn) {
+                    upstreamStarted(cx, sentOn);
+                }
             }
 
             @Override
             public void failed(IOException e) {
-                upstreamBroke(e);
+                if (connection == sentOn) {
+                    upstreamBroke(e);
+                }
             }
         });
     }
 
-    private void upstreamStarted(ClientExchange cx) {
+    private void upstreamStarted(ClientExchange cx, ClientConnection sentOn) {
         if (phase == Phase.DONE) {
             return;
         }
@@ -337,12 +343,16 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         cx.setResponseListener(new ClientCallback<>() {
             @Override
             public void completed(ClientExchange result) {
-                onResponse(result);
+                if (connection == sentOn) {
+                    onResponse(result);
+                }
             }
 
             @Override
             public void failed(IOException e) {
-                upstreamBroke(e);
+                if (connection == sentOn) {
+                    upstreamBroke(e);
+                }
             }
         });
         if (body != null) {
