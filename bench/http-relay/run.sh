@@ -8,6 +8,7 @@
 #
 #   bench/http-relay/run.sh                 # 64 connections, 20 s per target, 5 s warm-up each
 #   DURATION=10s CONNECTIONS=32 bench/http-relay/run.sh
+#   PROXY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/mp.jfr" bench/http-relay/run.sh   # profile mistyproxy
 #
 # Needs: wrk, nginx, curl, a JDK; builds proxy/target/mistyproxy.jar if it is missing (REBUILD=1 forces it).
 set -euo pipefail
@@ -57,7 +58,8 @@ PROXY_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 
 # ---- the robot: the simulator in its own JVM
-java $JAVA_OPTS -cp "$JAR" "$ROOT/bench/http-relay/RunSimulator.java" 127.0.0.1 "$SIM_PORT" >"$WORK/sim.log" 2>&1 &
+# (--log-limit keeps its request log, the tests' oracle, from growing through the run)
+java $JAVA_OPTS -jar "$JAR" sim --host 127.0.0.1 --port "$SIM_PORT" --log-limit 1000 >"$WORK/sim.log" 2>&1 &
 PIDS+=($!)
 wait_port "$SIM_PORT" simulator
 
@@ -81,7 +83,7 @@ deployments:
     robot: 127.0.0.1:$SIM_PORT
     cors_origins: ["*"]
 EOF
-java $JAVA_OPTS -jar "$JAR" serve --config "$WORK/mistyproxy.yaml" >"$WORK/mistyproxy.log" 2>&1 &
+java $JAVA_OPTS ${PROXY_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/mistyproxy.yaml" >"$WORK/mistyproxy.log" 2>&1 &
 PIDS+=($!)
 wait_port "$PROXY_PORT" mistyproxy
 API="http://127.0.0.1:$PROXY_PORT"

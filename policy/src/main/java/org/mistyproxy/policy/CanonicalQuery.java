@@ -31,6 +31,9 @@ final class CanonicalQuery {
 
     static final Result EMPTY = new Result(List.of(), null, "");
 
+    /** More parameters than any robot command takes; the limit keeps the duplicate check cheap. */
+    static final int MAX_PARAMS = 64;
+
     private CanonicalQuery() {}
 
     static Result parse(String raw) {
@@ -86,6 +89,9 @@ final class CanonicalQuery {
                             return new Result(null, "query parameter " + Reasons.bare(name) + " is repeated"
                                     + (p.name.equals(name) ? "" : " (as " + Reasons.bare(p.name) + ")"));
                         }
+                    }
+                    if (params.size() == MAX_PARAMS) {
+                        return new Result(null, "more than " + MAX_PARAMS + " query parameters");
                     }
                     params.add(new Param(name, value));
                 }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -129,7 +131,8 @@ final class LenientJson {
         }
         if (node.isObject()) {
             int n = node.size();
-            if (n > 1) {
+            if (n > 1 && n <= 16) {
+                // small objects (all real ones): pairwise, without allocating
                 String[] names = new String[n];
                 int i = 0;
                 Iterator<String> it = node.fieldNames();
@@ -137,11 +140,21 @@ final class LenientJson {
                     String name = it.next();
                     for (int j = 0; j < i; j++) {
                         if (names[j].equalsIgnoreCase(name)) {
-                            return "key " + Reasons.quote(name) + " appears twice (" + Reasons.quote(names[j])
-                                    + "); names compare case-insensitively";
+                            return twice(name, names[j]);
                         }
                     }
                     names[i++] = name;
+                }
+            } else if (n > 16) {
+                // large objects: a hash set, so a body of many keys costs linear time
+                Map<String, String> seen = new HashMap<>(n * 2);
+                Iterator<String> it = node.fieldNames();
+                while (it.hasNext()) {
+                    String name = it.next();
+                    String first = seen.putIfAbsent(name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT), name);
+                    if (first != null) {
+                        return twice(name, first);
+                    }
                 }
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
@@ -163,6 +176,11 @@ final class LenientJson {
             }
         }
         return null;
+    }
+
+    private static String twice(String name, String first) {
+        return "key " + Reasons.quote(name) + " appears twice (" + Reasons.quote(first)
+                + "); names compare case-insensitively";
     }
 
     byte[] writeBytes(JsonNode node) {

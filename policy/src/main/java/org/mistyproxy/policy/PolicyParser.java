@@ -82,7 +82,7 @@ final class PolicyParser {
             }
         }
         WsConfig ws = websocket(root.map.get("websocket"), root.keyAt.containsKey("websocket")
-                ? root.keyAt.get("websocket")[0] : 0, defaultAllow);
+                ? root.keyAt.get("websocket")[0] : 0, defaultAllow, defaultLine);
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line())
                     : Integer.compare(a.column(), b.column()));
@@ -463,13 +463,13 @@ final class PolicyParser {
         return null;
     }
 
-    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow) {
+    private WsConfig websocket(YamlTree.Node n, int keyLine, boolean defaultAllow, int defaultLine) {
         Set<String> ops = new LinkedHashSet<>(List.of("subscribe", "unsubscribe"));
         if (n == null || n.isNull()) {
-            String label = "websocket, " + file + " default";
+            String label = "websocket: the default, " + file + ":" + defaultLine;
             return new WsConfig(defaultAllow,
                     "the policy has no websocket: section and its default is block, so /pubsub is refused", ops,
-                    null, Set.of(), Map.of(), 0, true, 50, 64 * 1024, 50, label, clock, json);
+                    null, Set.of(), Map.of(), 0, true, 20, 64 * 1024, 20, label, clock, json);
         }
         String path = "websocket";
         if (!n.isMap()) {

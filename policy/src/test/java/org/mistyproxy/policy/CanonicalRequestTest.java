@@ -230,4 +230,23 @@ class CanonicalRequestTest {
                 Map.of("content-type", List.of("application/json", "multipart/form-data")), "i");
         assertEquals("blocked: POST /api/x: more than one Content-Type header is refused (canonical form)", d.reason());
     }
+
+    @Test
+    void largeInputsCostLinearTime() {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 40000; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+        }
+        PolicyDecision ok = decide(open, "POST", "/api/x", many + "}");
+        assertTrue(ok.allowed(), ok.reason());
+        PolicyDecision dup = decide(open, "POST", "/api/x", many + ",\"K39999\":2}");
+        assertEquals("blocked: POST /api/x: the JSON body is refused: key \"K39999\" appears twice (\"k39999\");"
+                + " names compare case-insensitively (default, test.yaml:1)", dup.reason());
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            query.append(i == 0 ? "" : "&").append("p").append(i).append("=1");
+        }
+        assertEquals("blocked: GET /api/x: more than 64 query parameters (canonical form)",
+                decide(open, "GET", "/api/x?" + query, null).reason());
+    }
 }

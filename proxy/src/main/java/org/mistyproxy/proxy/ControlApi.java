@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -381,9 +380,5 @@ final class ControlApi {
             int to = Math.min(all.size(), from + perPage);
             return new Paged<>(all.subList(from, to), count);
         }
-    }
-
-    static boolean isGet(HttpServerExchange ex) {
-        return ex.getRequestMethod().equals(Methods.GET);
     }
 }

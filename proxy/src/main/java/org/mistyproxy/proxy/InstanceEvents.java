@@ -36,6 +36,7 @@ public final class InstanceEvents {
     private final List<Consumer<ProxyRevoked>> revoked = new CopyOnWriteArrayList<>();
     private final List<Consumer<CamActivated>> camActivated = new CopyOnWriteArrayList<>();
     private final List<Consumer<CamDeactivated>> camDeactivated = new CopyOnWriteArrayList<>();
+    private final List<Runnable> stopping = new CopyOnWriteArrayList<>();
 
     public void onRevoked(Consumer<ProxyRevoked> listener) {
         revoked.add(listener);
@@ -47,6 +48,24 @@ public final class InstanceEvents {
 
     public void onCamDeactivated(Consumer<CamDeactivated> listener) {
         camDeactivated.add(listener);
+    }
+
+    /**
+     * The server has stopped taking requests and waits for in-flight ones: end endless streams
+     * (MJPEG, feeds, {@code /pubsub}) now, or the shutdown waits its whole grace period for them.
+     */
+    public void onServerStopping(Runnable listener) {
+        stopping.add(listener);
+    }
+
+    void serverStopping() {
+        for (Runnable r : stopping) {
+            try {
+                r.run();
+            } catch (RuntimeException ex) {
+                LOG.warn("event=listener_failed event_type=ServerStopping error={}", ex.toString());
+            }
+        }
     }
 
     void revoked(ProxyRevoked e) {

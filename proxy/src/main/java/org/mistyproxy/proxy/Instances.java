@@ -43,7 +43,6 @@ final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
     static final String BUSY = "All matching workspace deployments are busy. Try again later.";
 
-    private final MistyProxyConfig config;
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
     private final Map<UUID, Policy> policies;
     private final Map<UUID, Long> deploymentCreated = new HashMap<>();
@@ -64,7 +63,6 @@ final class Instances implements AutoCloseable {
 
     Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
             ServerOptions options, ScheduledExecutorService lifecycle) {
-        this.config = config;
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();

@@ -74,11 +74,12 @@ public final class ProxyServer implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
 
         // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
-        // them so that merges do not collide). Parts that hold resources go into `parts`.
+        // them so that merges do not collide). Parts that hold resources go into `parts`, which close in
+        // list order on shutdown: `parts.add(0, x)` closes x before everything added so far.
 
         AuditLog auditLog = new AuditLog(config.dataDir(), 200); parts.add(auditLog); AuditTrail audit = auditLog::recentJson;
 
-        ProxiedRequestHandler relay = (ex, target, rawPath) -> notYet(ex, "the HTTP relay");
+        org.mistyproxy.proxy.relay.HttpRelay http = new org.mistyproxy.proxy.relay.HttpRelay(org.mistyproxy.proxy.relay.RelaySettings.defaults(), auditLog, metrics); parts.add(0, http); ProxiedRequestHandler relay = (ex, target, rawPath) -> http.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
 
         org.mistyproxy.proxy.ws.PubSubRelay pubSubRelay = new org.mistyproxy.proxy.ws.PubSubRelay(org.mistyproxy.proxy.ws.PubSubSettings.defaults(), metrics, auditLog); parts.add(0, pubSubRelay); events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(), "proxy URL revoked: " + e.cause().name().toLowerCase(java.util.Locale.ROOT))); ProxiedRequestHandler pubsub = (ex, target, rawPath) -> pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
 
@@ -96,8 +97,9 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, new ApiUsers(config.users()), audit, () -> urls[0]);
-        Routes routes = new Routes(instances, new ApiUsers(config.users()), control, relay, pubsub, camData, metrics);
+        ApiUsers users = new ApiUsers(config.users());
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
@@ -178,6 +180,7 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         graceful.shutdown();
+        context.events().serverStopping();
         try {
             if (!graceful.awaitShutdown(options.shutdownGrace().toMillis())) {
                 LOG.warn("event=shutdown_grace_exceeded grace_ms={}", options.shutdownGrace().toMillis());

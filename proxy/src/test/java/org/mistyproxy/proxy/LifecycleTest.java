@@ -50,9 +50,11 @@ class LifecycleTest {
         robot2.close();
     }
 
+    /** The URL reaches the robot: the simulator's device info comes back through the relay. */
     static void assertLive(String proxyUrl) {
         Resp r = Rig.fetch(proxyUrl + "/api/device");
-        assertNotEquals(404, r.status(), () -> "proxy URL should resolve: " + r);
+        assertEquals(200, r.status(), () -> "proxy URL should reach the robot: " + r);
+        assertEquals("Success", r.json().get("status").asText(), r::toString);
     }
 
     static void assertRevoked(String proxyUrl) {
@@ -102,6 +104,18 @@ class LifecycleTest {
 
         // the long form checks that the prefix belongs to the token's instance
         assertRevoked(server.publicBaseUrl() + "/" + ProxyToken.sha256Hex("someone-else") + "/mistyproxy/" + token);
+
+        // the holder reads what the policy decided (the relay's audit log)
+        assertEquals(403, Rig.Api.of("", null).send("POST", longUrl + "/api/reboot", "{}").status());
+        JsonNode log = ursula.get("/addon/mistyproxy/" + iid + "/log?limit=10").json();
+        assertEquals(iid, log.get("instance").asText());
+        List<String> decisions = new java.util.ArrayList<>();
+        log.get("entries").forEach(e -> decisions.add(e.get("method").asText() + " " + e.get("path").asText() + " " + e.get("decision").asText()));
+        assertTrue(decisions.contains("GET /api/device allowed"), decisions::toString);
+        assertTrue(decisions.contains("POST /api/reboot blocked"), decisions::toString);
+        assertFalse(log.toString().contains(token), "no token in the audit log");
+        assertTrue(robot.requests().stream().noneMatch(q -> q.path().contains("reboot")), "the robot never saw the refused request");
+        assertEquals(400, ursula.get("/addon/mistyproxy/" + iid + "/log?limit=0").status());
 
         assertEquals(200, ursula.delete("/addon/mistyproxy/" + iid).status());
         assertRevoked(longUrl);
@@ -297,18 +311,18 @@ class LifecycleTest {
         assertEquals(1, events.size());
         assertEquals(feedToken, ((InstanceEvents.CamActivated) events.get(0)).feedTokens().get("front"));
 
-        // the data plane is reached (501 until the camera helper plugs in) only with access
-        assertNotEquals(404, ursula.get("/addon/cam/" + iid + "/front/img").status());
-        assertNotEquals(404, Rig.fetch(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + feedToken).status());
+        // the data plane is reached only with access
+        assertEquals(200, ursula.get("/addon/cam/" + iid + "/front/img").status());
+        assertEquals(200, Rig.statusOnly(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + feedToken));
         assertEquals(404, victor.get("/addon/cam/" + iid + "/front/img").status());
         assertEquals(401, Api.of(server.publicBaseUrl(), null).get("/addon/cam/" + iid + "/front/img").status());
         assertEquals(404, ursula.get("/addon/cam/" + iid + "/back/img").status(), "unknown camera");
-        assertEquals(404, Rig.fetch(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + "A".repeat(43)).status());
+        assertEquals(404, Rig.statusOnly(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + "A".repeat(43)));
 
         assertEquals(200, ursula.delete("/addon/cam/" + iid).status());
         assertEquals(404, ursula.delete("/addon/cam/" + iid).status());
         assertEquals(404, ursula.get("/addon/cam/" + iid).status());
-        assertEquals(404, Rig.fetch(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + feedToken).status());
+        assertEquals(404, Rig.statusOnly(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + feedToken));
         assertEquals(new InstanceEvents.CamDeactivated(iid, InstanceEvents.Cause.DEACTIVATED), events.get(1));
         Resp noCams = owner.post("/addon/cam/" + owner.ready(misty2.id().toString()));
         assertEquals(400, noCams.status());

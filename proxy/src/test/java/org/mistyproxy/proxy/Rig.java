@@ -142,6 +142,21 @@ final class Rig {
         return Api.of("", null).send("GET", url, null);
     }
 
+    /** The status of a GET, reading only the head: for endless bodies such as MJPEG streams. */
+    static int statusOnly(String url) {
+        try {
+            HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            return r.statusCode();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static void await(BooleanSupplier condition, Duration within, java.util.function.Supplier<String> what) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {

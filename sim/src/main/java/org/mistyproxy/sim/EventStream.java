@@ -167,6 +167,10 @@ final class EventStream implements AutoCloseable {
         ObjectNode m = templates.message("BumpSensor");
         m.put("isContacted", contacted);
         m.put("sensorId", sensorId);
+        templates.sensors("BumpSensor").stream()
+                .filter(s -> s.path("sensorId").asText().equalsIgnoreCase(sensorId))
+                .findFirst()
+                .ifPresent(s -> m.put("sensorName", s.path("sensorName").asText()));
         return m;
     }
 

@@ -44,27 +44,42 @@ final class EventTemplates {
     }
 
     /**
-     * A fresh message body for {@code type}, with {@code created} (and {@code expiry}) set to now.
-     * Fields only the Deprecated WebSocket version carries are dropped unless the robot was
-     * switched to it (POST /api/websocket/version).
+     * A fresh, complete message body for {@code type} (every field of the sample, so conditions
+     * can test {@code sensorName} as the robot does internally), with {@code created} (and
+     * {@code expiry}) set to now. {@link #forWire} trims it to the version the robot sends.
      */
     ObjectNode message(String type) {
         JsonNode e = byType.get(type);
         JsonNode sample = e == null ? null : e.path("sample").path("message");
         ObjectNode message = sample != null && sample.isObject() ? sample.deepCopy() : json.createObjectNode();
-        if (e != null && !state.deprecatedWebSocketVersion()) {
-            for (JsonNode field : e.path("deprecated_version_fields")) {
-                String f = field.asText();
-                if (f.startsWith("message.")) {
-                    message.remove(f.substring("message.".length()));
-                }
-            }
-        }
         message.put("created", Timestamps.now());
         if (message.has("expiry")) {
             message.put("expiry", Timestamps.in(1000));
         }
         return message;
+    }
+
+    /**
+     * What is sent: the Current WebSocket version leaves out the in-message {@code sensorName}
+     * and the fields events.json marks as Deprecated-only; after POST /api/websocket/version
+     * Deprecated, everything is kept.
+     */
+    ObjectNode forWire(String type, ObjectNode message) {
+        if (state.deprecatedWebSocketVersion()) {
+            return message;
+        }
+        ObjectNode wire = message.deepCopy();
+        wire.remove("sensorName");
+        JsonNode e = byType.get(type);
+        if (e != null) {
+            for (JsonNode field : e.path("deprecated_version_fields")) {
+                String f = field.asText();
+                if (f.startsWith("message.")) {
+                    wire.remove(f.substring("message.".length()));
+                }
+            }
+        }
+        return wire;
     }
 
     /** The envelope sent to a subscriber; the Deprecated version also names the type at the top. */
@@ -89,7 +104,7 @@ final class EventTemplates {
             ObjectNode c = out.addObject();
             c.put("class", type);
             com.fasterxml.jackson.databind.node.ArrayNode props = c.putArray("nestedProperties");
-            message(type).fieldNames().forEachRemaining(name -> props.addObject()
+            forWire(type, message(type)).fieldNames().forEachRemaining(name -> props.addObject()
                     .put("name", Character.toUpperCase(name.charAt(0)) + name.substring(1)));
         }
         return out;

@@ -37,6 +37,7 @@ final class SensorReadings {
                     boolean edge = "Edge".equals(sensor.path("type").asText());
                     double distance = edge ? 0.027 + jitter(0.003) : 1.2 + jitter(0.05);
                     m.put("sensorId", sensor.path("sensorId").asText());
+                    m.put("sensorName", sensor.path("sensorName").asText());
                     m.put("sensorPosition", sensor.path("sensorPosition").asText());
                     m.put("type", sensor.path("type").asText());
                     m.put("distanceInMeters", Math.round(distance * 1000) / 1000.0);
@@ -53,6 +54,7 @@ final class SensorReadings {
                 for (int i = 0; i < sensors.size(); i++) {
                     ObjectNode m = templates.message(type);
                     m.put("sensorId", sensors.get(i).path("sensorId").asText());
+                    m.put("sensorName", sensors.get(i).path("sensorName").asText());
                     m.put("value", i < values.length ? values[i] : 0);
                     out.add(m);
                 }

@@ -171,6 +171,9 @@ public final class Simulator implements AutoCloseable {
 
     /** Makes a bump sensor (bfr, bfl, brr, brl) report contact, as if the robot hit something. */
     public void bump(String sensorId) {
+        if (!java.util.Set.of("bfr", "bfl", "brr", "brl").contains(sensorId)) {
+            throw new IllegalArgumentException("bump sensor must be one of bfr, bfl, brr, brl; got '" + sensorId + "'");
+        }
         events.bump(sensorId);
     }
 

@@ -88,7 +88,7 @@ final class Subscription {
             }
         }
         conditions.forEach(c -> c.delivered(message));
-        JsonNode payload = returnProperty == null ? message : JsonPaths.find(message, returnProperty);
+        JsonNode payload = returnProperty == null ? templates.forWire(type, message) : JsonPaths.find(message, returnProperty);
         connection.send(templates.envelope(name, type, payload).toString());
         return true;
     }

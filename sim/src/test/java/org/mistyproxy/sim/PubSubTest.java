@@ -183,6 +183,24 @@ class PubSubTest {
     }
 
     @Test
+    void conditionsMayTestSensorNameThoughTheCurrentVersionDoesNotSendIt() throws Exception {
+        try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
+            client.send(subscribe("ActuatorPosition", "Left", 50,
+                    "[{\"Property\": \"SensorName\", \"Inequality\": \"=\", \"Value\": \"Actuator_LeftArm\"}]", null));
+            assertRegistered(client, "Left");
+            for (int i = 0; i < 3; i++) {
+                JsonNode m = client.next(5).json().path("message");
+                assertEquals("ala", m.path("sensorId").asText(), m.toString());
+                assertTrue(m.path("sensorName").isMissingNode(), m.toString());
+            }
+        }
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/_sim/bump?sensor=nose"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("bfr, bfl, brr, brl"), bad.body());
+    }
+
+    @Test
     void theDeprecatedVersionAddsTypeAndSensorName() throws Exception {
         try (PubSubClient client = new PubSubClient(robot.baseUrl())) {
             client.send(subscribe("ActuatorPosition", "Old", 50, null, null));

@@ -69,7 +69,11 @@ public final class AuditLog implements AutoCloseable {
 
     /** Keeps the entry; never blocks. If the writer falls behind by 65,536 entries, the file misses some and says so. */
     public void record(AuditEntry entry) {
-        recent.computeIfAbsent(entry.instanceId(), k -> new RecentEntries(recentPerInstance)).add(entry);
+        RecentEntries ring = recent.get(entry.instanceId());
+        if (ring == null) {
+            ring = recent.computeIfAbsent(entry.instanceId(), k -> new RecentEntries(recentPerInstance));
+        }
+        ring.add(entry);
         if (!queue.offer(entry)) {
             dropped.incrementAndGet();
         }
@@ -111,7 +115,7 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 1023);
                 for (AuditEntry e : batch) {
-                    AuditJson.writeLine(lines, e);
+                    json.writeLine(lines, e);
                 }
                 batch.clear();
                 long d = dropped.get();
@@ -132,7 +136,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             AuditEntry e;
             while ((e = queue.poll()) != null) {
-                AuditJson.writeLine(lines, e);
+                json.writeLine(lines, e);
             }
             lines.flush();
         } catch (IOException e) {

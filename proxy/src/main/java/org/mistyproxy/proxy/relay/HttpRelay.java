@@ -23,8 +23,8 @@ public final class HttpRelay implements AutoCloseable {
     private final RelayContext ctx;
 
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics) {
-        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot());
-        this.ctx = new RelayContext(settings, pool, new RelayMetrics(metrics, pool), audit,
+        UpstreamPool pool = new UpstreamPool(settings.idlePerRobot(), settings.keepAlive());
+        this.ctx = new RelayContext(settings, pool, new Deadlines(), new RelayMetrics(metrics, pool), audit,
                 LoggerFactory.getLogger(HttpRelay.class));
     }
 
@@ -57,6 +57,7 @@ public final class HttpRelay implements AutoCloseable {
     /** Closes the kept-alive robot connections. */
     @Override
     public void close() {
+        ctx.deadlines().close();
         ctx.pool().close();
     }
 }

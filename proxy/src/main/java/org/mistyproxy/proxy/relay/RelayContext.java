@@ -4,4 +4,5 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.slf4j.Logger;
 
 /** What every relayed request shares: built once by {@link HttpRelay}. */
-record RelayContext(RelaySettings settings, UpstreamPool pool, RelayMetrics metrics, AuditLog audit, Logger log) {}
+record RelayContext(
+        RelaySettings settings, UpstreamPool pool, Deadlines deadlines, RelayMetrics metrics, AuditLog audit, Logger log) {}

@@ -12,14 +12,18 @@ import java.time.Duration;
  *                         JSON, so such responses are buffered, and a bigger one is refused (502)
  *                         rather than passed through unredacted
  * @param idlePerRobot     keep-alive connections kept idle per robot and per IO thread
+ * @param keepAlive        how long an idle robot connection is kept; older ones are closed
+ *                         rather than risked (a robot or a NAT may drop them silently)
  */
 public record RelaySettings(
-        Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int redactLimitBytes, int idlePerRobot) {
+        Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int redactLimitBytes, int idlePerRobot,
+        Duration keepAlive) {
 
     public RelaySettings {
         positive("connectTimeout", connectTimeout);
         positive("firstByteTimeout", firstByteTimeout);
         positive("idleTimeout", idleTimeout);
+        positive("keepAlive", keepAlive);
         if (redactLimitBytes < 1) {
             throw new IllegalArgumentException("redactLimitBytes must be at least 1, got " + redactLimitBytes);
         }
@@ -28,13 +32,17 @@ public record RelaySettings(
         }
     }
 
-    /** 3 s to connect, 10 s to the first byte, 30 s idle, 8 MiB redactable, 64 idle connections. */
+    /**
+     * 3 s to connect, 10 s to the first byte, 30 s idle, 8 MiB redactable, 64 idle connections
+     * kept for up to 15 s.
+     */
     public static RelaySettings defaults() {
-        return new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30), 8 << 20, 64);
+        return new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30), 8 << 20, 64,
+                Duration.ofSeconds(15));
     }
 
     public RelaySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-        return new RelaySettings(connect, firstByte, idle, redactLimitBytes, idlePerRobot);
+        return new RelaySettings(connect, firstByte, idle, redactLimitBytes, idlePerRobot, keepAlive);
     }
 
     private static void positive(String name, Duration d) {

@@ -21,7 +21,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.policy.CanonicalRequest;
@@ -33,20 +32,19 @@ import org.mistyproxy.policy.RequestHead;
 import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.relay.RelayMetrics.Failure;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
  * One request on a proxy URL, from the policy's decision to the end of the robot's answer. Runs
  * entirely on the exchange's IO thread, as a small state machine driven by channel callbacks and
- * one timer (the same object is the timer task), and never blocks.
+ * one deadline (watched by its IO thread's {@link Deadlines}), and never blocks.
  *
  * <p>Phases: the policy decides (reading the body only if it asks, capped at its limit); a
  * refusal is answered here; otherwise a pooled connection to the robot carries the canonical
  * request, and the robot's answer is streamed back (or buffered, capped, when the policy redacts
  * it). Every end, good or bad, passes through {@link #exchangeEvent}, which audits once.
  */
-final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump.Observer {
+final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListener, Pump.Observer {
 
     private enum Phase { POLICY, CONNECT, UPLOAD, WAIT, DOWNLOAD, DONE }
 
@@ -66,7 +64,9 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
     private String localRule;
     private String localReason;
     private Phase phase = Phase.POLICY;
-    private XnioExecutor.Key timer;
+    private Deadlines.OnThread deadlines;
+    private int slot = -1;
+    private long deadline = Long.MAX_VALUE;
     private long lastActivity;
 
     private long bodyLimit;
@@ -205,7 +205,7 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
         CanonicalRequest c = d.canonical();
         body = c.body().orElse(null);
         streamBody = body == null && c.streamBody();
-        if (streamBody) {
+        if (streamBody && exchange.getRequestContentLength() >= 0) {
             // The policy checked the declared length against its cap; the server-wide entity cap
             // must not cut off what it allowed, and the length itself still bounds the upload.
             bodyLimit = exchange.getRequestContentLength();
@@ -316,20 +316,26 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
             to.put(Headers.CONTENT_LENGTH, 0);
         }
         sentNanos = System.nanoTime();
+        // Callbacks from a connection we have already given up (a retry moved on) are ignored.
+        ClientConnection sentOn = connection;
         connection.sendRequest(req, new ClientCallback<>() {
             @Override
             public void completed(ClientExchange cx) {
-                upstreamStarted(cx);
+                if (connection == sentOn) {
+                    upstreamStarted(cx, sentOn);
+                }
             }
 
             @Override
             public void failed(IOException e) {
-                upstreamBroke(e);
+                if (connection == sentOn) {
+                    upstreamBroke(e);
+                }
             }
         });
     }
 
-    private void upstreamStarted(ClientExchange cx) {
+    private void upstreamStarted(ClientExchange cx, ClientConnection sentOn) {
         if (phase == Phase.DONE) {
             return;
         }
@@ -337,12 +343,16 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
         cx.setResponseListener(new ClientCallback<>() {
             @Override
             public void completed(ClientExchange result) {
-                onResponse(result);
+                if (connection == sentOn) {
+                    onResponse(result);
+                }
             }
 
             @Override
             public void failed(IOException e) {
-                upstreamBroke(e);
+                if (connection == sentOn) {
+                    upstreamBroke(e);
+                }
             }
         });
         if (body != null) {
@@ -548,21 +558,38 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
     // ---- timer ----------------------------------------------------------------------------
 
     private void arm(long nanos) {
-        cancelTimer();
-        timer = exchange.getIoThread().executeAfter(this, nanos, TimeUnit.NANOSECONDS);
+        deadline = System.nanoTime() + nanos;
+        if (deadlines == null) {
+            deadlines = ctx.deadlines().on(exchange.getIoThread());
+        }
+        deadlines.add(this);
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.remove();
-            timer = null;
+        deadline = Long.MAX_VALUE;
+        if (deadlines != null) {
+            deadlines.remove(this);
         }
     }
 
-    /** The timer: a phase took too long. */
     @Override
-    public void run() {
-        timer = null;
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public void slot(int s) {
+        slot = s;
+    }
+
+    @Override
+    public long deadline() {
+        return deadline;
+    }
+
+    /** A phase took too long. */
+    @Override
+    public void expired(long now) {
         RelaySettings s = ctx.settings();
         switch (phase) {
             case CONNECT -> fail(Failure.CONNECT_TIMEOUT, 504, "robot at " + deployment.robot()
@@ -571,9 +598,8 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
                     + RelaySettings.words(s.firstByteTimeout()));
             case UPLOAD, DOWNLOAD -> {
                 long idle = s.idleTimeout().toNanos();
-                long quiet = System.nanoTime() - lastActivity;
-                if (quiet < idle) {
-                    timer = exchange.getIoThread().executeAfter(this, idle - quiet, TimeUnit.NANOSECONDS);
+                if (now - lastActivity < idle) {
+                    deadline = lastActivity + idle; // it moved since: watch on from the last move
                 } else {
                     // Either side may be the slow one; before the robot answers the client gets a
                     // 504, after it a cut connection.
@@ -581,7 +607,7 @@ final class RelayedRequest implements Runnable, ExchangeCompletionListener, Pump
                             + " body made no progress for " + RelaySettings.words(s.idleTimeout()));
                 }
             }
-            default -> { }
+            default -> cancelTimer();
         }
     }
 

@@ -6,7 +6,7 @@ import io.undertow.client.UndertowClient;
 import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -39,15 +39,17 @@ final class UpstreamPool implements AutoCloseable {
 
     private final UndertowClient client = UndertowClient.getInstance();
     private final int idlePerRobot;
-    private final ThreadLocal<Map<RobotAddress, ArrayDeque<ClientConnection>>> idle = ThreadLocal.withInitial(HashMap::new);
+    private final long maxIdleNanos;
+    private final ThreadLocal<Map<RobotAddress, IdleConnections>> idle = ThreadLocal.withInitial(HashMap::new);
     private final ConcurrentHashMap<RobotAddress, URI> uris = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RobotAddress, String> authorities = new ConcurrentHashMap<>();
     private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
     private final LongAdder opened = new LongAdder();
     private volatile boolean closed;
 
-    UpstreamPool(int idlePerRobot) {
+    UpstreamPool(int idlePerRobot, Duration maxIdle) {
         this.idlePerRobot = idlePerRobot;
+        this.maxIdleNanos = maxIdle.toNanos();
     }
 
     /**
@@ -56,16 +58,11 @@ final class UpstreamPool implements AutoCloseable {
      */
     void acquire(XnioIoThread thread, RobotAddress robot, ByteBufferPool buffers, boolean fresh, Ready ready) {
         if (!fresh) {
-            ArrayDeque<ClientConnection> q = idle.get().get(robot);
-            if (q != null) {
-                ClientConnection c;
-                while ((c = q.pollLast()) != null) {
-                    if (c.isOpen()) {
-                        ready.connected(c, true);
-                        return;
-                    }
-                    open.remove(c);
-                }
+            IdleConnections q = idle.get().get(robot);
+            ClientConnection c = q == null ? null : q.pop(System.nanoTime(), maxIdleNanos);
+            if (c != null) {
+                ready.connected(c, true);
+                return;
             }
         }
         URI uri = uris.computeIfAbsent(robot, r -> URI.create("http://" + r.authority()));
@@ -101,12 +98,11 @@ final class UpstreamPool implements AutoCloseable {
             IoUtils.safeClose(connection);
             return;
         }
-        ArrayDeque<ClientConnection> q = idle.get().computeIfAbsent(robot, r -> new ArrayDeque<>());
-        if (q.size() >= idlePerRobot) {
+        if (idlePerRobot == 0) {
             IoUtils.safeClose(connection);
-        } else {
-            q.addLast(connection);
+            return;
         }
+        idle.get().computeIfAbsent(robot, r -> new IdleConnections(idlePerRobot)).push(connection, System.nanoTime());
     }
 
     /** Connections opened since start: with keep-alive working, far fewer than requests. */

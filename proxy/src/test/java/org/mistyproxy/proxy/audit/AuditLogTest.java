@@ -50,7 +50,7 @@ class AuditLogTest {
         List<String> lines = Files.readAllLines(tmp.resolve("audit.jsonl"));
         assertEquals(3, lines.size(), String.join("\n", lines));
         JsonNode blocked = json.readTree(lines.get(1));
-        assertEquals("2026-11-22T01:00:00Z", blocked.get("time").asText());
+        assertEquals("2026-11-22T01:00:00.000000Z", blocked.get("time").asText());
         assertEquals("a", blocked.get("instance").asText());
         assertEquals("127.0.0.1", blocked.get("client").asText());
         assertEquals("GET", blocked.get("method").asText());
@@ -65,6 +65,24 @@ class AuditLogTest {
         assertEquals("allowed", json.readTree(lines.get(0)).get("decision").asText());
         assertEquals(200, json.readTree(lines.get(0)).get("upstream_status").asInt());
         assertEquals("b", json.readTree(lines.get(2)).get("instance").asText());
+    }
+
+    @Test
+    void fileTimesHaveMicrosecondsAndFollowTheClock() throws Exception {
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            for (String t : List.of("2026-11-22T01:00:00.000001Z", "2026-11-22T01:00:00.999999Z", "2026-11-22T01:00:01.123456789Z",
+                    "2026-12-31T23:59:59.5Z")) {
+                log.record(new AuditEntry(Instant.parse(t), "a", "::1", "http", "GET", "/api/x", true, "r", "ok", 200, 200, 1, null));
+            }
+        }
+        List<String> times = Files.readAllLines(tmp.resolve("audit.jsonl")).stream()
+                .map(l -> { try { return json.readTree(l).get("time").asText(); } catch (Exception e) { throw new AssertionError(e); } })
+                .toList();
+        assertEquals(List.of("2026-11-22T01:00:00.000001Z", "2026-11-22T01:00:00.999999Z", "2026-11-22T01:00:01.123456Z",
+                "2026-12-31T23:59:59.500000Z"), times);
+        for (String t : times) {
+            Instant.parse(t); // ISO-8601 that any reader takes
+        }
     }
 
     @Test

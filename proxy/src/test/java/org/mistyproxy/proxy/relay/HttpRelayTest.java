@@ -108,6 +108,27 @@ class HttpRelayTest {
     }
 
     @Test
+    void everyVerbIsRelayed() throws Exception {
+        front.add("all", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), Policy.shipped("allow-all"));
+        for (String verb : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")) {
+            robot.clearRequests();
+            boolean body = verb.equals("POST") || verb.equals("PUT") || verb.equals("PATCH");
+            HttpResponse<String> r = body
+                    ? send(verb, front.url("all") + "/api/led", "{\"red\": 1, \"green\": 2, \"blue\": 3}", "Content-Type", "application/json")
+                    : send(verb, front.url("all") + "/api/battery", null);
+            assertTrue(r.statusCode() < 500, verb + " " + r.statusCode() + " " + r.body());
+            assertEquals(1, robot.requests().size(), verb + " reached the robot once");
+            assertEquals(verb, robot.requests().get(0).method());
+            if (verb.equals("HEAD")) {
+                assertEquals("", r.body());
+                assertTrue(r.headers().firstValue("Content-Length").isPresent());
+            }
+        }
+        // The connection stays usable after HEAD's body-less answer.
+        assertEquals(200, send("GET", front.url("all") + "/api/battery", null).statusCode());
+    }
+
+    @Test
     void refusedRequestNeverReachesTheRobot() throws Exception {
         HttpResponse<String> r = send("POST", front.url("i1") + "/api/reboot", "{}", "Content-Type", "application/json");
         assertEquals(403, r.statusCode());
@@ -183,10 +204,32 @@ class HttpRelayTest {
     }
 
     @Test
+    void expectContinueIsAnsweredByTheProxyAndNotForwarded() throws Exception {
+        URI u = URI.create(front.url("i1"));
+        String body = "{\"LinearVelocity\": 2, \"AngularVelocity\": 0}";
+        try (Socket s = new Socket("127.0.0.1", u.getPort())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /i1/api/drive HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 100 Continue", in.readLine(), "the proxy asks for the body the policy needs");
+            assertEquals("", in.readLine());
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+        }
+        RecordedRequest seen = robotSaw("/api/drive").get(0);
+        assertNull(seen.headers().get("expect"));
+    }
+
+    @Test
     void redactedFieldsNeverLeaveTheProxy() throws Exception {
         HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/api/device")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertTrue(json.readTree(direct.body()).path("result").has("currentProfileName"), "the robot reveals it");
+        String secret = json.readTree(direct.body()).path("result").path("currentPreSharedKey").asText();
+        assertFalse(secret.isEmpty(), "the robot reveals its hotspot password: " + direct.body());
 
         HttpResponse<String> r = send("GET", front.url("i1") + "/api/device", null);
         assertEquals(200, r.statusCode(), r.body());
@@ -194,6 +237,7 @@ class HttpRelayTest {
         assertEquals("SIM00000000", result.path("serialNumber").asText(), r.body());
         assertFalse(result.has("currentProfileName"), r.body());
         assertFalse(result.has("currentPreSharedKey"), r.body());
+        assertFalse(r.body().contains(secret), r.body());
         assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
                 r.headers().firstValue("Content-Length").orElseThrow());
     }
@@ -295,6 +339,59 @@ class HttpRelayTest {
     }
 
     @Test
+    void robotNotAcceptingWithinTheConnectTimeoutIs504() throws Exception {
+        // A listener that never accepts, with its accept queue filled: the kernel then drops new
+        // SYNs, so a connect neither succeeds nor fails — like a robot that is off the network.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    Socket f = new Socket();
+                    try {
+                        f.connect(silent.getLocalSocketAddress(), 200);
+                        fillers.add(f);
+                    } catch (java.io.IOException full) {
+                        f.close();
+                        break;
+                    }
+                }
+                front.add("offline", RelayFront.deployment("127.0.0.1", silent.getLocalPort(), List.of("*")), testPolicy());
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = send("GET", front.url("offline") + "/api/battery", null);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(504, r.statusCode(), r.body());
+                assertEquals("robot at 127.0.0.1:" + silent.getLocalPort() + " did not accept a connection within 1 s",
+                        json.readTree(r.body()).path("error").asText());
+                assertTrue(ms >= 1000 && ms < 3000, "answered in " + ms + " ms");
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void uploadThatStopsIs504AfterTheIdleTimeout() throws Exception {
+        URI u = URI.create(front.url("i1"));
+        try (Socket s = new Socket("127.0.0.1", u.getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /i1/api/images?FileName=part.jpg&OverwriteExisting=true HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            long t0 = System.nanoTime();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 504 Gateway Time-out", in.readLine());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 1500 && ms < 5000, "answered in " + ms + " ms");
+        }
+        AuditEntry e = awaitAudit("i1", 1).get(0);
+        assertEquals("request body made no progress for 2 s", e.error());
+    }
+
+    @Test
     void robotStallingIs504NamingTheTimeout() throws Exception {
         robot.stall(true);
         long t0 = System.nanoTime();
@@ -317,6 +414,17 @@ class HttpRelayTest {
         // Sequential requests: one connection per IO thread at most, however many requests.
         assertTrue(front.relay.upstreamConnectionsOpened() <= 2, "opened: " + front.relay.upstreamConnectionsOpened());
         assertTrue(front.relay.upstreamConnections() >= 1, "kept alive: " + front.relay.upstreamConnections());
+    }
+
+    @Test
+    void aKeptAliveConnectionTheRobotClosedIsNotUsedForTheNextRequest() throws Exception {
+        assertEquals(200, send("GET", front.url("i1") + "/api/battery", null).statusCode());
+        robot.refuseConnections(); // closes every open connection, the kept-alive one included
+        robot.acceptConnections();
+        HttpResponse<String> r = send("POST", front.url("i1") + "/api/drive", "{\"LinearVelocity\": 1, \"AngularVelocity\": 0}",
+                "Content-Type", "application/json");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(1, robotSaw("/api/drive").size());
     }
 
     @Test

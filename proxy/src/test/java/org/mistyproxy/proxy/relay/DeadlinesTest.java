@@ -1,0 +1,59 @@
+package org.mistyproxy.proxy.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeadlinesTest {
+    /** Expires once at its deadline and then leaves the list, as a request does. */
+    private static final class Item implements Deadlines.Watched {
+        final Deadlines.OnThread list;
+        final long deadline;
+        final List<Item> expired;
+        int slot = -1;
+
+        Item(Deadlines.OnThread list, long deadline, List<Item> expired) {
+            this.list = list;
+            this.deadline = deadline;
+            this.expired = expired;
+        }
+
+        @Override public int slot() { return slot; }
+        @Override public void slot(int s) { slot = s; }
+        @Override public long deadline() { return deadline; }
+        @Override public void expired(long now) {
+            expired.add(this);
+            list.remove(this);
+        }
+    }
+
+    @Test
+    void everyPassedDeadlineFiresOnceAndRemovalsKeepTheOthers() {
+        Deadlines.OnThread list = new Deadlines.OnThread();
+        List<Item> expired = new ArrayList<>();
+        long past = System.nanoTime() - 1;
+        long future = System.nanoTime() + 3_600_000_000_000L;
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Item it = new Item(list, i % 3 == 0 ? past : future, expired);
+            items.add(it);
+            list.add(it);
+            list.add(it); // adding twice is harmless
+        }
+        List<Item> disarmed = new ArrayList<>();
+        for (int i = 1; i < 200; i += 7) {
+            list.remove(items.get(i)); // disarmed before the tick
+            disarmed.add(items.get(i));
+        }
+        list.run();
+        long due = items.stream().filter(it -> it.deadline == past && !disarmed.contains(it)).count();
+        assertEquals(58, due);
+        assertEquals(due, expired.size());
+        assertEquals(due, expired.stream().distinct().count());
+        assertEquals(200 - due - disarmed.size(), list.size());
+        list.run();
+        assertEquals(due, expired.size(), "nothing fires twice");
+    }
+}
