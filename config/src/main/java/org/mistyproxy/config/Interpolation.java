@@ -39,8 +39,9 @@ final class Interpolation {
                     return null;
                 }
                 String name = raw.substring(i + 2, end);
-                String value = NAME.matcher(name).matches() ? environment.get(name) : null;
-                if (!NAME.matcher(name).matches()) {
+                boolean validName = NAME.matcher(name).matches();
+                String value = validName ? environment.get(name) : null;
+                if (!validName) {
                     problems.add(at, path, "invalid environment variable name " + Node.quote(name)
                             + " (letters, digits and _, not starting with a digit)");
                     ok = false;

@@ -69,6 +69,9 @@ final class ExamplesTest {
         assertEquals(70, left.jpegQuality());
         assertEquals(80, right.jpegQuality());
         assertEquals(List.of("https://class.example.org", "http://localhost:3000"), c.deployments().get(0).corsOrigins());
+        assertEquals(Optional.empty(), c.deployments().get(0).policy());
+        assertEquals(Optional.of(EXAMPLES.resolveSibling("policies").resolve("misty-readonly.yaml")),
+                c.deployments().get(1).policy());
     }
 
     @Test

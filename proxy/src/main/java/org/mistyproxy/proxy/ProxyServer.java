@@ -74,7 +74,8 @@ public final class ProxyServer implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
 
         // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
-        // them so that merges do not collide). Parts that hold resources go into `parts`.
+        // them so that merges do not collide). Parts that hold resources go into `parts`, which close in
+        // list order on shutdown: `parts.add(0, x)` closes x before everything added so far.
 
         AuditLog auditLog = new AuditLog(config.dataDir(), 200); parts.add(auditLog); AuditTrail audit = auditLog::recentJson;
 

@@ -65,6 +65,29 @@ final class ConfigCheckCommandTest {
     }
 
     @Test
+    void checksThePolicyFilesTheConfigurationNames() throws Exception {
+        Path policies = Path.of("../config/policies").toAbsolutePath().normalize();
+        Files.writeString(dir.resolve("broken-policy.yaml"), "default: block\nbogus: 1\n");
+        String head = "users:\n  - {name: alice, token_sha256: " + "ab".repeat(32) + "}\ndeployments:\n";
+        Path good = Files.writeString(dir.resolve("good.yaml"), head
+                + "  - {id: 4bd03d8b-edbe-458a-8ca2-20dbf8e0543b, robot: '10.0.0.1:80', policy: "
+                + policies.resolve("misty-readonly.yaml") + "}\n");
+        CliRun ok = CliRun.of("config", "check", good.toString());
+        assertEquals(0, ok.exitCode(), ok::toString);
+        assertEquals("ok: 1 deployment, 1 user\n", ok.out());
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), head
+                + "  - {id: 4bd03d8b-edbe-458a-8ca2-20dbf8e0543b, robot: '10.0.0.1:80', policy: broken-policy.yaml}\n");
+        CliRun run = CliRun.of("config", "check", bad.toString());
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals("", run.out());
+        String[] lines = run.err().split("\n");
+        assertEquals(2, lines.length, run::toString);
+        assertTrue(lines[0].matches(".*broken-policy\\.yaml:2:1 bogus: .+"), run::toString);
+        assertEquals("1 error in the policy files of " + bad, lines[1]);
+    }
+
+    @Test
     void missingFileIsAnErrorNotACrash() {
         Path f = dir.resolve("absent.yaml");
         CliRun run = CliRun.of("config", "check", f.toString());
