@@ -6,7 +6,7 @@
 # all in one run on this machine, on loopback only. Prints requests/s, p50 and p99 of each, and the
 # ratios mistyproxy/direct and mistyproxy/nginx. Everything it starts is stopped at the end.
 #
-#   bench/http-relay/run.sh                 # 64 connections, 20 s per target, 5 s warm-up each
+#   bench/http-relay/run.sh                 # 64 connections, 20 s per target, 10 s warm-up each
 #   DURATION=10s CONNECTIONS=32 bench/http-relay/run.sh
 #   PROXY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/mp.jfr" bench/http-relay/run.sh   # profile mistyproxy
 #
@@ -15,7 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m"}

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,13 @@ class FaultTest {
 
     @TempDir
     Path dir;
+
+    /** Loading the natives is a one-time cost of the process (up to seconds on a busy machine), not of a snapshot. */
+    @BeforeAll
+    static void loadNatives() {
+        JavaCvBridge.jpeg(new byte[8 * 8 * 3], 8, 8, 8, 8, 80);
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
 
     private static long millisToFail(CameraView cam, AtomicReference<String> message) {
         long t0 = System.nanoTime();

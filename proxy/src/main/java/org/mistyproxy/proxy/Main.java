@@ -9,6 +9,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Undertow and XNIO log through jboss-logging, which otherwise picks java.util.logging and
+        // prints two-line records; route them to slf4j so every log line has one shape.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
         System.exit(run(args));
     }
 

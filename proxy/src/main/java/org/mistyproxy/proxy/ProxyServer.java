@@ -81,7 +81,7 @@ public final class ProxyServer implements AutoCloseable {
 
         org.mistyproxy.proxy.relay.HttpRelay http = new org.mistyproxy.proxy.relay.HttpRelay(org.mistyproxy.proxy.relay.RelaySettings.defaults(), auditLog, metrics); parts.add(0, http); ProxiedRequestHandler relay = (ex, target, rawPath) -> http.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
 
-        org.mistyproxy.proxy.ws.PubSubRelay pubSubRelay = new org.mistyproxy.proxy.ws.PubSubRelay(org.mistyproxy.proxy.ws.PubSubSettings.defaults(), metrics, auditLog); parts.add(0, pubSubRelay); events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(), "proxy URL revoked: " + e.cause().name().toLowerCase(java.util.Locale.ROOT))); ProxiedRequestHandler pubsub = (ex, target, rawPath) -> pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
+        org.mistyproxy.proxy.ws.PubSubRelay pubSubRelay = new org.mistyproxy.proxy.ws.PubSubRelay(org.mistyproxy.proxy.ws.PubSubSettings.defaults(), metrics, auditLog); parts.add(0, pubSubRelay); events.onServerStopping(pubSubRelay::closeAllSockets); events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(), "proxy URL revoked: " + e.cause().name().toLowerCase(java.util.Locale.ROOT))); ProxiedRequestHandler pubsub = (ex, target, rawPath) -> pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
 
         org.mistyproxy.proxy.cam.CamDataPlane cam = new org.mistyproxy.proxy.cam.CamDataPlane(ctx); parts.add(cam); CamRequestHandler camData = cam;
 

@@ -96,10 +96,20 @@ class RelayThroughServerTest {
         assertEquals("default", entries.get(1).path("rule").asText(), entries.toString());
         assertTrue(entries.get(1).path("reason").asText().contains("misty-safe.yaml"), entries.toString());
         String token = url.substring(url.lastIndexOf('/') + 1);
+        Rig.await(() -> lines(dir.resolve("audit.jsonl")) >= 3, Duration.ofSeconds(5), () -> "three lines in audit.jsonl");
         String audit = Files.readString(dir.resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"path\":\"/api/reboot\""), audit);
         assertFalse(audit.contains(token), "proxy tokens never reach the audit log");
         assertFalse(entries.toString().contains(token));
         assertTrue(server.context().metrics().scrape().contains("mistyproxy_requests_total{channel=\"http\",decision=\"blocked\"}"));
+    }
+
+    private static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -83,6 +83,8 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         });
         ctx.events().onCamActivated(e -> activate(e.instanceId(), e.deployment()));
         ctx.events().onCamDeactivated(this::deactivated);
+        // Feeds never end on their own; without this a graceful shutdown would wait its whole grace.
+        ctx.events().onServerStopping(() -> closeFeeds("server shutting down"));
     }
 
     static CameraSpec spec(Camera c) {
@@ -170,7 +172,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
             f = feeds.remove(e.instanceId());
         }
         if (f != null) {
-            f.forEach(Feed::close);
+            f.forEach(feed -> feed.close("cam add-on no longer active"));
         }
         if (h != null) {
             h.forEach(CameraHold::close);
@@ -199,18 +201,24 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         }
     }
 
+    private void closeFeeds(String reason) {
+        List<Feed> f = new ArrayList<>();
+        synchronized (lock) {
+            feeds.values().forEach(f::addAll);
+            feeds.clear();
+        }
+        f.forEach(feed -> feed.close(reason));
+    }
+
     /** Closes feeds, stops capture. */
     @Override
     public void close() {
-        List<Feed> f = new ArrayList<>();
         synchronized (lock) {
             closed = true;
-            feeds.values().forEach(f::addAll);
-            feeds.clear();
             holds.values().forEach(l -> l.forEach(CameraHold::close));
             holds.clear();
         }
-        f.forEach(Feed::close);
+        closeFeeds("server shutting down");
         feedThreads.shutdownNow();
         cameras.close();
     }

@@ -72,7 +72,7 @@ final class MjpegFeed implements Feed {
     }
 
     @Override
-    public void close() {
+    public void close(String reason) {
         closed = true;
         IoUtils.safeClose(exchange.getConnection());
     }

@@ -73,8 +73,8 @@ final class WebSocketFeed implements Feed {
     }
 
     @Override
-    public void close() {
+    public void close(String reason) {
         closed = true;
-        WebSockets.sendClose(new CloseMessage(CloseMessage.GOING_AWAY, "cam add-on no longer active"), channel, null);
+        WebSockets.sendClose(new CloseMessage(CloseMessage.GOING_AWAY, reason), channel, null);
     }
 }

@@ -3,6 +3,7 @@ package org.mistyproxy.proxy.relay;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
@@ -85,8 +86,12 @@ final class Deadlines {
             list = new OnThread();
             lists.set(list);
             if (!closed) {
-                list.tick = thread.executeAtInterval(list, TICK_MS, TimeUnit.MILLISECONDS);
-                all.add(list);
+                try {
+                    list.tick = thread.executeAtInterval(list, TICK_MS, TimeUnit.MILLISECONDS);
+                    all.add(list);
+                } catch (RejectedExecutionException stopping) {
+                    // The server is stopping and this thread with it: nothing will wait long.
+                }
             }
         }
         return list;
@@ -95,7 +100,9 @@ final class Deadlines {
     void close() {
         closed = true;
         for (OnThread list : all) {
-            list.tick.remove();
+            if (list.tick != null) {
+                list.tick.remove();
+            }
         }
     }
 }

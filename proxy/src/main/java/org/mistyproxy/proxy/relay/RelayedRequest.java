@@ -6,6 +6,7 @@ import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientResponse;
 import io.undertow.io.IoCallback;
+import io.undertow.io.Receiver;
 import io.undertow.io.Sender;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
@@ -49,6 +50,8 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
     private enum Phase { POLICY, CONNECT, UPLOAD, WAIT, DOWNLOAD, DONE }
 
     private static final HttpString X_FORWARDED_FOR = Headers.X_FORWARDED_FOR;
+    /** The most of a refused body the relay reads and throws away so the client sees the answer. */
+    private static final long DISCARD_LIMIT = 64L << 20;
 
     private final RelayContext ctx;
     private final HttpServerExchange exchange;
@@ -146,7 +149,9 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
             decide(check.bodyTooLarge());
             return;
         }
-        exchange.setMaxEntitySize(limit + 1); // the server-wide cap must not cut off what the policy allows
+        // The receiver enforces the policy's limit and lets us answer 413; the server-wide cap
+        // (which cuts the connection) must sit above it, with room to discard the rest.
+        exchange.setMaxEntitySize(Math.max(limit + 1, DISCARD_LIMIT));
         withContinue(() -> {
             var receiver = exchange.getRequestReceiver();
             receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, limit));
@@ -162,7 +167,8 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
                 }
                 decide(d);
             }), (ex, e) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> {
-                if (e instanceof RequestTooBigException) {
+                // The receiver's own cap (the policy's limit) or the connection's entity cap.
+                if (e instanceof Receiver.RequestToLargeException || e instanceof RequestTooBigException) {
                     decide(check.bodyTooLarge());
                 } else {
                     clientGone(e); // the client stopped sending its body
@@ -196,8 +202,14 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         if (!d.allowed()) {
             phase = Phase.DONE;
             if (d.httpStatus() == 413) {
-                // Do not drain a body we refused for its size: close after answering instead.
-                exchange.setPersistent(false);
+                // Closing on a client that is still sending makes its kernel see a reset, and it
+                // never reads the 413. So read and discard the rest (as nginx's lingering close
+                // does) unless it is declared to be huge.
+                if (exchange.getRequestContentLength() > DISCARD_LIMIT) {
+                    exchange.setPersistent(false);
+                } else if (exchange.isRequestChannelAvailable()) {
+                    exchange.setMaxEntitySize(DISCARD_LIMIT); // (a body already being read has it set)
+                }
             }
             answer(d.httpStatus(), d.reason());
             return;

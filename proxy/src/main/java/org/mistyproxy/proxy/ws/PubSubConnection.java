@@ -118,7 +118,7 @@ final class PubSubConnection {
         channel.addCloseTask(ch -> clientGone());
         channel.getReceiveSetter().set(new ClientListener(this, maxMessageBytes));
         channel.resumeReceives();
-        toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.INTERNAL, "client write failed"));
+        toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away"));
         audit.opened(instanceId, clientAddress);
         if (ending.get() || revoked.get() || robot == null || !robot.isOpen()) {
             // Revoked, or the robot left, while the handshake ran: the client still learns why.

@@ -158,11 +158,20 @@ public final class PubSubRelay implements AutoCloseable {
         return live.of(instanceId).size();
     }
 
-    @Override
-    public void close() {
+    /**
+     * Closes every open socket, both sides, with 1001. Called when the server starts stopping: a
+     * subscription never ends on its own, so waiting for it would only spend the shutdown grace and
+     * then cut the client off with an abrupt 1006.
+     */
+    public void closeAllSockets() {
         for (PubSubConnection c : live.all()) {
             c.end(CloseCodes.GOING_AWAY, "server shutting down", CloseCodes.GOING_AWAY, "proxy shutting down");
         }
+    }
+
+    @Override
+    public void close() {
+        closeAllSockets();
         timers.shutdown();
     }
 

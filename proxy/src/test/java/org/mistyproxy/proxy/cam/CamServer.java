@@ -37,6 +37,7 @@ final class CamServer implements AutoCloseable {
     final Simulator robot;
     final ProxyServer server;
     final Deployment deployment;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     CamServer(Path dataDir, Camera... cameras) throws IOException {
@@ -139,7 +140,9 @@ final class CamServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        robot.close();
+        if (closed.compareAndSet(false, true)) {
+            server.close();
+            robot.close();
+        }
     }
 }

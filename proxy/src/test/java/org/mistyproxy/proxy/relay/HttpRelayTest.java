@@ -262,6 +262,25 @@ class HttpRelayTest {
     }
 
     @Test
+    void bodiesOverThePolicyLimitAre413AndNeverReachTheRobot() throws Exception {
+        String big = "{\"LinearVelocity\": 1, \"pad\": \"" + "x".repeat(2 << 20) + "\"}";
+        HttpResponse<String> declared = send("POST", front.url("i1") + "/api/drive", big, "Content-Type", "application/json");
+        assertEquals(413, declared.statusCode(), declared.body());
+        assertEquals("Failed", json.readTree(declared.body()).path("status").asText());
+
+        // Chunked: the length is unknown until the body is read, so the relay reads up to the limit.
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(front.url("i1") + "/api/drive"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals(List.of(), robot.requests());
+        List<AuditEntry> entries = awaitAudit("i1", 2);
+        assertEquals(413, entries.get(0).status());
+        assertFalse(entries.get(0).allowed());
+    }
+
+    @Test
     void preflightIsAnsweredByTheProxyAndResponsesCarryCors() throws Exception {
         HttpResponse<String> pre = send("OPTIONS", front.url("i1") + "/api/drive", null,
                 "Origin", "https://app.example", "Access-Control-Request-Method", "POST",

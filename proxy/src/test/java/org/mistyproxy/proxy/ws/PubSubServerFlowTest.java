@@ -104,6 +104,24 @@ class PubSubServerFlowTest {
         assertTrue(c.reason().contains("terminated"), c.reason());
     }
 
+    @Test
+    void stoppingTheServerClosesLiveSocketsWith1001WithoutSpendingTheGrace() throws Exception {
+        JsonNode urls = activate(readyInstance());
+        TestSocket s = TestSocket.open(http, urls.get(1).asText().replaceFirst("^http", "ws") + "/pubsub");
+        s.send("{'Operation': 'subscribe', 'Type': 'TimeOfFlight', 'DebounceMs': 100, 'EventName': 'Z'}");
+        s.nextContaining("distanceInMeters", 5000);
+
+        long t0 = System.nanoTime();
+        server.close();
+        long closeMillis = (System.nanoTime() - t0) / 1_000_000;
+        TestSocket.Closed c = s.awaitClose(1000);
+        assertEquals(1001, c.code());
+        assertTrue(c.reason().contains("shutting down"), c.reason());
+        // the default grace is 10 s; an open subscription must not hold shutdown for all of it
+        assertTrue(closeMillis < ServerOptions.defaults().shutdownGrace().toMillis(), "close took " + closeMillis + " ms");
+        RelayFixture.await("the simulator let go of the socket", 2000, () -> RelayFixture.robotOpenSockets(robot) == 0);
+    }
+
     private String readyInstance() throws Exception {
         HttpResponse<String> r = call("POST", "/new/" + deployment.id());
         assertEquals(200, r.statusCode(), r.body());
