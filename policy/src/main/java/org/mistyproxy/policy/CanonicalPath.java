@@ -111,15 +111,10 @@ final class CanonicalPath {
             char c = raw.charAt(i);
             int b;
             if (c == '%') {
-                if (i + 2 >= to) {
+                b = Percent.decodeEscape(raw, i, to);
+                if (b < 0) {
                     return "\u0000ERR" + "a % in the path is not followed by two hex digits";
                 }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return "\u0000ERR" + "a % in the path is not followed by two hex digits";
-                }
-                b = (hi << 4) | lo;
                 if (b == '/') {
                     return "\u0000ERR" + "an encoded / (%2F) in the path is refused";
                 }

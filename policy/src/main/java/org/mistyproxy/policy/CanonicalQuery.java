@@ -136,15 +136,10 @@ final class CanonicalQuery {
             char c = raw.charAt(i);
             int b;
             if (c == '%') {
-                if (i + 2 >= to) {
+                b = Percent.decodeEscape(raw, i, to);
+                if (b < 0) {
                     return "\u0000ERR" + "a % in the query is not followed by two hex digits";
                 }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return "\u0000ERR" + "a % in the query is not followed by two hex digits";
-                }
-                b = (hi << 4) | lo;
                 i += 2;
             } else if (c == '+') {
                 b = ' ';

@@ -32,6 +32,19 @@ final class Percent {
         }
     }
 
+    /**
+     * The byte written as {@code %XX} at {@code raw[i]} (which holds the {@code %}), or -1 when
+     * the two characters before {@code to} are missing or not hex digits.
+     */
+    static int decodeEscape(String raw, int i, int to) {
+        if (i + 2 >= to) {
+            return -1;
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        return hi < 0 || lo < 0 ? -1 : (hi << 4) | lo;
+    }
+
     static boolean allUnreserved(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (!unreserved(s.charAt(i))) {

@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
  * request stays blocked however it is spelled; canonicalisation is idempotent; the canonical form
  * of an allowed request is allowed and canonicalises to itself.
  */
-class CanonicalisationProperties {
+class CanonicalisationPropertiesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A request to vary: policy, method, path and named parameters (JSON values). */
