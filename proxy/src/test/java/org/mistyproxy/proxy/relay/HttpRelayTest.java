@@ -105,6 +105,11 @@ class HttpRelayTest {
         assertEquals(200, e.upstreamStatus());
         assertEquals("127.0.0.1", e.client());
         assertNull(e.error());
+        String scrape = front.metrics.scrape();
+        assertTrue(scrape.contains("mistyproxy_requests_total{channel=\"http\",decision=\"allowed\"} 1.0"), scrape);
+        assertTrue(scrape.contains("mistyproxy_upstream_latency_seconds_count 1"), scrape);
+        assertTrue(scrape.contains("mistyproxy_upstream_latency_seconds_bucket{le=\"10.0\"} 1"), scrape);
+        assertTrue(scrape.contains("mistyproxy_upstream_connections_opened_total 1.0"), scrape);
     }
 
     @Test
