@@ -47,11 +47,6 @@ final class ApiHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
-            return;
-        }
-        exchange.startBlocking();
         RequestBody body = RequestBody.read(exchange.getInputStream(), spillDir);
         try {
             log.add(Recording.http(exchange, body));

@@ -36,11 +36,6 @@ final class InspectionHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this);
-            return;
-        }
-        exchange.startBlocking();
         byte[] body = exchange.getInputStream().readAllBytes();
         String path = exchange.getRequestPath().toLowerCase(Locale.ROOT);
         String method = exchange.getRequestMethod().toString().toUpperCase(Locale.ROOT);

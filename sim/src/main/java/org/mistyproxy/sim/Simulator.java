@@ -59,8 +59,10 @@ public final class Simulator implements AutoCloseable {
         InspectionHandler inspection = new InspectionHandler(this, log, faults, state, json, lenient);
         // HttpContinueReadHandler answers "Expect: 100-continue" (curl sends it for large uploads)
         // when the body is first read, as a real server would.
-        RootHandler root = new RootHandler(inspection, new PubSubEndpoint(events, log, faults, json),
-                new io.undertow.server.handlers.HttpContinueReadHandler(api));
+        // BlockingHandler moves each request off the IO thread, as the handlers read bodies with streams.
+        RootHandler root = new RootHandler(new io.undertow.server.handlers.BlockingHandler(inspection),
+                new PubSubEndpoint(events, log, faults, json),
+                new io.undertow.server.handlers.HttpContinueReadHandler(new io.undertow.server.handlers.BlockingHandler(api)));
         XnioWorker io = worker.join();
         try {
             listener = new Listener(host, port, root, io);
