@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -23,6 +24,11 @@ import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.cam.CamDataPlane;
+import org.mistyproxy.proxy.relay.HttpRelay;
+import org.mistyproxy.proxy.relay.RelaySettings;
+import org.mistyproxy.proxy.ws.PubSubRelay;
+import org.mistyproxy.proxy.ws.PubSubSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,19 +79,22 @@ public final class ProxyServer implements AutoCloseable {
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
 
-        // ---- plug-in points. Each helper replaces its own line (keep the blank lines between
-        // them so that merges do not collide). Parts that hold resources go into `parts`, which close in
-        // list order on shutdown: `parts.add(0, x)` closes x before everything added so far.
-
-        AuditLog auditLog = new AuditLog(config.dataDir(), 200); parts.add(auditLog); AuditTrail audit = auditLog::recentJson;
-
-        org.mistyproxy.proxy.relay.HttpRelay http = new org.mistyproxy.proxy.relay.HttpRelay(org.mistyproxy.proxy.relay.RelaySettings.defaults(), auditLog, metrics); parts.add(0, http); ProxiedRequestHandler relay = (ex, target, rawPath) -> http.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
-
-        org.mistyproxy.proxy.ws.PubSubRelay pubSubRelay = new org.mistyproxy.proxy.ws.PubSubRelay(org.mistyproxy.proxy.ws.PubSubSettings.defaults(), metrics, auditLog); parts.add(0, pubSubRelay); events.onServerStopping(pubSubRelay::closeAllSockets); events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(), "proxy URL revoked: " + e.cause().name().toLowerCase(java.util.Locale.ROOT))); ProxiedRequestHandler pubsub = (ex, target, rawPath) -> pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
-
-        org.mistyproxy.proxy.cam.CamDataPlane cam = new org.mistyproxy.proxy.cam.CamDataPlane(ctx); parts.add(cam); CamRequestHandler camData = cam;
-
-        // ---- end of plug-in points
+        // The data planes. `parts` close in list order on shutdown: the relays first (they may still
+        // write audit entries), then the audit log, then the cameras.
+        AuditLog auditLog = new AuditLog(config.dataDir(), 200);
+        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
+        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
+        CamDataPlane cam = new CamDataPlane(ctx);
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        events.onServerStopping(pubSubRelay::closeAllSockets);
+        events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
+                "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
+        AuditTrail audit = auditLog::recentJson;
+        ProxiedRequestHandler relay = (ex, target, rawPath) ->
+                httpRelay.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
+        ProxiedRequestHandler pubsub = (ex, target, rawPath) ->
+                pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
+        CamRequestHandler camData = cam;
 
         Gauge.builder("mistyproxy.instances.live", instances, Instances::liveInstances)
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
