@@ -438,9 +438,12 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
             // one. We still hold the body; like nginx, a non-idempotent request that was fully sent
             // is not repeated, since the robot may have acted on it.
             retried = true;
-            IoUtils.safeClose(connection);
+            // Forget the broken connection before closing it: closing fails its pending exchange
+            // at once, and that callback must not count as a second failure of this request.
+            ClientConnection broken = connection;
             connection = null;
             upstream = null;
+            IoUtils.safeClose(broken);
             cancelTimer();
             connect(true);
             return;
