@@ -8,8 +8,11 @@ import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -96,9 +99,28 @@ final class Listener implements AutoCloseable {
         if (server != null) {
             IoUtils.safeClose(server);
             server = null;
+            awaitRefused();
         }
         connections.forEach(IoUtils::safeClose);
         connections.clear();
+    }
+
+    /**
+     * NIO closes a listening socket that is registered with a selector only when the IO thread next
+     * deregisters it, so on a busy machine the kernel can still complete handshakes for a moment
+     * after {@code close()}. Wait (up to 2 s) until a connection attempt is really refused, so that
+     * "refuse connections" means refused from the moment it returns.
+     */
+    private void awaitRefused() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(host, port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
     }
 
     synchronized boolean accepting() {
