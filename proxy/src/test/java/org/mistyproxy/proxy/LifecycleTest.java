@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -107,13 +108,18 @@ class LifecycleTest {
 
         // the holder reads what the policy decided (the relay's audit log)
         assertEquals(403, Rig.Api.of("", null).send("POST", longUrl + "/api/reboot", "{}").status());
-        JsonNode log = ursula.get("/addon/mistyproxy/" + iid + "/log?limit=10").json();
-        assertEquals(iid, log.get("instance").asText());
+        // an entry is recorded when its exchange completes, which may be just after the client has the answer
+        JsonNode[] log = new JsonNode[1];
         List<String> decisions = new java.util.ArrayList<>();
-        log.get("entries").forEach(e -> decisions.add(e.get("method").asText() + " " + e.get("path").asText() + " " + e.get("decision").asText()));
-        assertTrue(decisions.contains("GET /api/device allowed"), decisions::toString);
-        assertTrue(decisions.contains("POST /api/reboot blocked"), decisions::toString);
-        assertFalse(log.toString().contains(token), "no token in the audit log");
+        Rig.await(() -> {
+            log[0] = ursula.get("/addon/mistyproxy/" + iid + "/log?limit=10").json();
+            decisions.clear();
+            log[0].get("entries").forEach(e -> decisions.add(e.get("method").asText() + " " + e.get("path").asText() + " " + e.get("decision").asText()));
+            return decisions.contains("GET /api/device allowed") && decisions.contains("POST /api/reboot blocked");
+        }, Duration.ofSeconds(5), decisions::toString);
+        assertEquals(iid, log[0].get("instance").asText());
+        JsonNode log0 = log[0];
+        assertFalse(log0.toString().contains(token), "no token in the audit log");
         assertTrue(robot.requests().stream().noneMatch(q -> q.path().contains("reboot")), "the robot never saw the refused request");
         assertEquals(400, ursula.get("/addon/mistyproxy/" + iid + "/log?limit=0").status());
 
