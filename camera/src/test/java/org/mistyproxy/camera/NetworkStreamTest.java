@@ -112,7 +112,18 @@ class NetworkStreamTest {
             CameraView cam = cameras.add(Fixtures.spec("mp4", "http://127.0.0.1:" + server.getAddress().getPort() + "/clip.mp4",
                     160, 120, 20, null));
             try (CameraHold hold = cam.hold()) {
-                Snapshot s = cam.snapshot(SnapshotRequest.of(ImageFormat.JPEG));
+                // A network source is not paced: the 2 s clip is read at once, ends, and is dialled
+                // again after a backoff, so between two readings the camera is briefly unavailable.
+                Snapshot[] got = new Snapshot[1];
+                Fixtures.await("a frame from the mp4 stream", Duration.ofSeconds(10), () -> {
+                    try {
+                        got[0] = cam.snapshot(SnapshotRequest.of(ImageFormat.JPEG));
+                        return true;
+                    } catch (CameraUnavailableException ended) {
+                        return false;
+                    }
+                });
+                Snapshot s = got[0];
                 assertEquals(160, s.width());
                 SyntheticSnapshotTest.assertPatches(Fixtures.decodeJpeg(s.data()), 0, 0, 160, 120, 24);
             }
