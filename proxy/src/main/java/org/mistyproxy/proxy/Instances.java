@@ -292,7 +292,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** Hot path: the target of a proxy token, or null. Lock-free. */
-    ProxyTarget resolveProxy(String token) {
+    ProxyTarget resolveProxy(ProxyToken.Presented token) {
         return proxyTokens.lookup(token);
     }
 
@@ -353,7 +353,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
-    CamTarget resolveFeed(String iid, String cameraId, String token) {
+    CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
         CamGrant g = feedTokens.lookup(token);
         if (g == null || !g.instanceId().equals(iid) || !g.cameraId().equals(cameraId)) return null;
         InstanceRecord r;

@@ -11,5 +11,12 @@ import org.mistyproxy.policy.Policy;
  * @param deployment the robot, its CORS origins and cameras
  * @param policy     the deployment's policy (one per deployment, shared by its instances; rate
  *                   limits are kept per instance id inside it)
+ * @param urlPrefix  the first segment of the long proxy URL form, the SHA-256 hex of the instance
+ *                   id, computed here once rather than on every request that presents it
  */
-public record ProxyTarget(String instanceId, Deployment deployment, Policy policy) {}
+public record ProxyTarget(String instanceId, Deployment deployment, Policy policy, String urlPrefix) {
+
+    public ProxyTarget(String instanceId, Deployment deployment, Policy policy) {
+        this(instanceId, deployment, policy, ProxyToken.sha256Hex(instanceId));
+    }
+}

@@ -36,7 +36,21 @@ final class ProxyToken {
 
     /** {@code tok:} plus the first 8 hex digits of the token's SHA-256: enough to correlate log lines. */
     static String logId(String token) {
-        return "tok:" + sha256Hex(token).substring(0, 8);
+        return Presented.of(token).logId();
+    }
+
+    /**
+     * A token as a request presents it, hashed once: the same SHA-256 finds it in a
+     * {@link TokenTable} and names it in the access log, so a request hashes its token only once.
+     */
+    record Presented(String text, byte[] sha256) {
+        static Presented of(String text) {
+            return new Presented(text, ProxyToken.sha256(text.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        String logId() {
+            return "tok:" + HexFormat.of().formatHex(sha256, 0, 4);
+        }
     }
 
     static byte[] sha256(byte[] data) {

@@ -84,28 +84,28 @@ final class Routes implements HttpHandler {
             return;
         }
         if (ProxyToken.looksLikeToken(first)) {
-            ProxyTarget t = instances.resolveProxy(first);
-            proxied(ex, t, first, raw.substring(1 + first.length()));
+            ProxyToken.Presented token = ProxyToken.Presented.of(first);
+            proxied(ex, instances.resolveProxy(token), token, raw.substring(1 + first.length()));
             return;
         }
         if (seg.size() >= 3 && isSha256Hex(first) && seg.get(1).equals("mistyproxy")) {
-            String token = seg.get(2);
+            ProxyToken.Presented token = ProxyToken.Presented.of(seg.get(2));
             ProxyTarget t = instances.resolveProxy(token);
             if (t != null && !MessageDigest.isEqual(
-                    ProxyToken.sha256Hex(t.instanceId()).getBytes(StandardCharsets.US_ASCII),
+                    t.urlPrefix().getBytes(StandardCharsets.US_ASCII),
                     first.getBytes(StandardCharsets.US_ASCII))) {
                 t = null; // a live token under another instance's prefix is still not found
             }
-            proxied(ex, t, token, raw.substring(first.length() + "/mistyproxy/".length() + 1 + token.length()));
+            proxied(ex, t, token, raw.substring(first.length() + "/mistyproxy/".length() + 1 + token.text().length()));
             return;
         }
         tag(ex, "unknown", "-");
         send(ex, 404, "application/json", "{\"error_message\":\"not found\"}".getBytes(StandardCharsets.UTF_8));
     }
 
-    private void proxied(HttpServerExchange ex, ProxyTarget t, String token, String rest) throws Exception {
+    private void proxied(HttpServerExchange ex, ProxyTarget t, ProxyToken.Presented token, String rest) throws Exception {
         String path = rest.isEmpty() ? "/" : rest;
-        tag(ex, "proxy", "/" + ProxyToken.logId(token) + (t == null ? "" : path));
+        tag(ex, "proxy", "/" + token.logId() + (t == null ? "" : path));
         if (t == null) {
             send(ex, 404, "application/json", PROXY_NOT_FOUND);
             return;
@@ -125,8 +125,9 @@ final class Routes implements HttpHandler {
         String action = seg.get(4);
         CamTarget target;
         if (seg.size() == 6 && (action.equals("feed") || action.equals("mjpeg"))) {
-            tag(ex, "cam", "/addon/cam/" + iid + "/" + cam + "/" + action + "/" + ProxyToken.logId(seg.get(5)));
-            target = instances.resolveFeed(iid, cam, seg.get(5));
+            ProxyToken.Presented feedToken = ProxyToken.Presented.of(seg.get(5));
+            tag(ex, "cam", "/addon/cam/" + iid + "/" + cam + "/" + action + "/" + feedToken.logId());
+            target = instances.resolveFeed(iid, cam, feedToken);
         } else if (seg.size() == 5 && !action.equals("feed") && !action.equals("mjpeg")) {
             tag(ex, "cam", "/addon/cam/" + iid + "/" + cam + "/" + action);
             User user;

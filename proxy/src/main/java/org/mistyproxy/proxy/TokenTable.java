@@ -28,13 +28,12 @@ final class TokenTable<T> {
     }
 
     /** The value of a live token, or null. */
-    T lookup(String presented) {
-        if (!ProxyToken.looksLikeToken(presented)) return null;
-        byte[] p = presented.getBytes(StandardCharsets.US_ASCII);
-        Entry<T> e = byHash.get(key(p));
+    T lookup(ProxyToken.Presented presented) {
+        if (!ProxyToken.looksLikeToken(presented.text())) return null;
+        Entry<T> e = byHash.get(ByteBuffer.wrap(presented.sha256()));
         if (e == null) return null;
         comparisons.increment();
-        return MessageDigest.isEqual(e.token, p) ? e.value : null;
+        return MessageDigest.isEqual(e.token, presented.text().getBytes(StandardCharsets.US_ASCII)) ? e.value : null;
     }
 
     int size() {
