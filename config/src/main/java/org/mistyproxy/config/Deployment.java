@@ -10,6 +10,8 @@ import java.util.UUID;
  *
  * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ * @param listed      false hides the deployment from every caller who may not instantiate it
+ *                    (anonymous searches included), as if it did not exist
  */
 public record Deployment(
         UUID id,
@@ -19,11 +21,18 @@ public record Deployment(
         RobotAddress robot,
         Optional<Path> policy,
         List<String> corsOrigins,
-        List<Camera> cameras) {
+        List<Camera> cameras,
+        boolean listed) {
 
     public Deployment {
         corsOrigins = List.copyOf(corsOrigins);
         cameras = List.copyOf(cameras);
+    }
+
+    /** A listed deployment (the default). */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot, Optional<Path> policy,
+            List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, true);
     }
 
     public Optional<Camera> camera(String cameraId) {

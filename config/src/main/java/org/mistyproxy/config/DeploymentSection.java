@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
     static final List<String> FIELDS =
-            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras");
+            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras", "listed");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -73,6 +73,8 @@ final class DeploymentSection {
         List<String> cors = f.get("cors_origins").map(n -> corsOrigins(n, f.path("cors_origins")))
                 .orElse(DEFAULT_CORS_ORIGINS);
 
+        boolean listed = f.get("listed").flatMap(n -> scalars.bool(n, f.path("listed"))).orElse(true);
+
         List<Camera> cams = new ArrayList<>();
         f.get("cameras").flatMap(n -> scalars.list(n, f.path("cameras"))).ifPresent(items -> {
             Uniqueness cameraIds = new Uniqueness(problems, "camera id");
@@ -89,7 +91,7 @@ final class DeploymentSection {
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, listed));
     }
 
     /** {@code ["*"]}, or origins such as {@code https://app.example.org} (scheme, host, optional port). */

@@ -37,6 +37,13 @@ final class ConfigLoaderTest {
         assertEquals("", d.description());
         assertEquals(List.of("*"), d.corsOrigins());
         assertEquals(new Camera("cam", "synthetic", 640, 480, 15, Optional.empty(), 80), d.cameras().get(0));
+        assertTrue(d.listed(), "deployments are listed unless the owner says otherwise");
+    }
+
+    @Test
+    void anUnlistedDeployment() throws Exception {
+        MistyProxyConfig c = load("mistyproxy.yaml", MINIMAL + "    listed: false\n", Map.of());
+        assertFalse(c.deployments().get(0).listed());
     }
 
     @Test
