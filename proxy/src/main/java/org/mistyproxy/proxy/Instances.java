@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,6 @@ final class Instances implements AutoCloseable {
 
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
     private final Map<UUID, Policy> policies;
-    private final Map<UUID, Long> deploymentCreated = new HashMap<>();
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
@@ -75,12 +73,7 @@ final class Instances implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        long now = clock.millis();
-        for (InstanceRecord r : opened.records()) {
-            byId.put(r.id(), r);
-            deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
-        }
-        for (Deployment d : deployments.values()) deploymentCreated.putIfAbsent(d.id(), now);
+        for (InstanceRecord r : opened.records()) byId.put(r.id(), r);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -118,10 +111,6 @@ final class Instances implements AutoCloseable {
         }
     }
 
-    long deploymentCreated(UUID id) {
-        return deploymentCreated.getOrDefault(id, 0L);
-    }
-
     synchronized int instanceCount(UUID deployment) {
         int n = 0;
         for (InstanceRecord r : byId.values()) if (r.deployment().equals(deployment)) n++;
@@ -135,18 +124,9 @@ final class Instances implements AutoCloseable {
 
     // ---- lifecycle
 
-    /** {@code POST /new/{deployment id or type}}. */
-    synchronized InstanceRecord create(User user, String deploymentOrType, Long expireSeconds, String eurl) {
-        List<Deployment> matching = new ArrayList<>();
-        Optional<Deployment> byIdMatch = deployment(deploymentOrType);
-        if (byIdMatch.isPresent()) {
-            matching.add(byIdMatch.get());
-        } else {
-            for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
-        }
-        if (matching.isEmpty()) {
-            throw ApiError.result(404, "no workspace deployment or type matches " + deploymentOrType);
-        }
+    /** {@code POST /new}: the first free one of {@code candidates} (those the caller may instantiate, in search order). */
+    synchronized InstanceRecord create(User user, List<Deployment> candidates, Long expireSeconds, String eurl) {
+        List<Deployment> matching = candidates;
         Deployment chosen = null;
         for (Deployment d : matching) {
             if (!busy(d.id())) {

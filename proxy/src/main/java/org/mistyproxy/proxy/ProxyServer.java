@@ -78,6 +78,9 @@ public final class ProxyServer implements AutoCloseable {
         Journal.Opened opened = Journal.open(config.dataDir());
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
+        RevokedTokens revoked = RevokedTokens.open(config.dataDir());
+        DeploymentCreated created = DeploymentCreated.open(config.dataDir(), config.deployments(),
+                DeploymentCreated.earliestInstances(opened.records()), options.clock().millis());
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
         // write audit entries), then the audit log, then the cameras.
@@ -85,7 +88,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
         CamDataPlane cam = new CamDataPlane(ctx);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, revoked, created));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
@@ -106,8 +109,11 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        ApiUsers users = new ApiUsers(config.users(), revoked);
+        InstantiatePermission permission = new InstantiatePermission();
+        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created);
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], catalog,
+                new TokenRevocation(users, revoked, options.clock()));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
@@ -124,6 +130,8 @@ public final class ProxyServer implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             instances.close();
+            revoked.close();
+            created.close();
             lifecycle.shutdownNow();
             throw new IOException("cannot listen on " + host + ":" + config.listen().port() + ": " + rootMessage(e), e);
         }

@@ -172,10 +172,10 @@ class LifecycleTest {
         assertEquals(0, ursula.get("/deployments?types=other").json().get("workspace_deployments").size());
         assertEquals(2, ursula.get("/deployments?types=other,fixed_misty2").json().get("workspace_deployments").size());
         assertEquals(List.of(id), Rig.texts(ursula.get("/deployments?q=" + id.substring(0, 13)).json().get("workspace_deployments")));
-        assertEquals(1, ursula.get("/deployments?maxlen=1").json().get("workspace_deployments").size());
+        assertEquals(2, ursula.get("/deployments?maxlen=0").json().get("workspace_deployments").size(), "maxlen bounds queuelen, and both are free");
         Resp bad = ursula.get("/deployments?max_per_page=zero");
         assertEquals(400, bad.status());
-        assertEquals("query parameter `max_per_page` must be a whole number >= 1, got `zero`", bad.errorMessage());
+        assertEquals("query parameter `max_per_page` must be a whole number >= 0, got `zero`", bad.errorMessage());
 
         JsonNode d = ursula.get("/deployment/" + id).json();
         assertEquals(id, d.get("id").asText());
@@ -188,14 +188,19 @@ class LifecycleTest {
 
     @Test
     void authenticationErrorsAreExact() {
-        for (Api a : List.of(Api.of(server.publicBaseUrl(), null), Api.of(server.publicBaseUrl(), "nope"))) {
-            for (String p : List.of("/workspaces", "/deployments?info=t", "/instances", "/instance/x")) {
-                Resp r = a.get(p);
-                assertEquals(401, r.status(), p);
-                assertEquals("wrong authorization token", r.errorMessage(), p);
-            }
-            assertEquals(401, a.post("/new/" + misty.id()).status());
+        Api anonymous = Api.of(server.publicBaseUrl(), null);
+        Api wrong = Api.of(server.publicBaseUrl(), "nope");
+        for (String p : List.of("/workspaces", "/deployments?info=t", "/instances", "/instance/x")) {
+            Resp r = wrong.get(p);
+            assertEquals(401, r.status(), p);
+            assertEquals("wrong authorization token", r.errorMessage(), p);
         }
+        for (String p : List.of("/instances", "/instance/x")) {
+            Resp r = anonymous.get(p);
+            assertEquals(401, r.status(), p);
+            assertEquals("wrong authorization token", r.errorMessage(), p);
+        }
+        for (Api a : List.of(anonymous, wrong)) assertEquals(401, a.post("/new/" + misty.id()).status());
         Resp nf = ursula.get("/instance/" + java.util.UUID.randomUUID());
         assertEquals(404, nf.status());
         assertEquals("instance not found", nf.errorMessage());
