@@ -1,0 +1,63 @@
+package org.mistyproxy.proxy.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.control.ApiError;
+
+/**
+ * Who is calling the control API. The config holds only SHA-256 digests of API tokens; a presented
+ * token is hashed, found by its digest, and the digests compared in constant time. A digest that its
+ * user revoked ({@link RevokedTokens}) no longer authenticates, whatever the configuration says.
+ */
+public final class ApiUsers {
+    private record Entry(byte[] digest, User user) {}
+
+    private final Map<String, Entry> byDigest = new HashMap<>();
+    private final RevokedTokens revoked;
+
+    public ApiUsers(List<User> users, RevokedTokens revoked) {
+        this.revoked = revoked;
+        for (User u : users) {
+            String hex = u.tokenSha256().toLowerCase(java.util.Locale.ROOT);
+            byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
+        }
+    }
+
+    /** The user of an {@code Authorization: Bearer} header value, or 401 "wrong authorization token". */
+    public User authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiError.wrongToken();
+        String token = authorization.substring(7).trim();
+        if (token.isEmpty()) throw ApiError.wrongToken();
+        byte[] digest = ProxyToken.sha256(token.getBytes(StandardCharsets.UTF_8));
+        String hex = HexFormat.of().formatHex(digest);
+        Entry e = byDigest.get(hex);
+        if (e == null || !MessageDigest.isEqual(e.digest(), digest) || revoked.isRevoked(hex)) throw ApiError.wrongToken();
+        return e.user();
+    }
+
+    /**
+     * For calls that also answer anonymously: no {@code Authorization} header is an anonymous
+     * caller (empty), but a header that is there must hold a valid token (else 401), so a client
+     * with a mistyped or revoked token learns it at once instead of silently seeing less.
+     */
+    public Optional<User> caller(String authorization) {
+        if (authorization == null) return Optional.empty();
+        return Optional.of(authenticate(authorization));
+    }
+
+    /** The SHA-256 (lower-case hex) of every API token configured for {@code user}'s name, revoked or not. */
+    public List<String> tokensOf(User user) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : byDigest.entrySet()) {
+            if (e.getValue().user().name().equals(user.name())) out.add(e.getKey());
+        }
+        return out;
+    }
+}

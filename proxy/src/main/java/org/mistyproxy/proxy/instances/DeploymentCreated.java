@@ -1,0 +1,78 @@
+package org.mistyproxy.proxy.instances;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mistyproxy.config.Deployment;
+
+/**
+ * When each deployment was created, as {@code GET /deployment/{id}} reports it: the first time this
+ * server (this data folder) saw the deployment id in its configuration. It is written to
+ * {@code deployments.jsonl} in the data folder the first time, so it stays the same across restarts
+ * and configuration edits; removing a deployment from the configuration and adding it back keeps
+ * its date. A data folder from before this file existed gets, for a deployment that already had
+ * instances, the start of its oldest instance (it existed then at the latest).
+ */
+public final class DeploymentCreated implements AutoCloseable {
+    public static final String FILE = "deployments.jsonl";
+
+    /** One line of the file. */
+    public record Entry(UUID deployment, long created) {}
+
+    private final JsonLinesStore<Entry> store;
+    private final Map<UUID, Long> created = new ConcurrentHashMap<>();
+
+    private DeploymentCreated(JsonLinesStore.Opened<Entry> opened) {
+        this.store = opened.store();
+        for (Entry e : opened.records()) created.put(e.deployment(), e.created());
+    }
+
+    /**
+     * Opens the file and records every configured deployment not seen before.
+     *
+     * @param earliestInstance the start of the oldest journalled instance of a deployment, if any
+     */
+    public static DeploymentCreated open(Path dataDir, Collection<Deployment> deployments, Map<UUID, Long> earliestInstance,
+            long now) throws IOException {
+        DeploymentCreated d = new DeploymentCreated(JsonLinesStore.open(dataDir, FILE, Entry.class, Entry::deployment));
+        d.record(deployments, earliestInstance, now);
+        return d;
+    }
+
+    /** Records the deployments not seen before (at start, and when a reload adds deployments). */
+    public synchronized void record(Collection<Deployment> deployments, Map<UUID, Long> earliestInstance, long now) {
+        List<Entry> fresh = new ArrayList<>();
+        for (Deployment d : deployments) {
+            if (created.containsKey(d.id())) continue;
+            fresh.add(new Entry(d.id(), Math.min(now, earliestInstance.getOrDefault(d.id(), now))));
+        }
+        if (fresh.isEmpty()) return;
+        store.append(fresh.toArray(Entry[]::new));
+        for (Entry e : fresh) created.put(e.deployment(), e.created());
+    }
+
+    /** Epoch millis; every configured deployment has one once {@link #record} ran for it. */
+    public long of(UUID deployment) {
+        Long c = created.get(deployment);
+        if (c == null) throw new IllegalStateException("deployment " + deployment + " was never recorded");
+        return c;
+    }
+
+    /** The start of the oldest instance of each deployment in {@code records}. */
+    public static Map<UUID, Long> earliestInstances(Collection<InstanceRecord> records) {
+        Map<UUID, Long> out = new HashMap<>();
+        for (InstanceRecord r : records) out.merge(r.deployment(), r.startMillis(), Math::min);
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        store.close();
+    }
+}
