@@ -18,7 +18,7 @@ import org.mistyproxy.proxy.instances.JsonLinesStore;
  * a lock-free set probe.
  */
 public final class RevokedTokens implements AutoCloseable {
-    static final String FILE = "revoked-tokens.jsonl";
+    public static final String FILE = "revoked-tokens.jsonl";
 
     /** One revoked token: its SHA-256 (lower-case hex), whose it was, and when (epoch millis). */
     public record Revocation(String sha256, String user, long at) {}
