@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.Rig.Resp;
-import org.mistyproxy.proxy.control.RerobotsTime;
 import org.mistyproxy.proxy.instances.DeploymentCreated;
 import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
@@ -33,7 +31,6 @@ import org.mistyproxy.sim.Simulator;
  * timestamps in the rerobots form, with {@code created} kept across restarts.
  */
 class DeploymentSearchTest {
-    static final Pattern REROBOTS_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{6}");
 
     @TempDir Path dir;
     Simulator robot;
@@ -224,24 +221,24 @@ class DeploymentSearchTest {
         JsonNode info = ursula.get("/instance/" + iid).json();
         for (String f : List.of("starttime", "endtime")) {
             String t = info.get(f).asText();
-            assertTrue(REROBOTS_TIME.matcher(t).matches(), f + ": " + t);
-            Instant at = RerobotsTime.parse(t);
+            assertTrue(RerobotsTimes.FORM.matcher(t).matches(), f + ": " + t);
+            Instant at = RerobotsTimes.parse(t);
             assertTrue(!at.isBefore(Instant.ofEpochMilli(before).minusMillis(1)) && !at.isAfter(Instant.now()), f + ": " + t);
         }
         String created = anonymous.get("/deployment/" + b.id()).json().get("created").asText();
-        assertTrue(REROBOTS_TIME.matcher(created).matches(), created);
+        assertTrue(RerobotsTimes.FORM.matcher(created).matches(), created);
         assertTrue(Files.exists(dir.resolve(DeploymentCreated.FILE)));
 
         // a restart with one more deployment: the old ones keep their date, the new one is younger
         Deployment later = Rig.deployment("fixed_misty2", robot.port());
         server.close();
-        Rig.await(() -> System.currentTimeMillis() > RerobotsTime.parse(created).toEpochMilli() + 5, Duration.ofSeconds(5),
+        Rig.await(() -> System.currentTimeMillis() > RerobotsTimes.parse(created).toEpochMilli() + 5, Duration.ofSeconds(5),
                 () -> "the clock to move on");
         server = ProxyServer.start(Rig.config(dir, List.of(a, b, garage, later)), Rig.fast());
         anonymous = Api.of(server.publicBaseUrl(), null);
         assertEquals(created, anonymous.get("/deployment/" + b.id()).json().get("created").asText());
         String younger = anonymous.get("/deployment/" + later.id()).json().get("created").asText();
-        assertTrue(RerobotsTime.parse(younger).isAfter(RerobotsTime.parse(created)), younger + " vs " + created);
+        assertTrue(RerobotsTimes.parse(younger).isAfter(RerobotsTimes.parse(created)), younger + " vs " + created);
         List<String> byCreated = ids(anonymous.get("/deployments?sort_by=inc_created"));
         assertEquals(later.id().toString(), byCreated.get(3));
         assertEquals(later.id().toString(), ids(anonymous.get("/deployments?sort_by=dec_created")).get(0));

@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,50 +8,61 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.mistyproxy.proxy.instances.JsonLinesStore;
+import org.mistyproxy.proxy.instances.JsonLinesFile;
 
 /**
  * API tokens that their users revoked ({@code POST /revoke/{sha256}}, {@code POST /purge}), by the
  * SHA-256 that the configuration also holds. Kept in {@code revoked-tokens.jsonl} in the data
- * folder; a revocation is on disk before it answers and before the token stops working, and it
- * outlives restarts, {@code kill -9} and configuration changes: a revoked hash left in (or put back
- * into) the configuration still does not authenticate. The lookup on every authenticated request is
- * a lock-free set probe.
+ * folder through {@link JsonLinesFile} (one forced line per call, so a purge is all or nothing); a
+ * revocation is on disk before it answers and before the token stops working, and it outlives
+ * restarts, {@code kill -9} and configuration changes: a revoked hash left in (or put back into)
+ * the configuration still does not authenticate. The check on every authenticated request is a
+ * lock-free set probe.
  */
 public final class RevokedTokens implements AutoCloseable {
     public static final String FILE = "revoked-tokens.jsonl";
 
-    /** One revoked token: its SHA-256 (lower-case hex), whose it was, and when (epoch millis). */
-    public record Revocation(String sha256, String user, long at) {}
+    /** One line of the file: the SHA-256s (lower-case hex) one call revoked, whose they were, when (epoch millis). */
+    public record Revocation(List<String> sha256, String user, long at) {}
 
-    private final JsonLinesStore<Revocation> store;
+    private final JsonLinesFile file;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final List<Revocation> history = new ArrayList<>();
 
-    private RevokedTokens(JsonLinesStore.Opened<Revocation> opened) {
-        this.store = opened.store();
-        for (Revocation r : opened.records()) revoked.add(r.sha256());
+    private RevokedTokens(JsonLinesFile file) {
+        this.file = file;
     }
 
     public static RevokedTokens open(Path dataDir) throws IOException {
-        return new RevokedTokens(JsonLinesStore.open(dataDir, FILE, Revocation.class, Revocation::sha256));
+        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+        RevokedTokens t = new RevokedTokens(opened.file());
+        for (JsonNode line : opened.lines()) {
+            Revocation r = JsonLinesFile.JSON.treeToValue(line, Revocation.class);
+            t.history.add(r);
+            t.revoked.addAll(r.sha256());
+        }
+        opened.file().rewrite(t.history);
+        return t;
     }
 
     public boolean isRevoked(String sha256Hex) {
         return revoked.contains(sha256Hex);
     }
 
-    /** Revokes those of {@code sha256s} not revoked yet, durably, then at once; returns how many were new. */
+    /** Revokes those of {@code sha256s} not revoked yet: durably, then at once. Returns how many were new. */
     public synchronized int revoke(String user, Collection<String> sha256s, long now) {
-        List<Revocation> fresh = new ArrayList<>();
-        for (String s : sha256s) if (!revoked.contains(s)) fresh.add(new Revocation(s, user, now));
+        List<String> fresh = new ArrayList<>();
+        for (String s : sha256s) if (!revoked.contains(s) && !fresh.contains(s)) fresh.add(s);
         if (fresh.isEmpty()) return 0;
-        store.append(fresh.toArray(Revocation[]::new));
-        for (Revocation r : fresh) revoked.add(r.sha256());
+        Revocation r = new Revocation(List.copyOf(fresh), user, now);
+        file.append(r);
+        history.add(r);
+        revoked.addAll(fresh);
         return fresh.size();
     }
 
     @Override
     public void close() throws IOException {
-        store.close();
+        file.close();
     }
 }

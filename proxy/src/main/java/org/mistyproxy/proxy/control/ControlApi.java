@@ -150,7 +150,8 @@ public final class ControlApi {
             JsonNode k = body.get("sshkey");
             if (k != null && !k.isNull() && !k.isTextual()) throw ApiError.result(400, "sshkey must be a string, got " + k);
         }
-        InstanceRecord r = instances.create(user, catalog.instantiable(user, target), expire, eurl);
+        catalog.requireInstantiable(user, target);
+        InstanceRecord r = instances.create(user, target, expire, eurl);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
         out.put("id", r.id());

@@ -55,11 +55,12 @@ public final class DeploymentCatalog {
     }
 
     /**
-     * The deployments a {@code POST /new/{deployment id or type}} may get, in search order: 404 (as
-     * for an unknown id) when nothing the caller can see matches, 403 with the reason when the
-     * caller can see matching deployments but may instantiate none of them.
+     * Checked before {@code POST /new/{deployment id or type}} admits anything: 404 (the same
+     * answer as for an unknown id or type) when no deployment the caller can see matches, so an
+     * unlisted deployment is not revealed by trying to borrow it; 403 with the reason when the caller
+     * can see matching deployments but may instantiate none of them.
      */
-    List<Deployment> instantiable(User caller, String deploymentOrType) {
+    void requireInstantiable(User caller, String deploymentOrType) {
         Optional<User> who = Optional.of(caller);
         List<Deployment> matching = new ArrayList<>();
         Optional<Deployment> byId = instances.deployment(deploymentOrType);
@@ -70,15 +71,13 @@ public final class DeploymentCatalog {
         }
         matching.removeIf(d -> !visible(who, d));
         if (matching.isEmpty()) throw ApiError.result(404, "no workspace deployment or type matches " + deploymentOrType);
-        List<Deployment> out = new ArrayList<>();
         String refusal = null;
         for (Deployment d : matching) {
             InstantiatePermission.Decision decision = permission.decide(who, d);
-            if (decision.allowed()) out.add(d);
-            else if (refusal == null) refusal = decision.reason();
+            if (decision.allowed()) return;
+            if (refusal == null) refusal = decision.reason();
         }
-        if (out.isEmpty()) throw ApiError.result(403, refusal);
-        return out;
+        throw ApiError.result(403, refusal);
     }
 
     /** {@code GET /workspaces}: the types of the deployments the caller can see. */

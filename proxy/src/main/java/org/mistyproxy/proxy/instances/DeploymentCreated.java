@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.instances;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import org.mistyproxy.config.Deployment;
  * {@code deployments.jsonl} in the data folder the first time, so it stays the same across restarts
  * and configuration edits; removing a deployment from the configuration and adding it back keeps
  * its date. A data folder from before this file existed gets, for a deployment that already had
- * instances, the start of its oldest instance (it existed then at the latest).
+ * instances, the start of its oldest instance (it existed then at the latest). Written through
+ * {@link JsonLinesFile} (forced before it is used).
  */
 public final class DeploymentCreated implements AutoCloseable {
     public static final String FILE = "deployments.jsonl";
@@ -25,12 +27,11 @@ public final class DeploymentCreated implements AutoCloseable {
     /** One line of the file. */
     public record Entry(UUID deployment, long created) {}
 
-    private final JsonLinesStore<Entry> store;
+    private final JsonLinesFile file;
     private final Map<UUID, Long> created = new ConcurrentHashMap<>();
 
-    private DeploymentCreated(JsonLinesStore.Opened<Entry> opened) {
-        this.store = opened.store();
-        for (Entry e : opened.records()) created.put(e.deployment(), e.created());
+    private DeploymentCreated(JsonLinesFile file) {
+        this.file = file;
     }
 
     /**
@@ -40,21 +41,26 @@ public final class DeploymentCreated implements AutoCloseable {
      */
     public static DeploymentCreated open(Path dataDir, Collection<Deployment> deployments, Map<UUID, Long> earliestInstance,
             long now) throws IOException {
-        DeploymentCreated d = new DeploymentCreated(JsonLinesStore.open(dataDir, FILE, Entry.class, Entry::deployment));
+        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+        DeploymentCreated d = new DeploymentCreated(opened.file());
+        List<Entry> kept = new ArrayList<>();
+        for (JsonNode line : opened.lines()) {
+            Entry e = JsonLinesFile.JSON.treeToValue(line, Entry.class);
+            if (d.created.putIfAbsent(e.deployment(), e.created()) == null) kept.add(e);
+        }
+        opened.file().rewrite(kept);
         d.record(deployments, earliestInstance, now);
         return d;
     }
 
     /** Records the deployments not seen before (at start, and when a reload adds deployments). */
     public synchronized void record(Collection<Deployment> deployments, Map<UUID, Long> earliestInstance, long now) {
-        List<Entry> fresh = new ArrayList<>();
         for (Deployment d : deployments) {
             if (created.containsKey(d.id())) continue;
-            fresh.add(new Entry(d.id(), Math.min(now, earliestInstance.getOrDefault(d.id(), now))));
+            Entry e = new Entry(d.id(), Math.min(now, earliestInstance.getOrDefault(d.id(), now)));
+            file.append(e);
+            created.put(e.deployment(), e.created());
         }
-        if (fresh.isEmpty()) return;
-        store.append(fresh.toArray(Entry[]::new));
-        for (Entry e : fresh) created.put(e.deployment(), e.created());
     }
 
     /** Epoch millis; every configured deployment has one once {@link #record} ran for it. */
@@ -73,6 +79,6 @@ public final class DeploymentCreated implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        store.close();
+        file.close();
     }
 }

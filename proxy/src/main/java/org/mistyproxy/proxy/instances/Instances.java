@@ -130,9 +130,18 @@ public final class Instances implements AutoCloseable {
 
     // ---- lifecycle
 
-    /** {@code POST /new}: the first free one of {@code candidates} (those the caller may instantiate, in search order). */
-    public synchronized InstanceRecord create(User user, List<Deployment> candidates, Long expireSeconds, String eurl) {
-        List<Deployment> matching = candidates;
+    /** {@code POST /new/{deployment id or type}}. */
+    public synchronized InstanceRecord create(User user, String deploymentOrType, Long expireSeconds, String eurl) {
+        List<Deployment> matching = new ArrayList<>();
+        Optional<Deployment> byIdMatch = deployment(deploymentOrType);
+        if (byIdMatch.isPresent()) {
+            matching.add(byIdMatch.get());
+        } else {
+            for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
+        }
+        if (matching.isEmpty()) {
+            throw ApiError.result(404, "no workspace deployment or type matches " + deploymentOrType);
+        }
         Deployment chosen = null;
         for (Deployment d : matching) {
             if (!busy(d.id())) {
