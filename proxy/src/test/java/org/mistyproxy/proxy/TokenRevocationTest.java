@@ -150,8 +150,12 @@ class TokenRevocationTest {
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("LISTENING "), "child said: " + line + "\n" + Files.readString(log));
             Api ursula = Api.of(line.substring("LISTENING ".length()), Rig.URSULA);
+            assertEquals(200, Api.of(line.substring("LISTENING ".length()), Rig.VICTOR)
+                    .post("/revoke/" + ProxyToken.sha256Hex(Rig.VICTOR)).status());
             assertEquals(200, ursula.post("/purge").status());
             assertWrongToken(ursula.get("/instances"));
+            // the access line is written after the answer went out: wait for it before killing
+            Rig.await(() -> readQuietly(log).contains("path=/revoke/tok:"), java.time.Duration.ofSeconds(10), () -> "access log line");
         } finally {
             child.destroyForcibly(); // SIGKILL right after the answer: nothing but the fsync'd line can save it
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -161,12 +165,23 @@ class TokenRevocationTest {
                 misty.corsOrigins(), List.of(Rig.synthetic("front")));
         try (ProxyServer after = ProxyServer.start(Rig.config(data, List.of(same)), Rig.fast())) {
             assertWrongToken(Api.of(after.publicBaseUrl(), Rig.URSULA).get("/instances"));
-            assertEquals(200, Api.of(after.publicBaseUrl(), Rig.VICTOR).get("/instances").status());
+            assertWrongToken(Api.of(after.publicBaseUrl(), Rig.VICTOR).get("/instances"));
+            assertEquals(200, Api.of(after.publicBaseUrl(), Rig.OWNER).get("/instances").status());
         }
         String logged = Files.readString(log);
         assertTrue(logged.contains("event=api_tokens_purged user=ursula tokens=1 new=1"), logged);
         assertFalse(logged.contains(Rig.URSULA), "the API token never appears in logs");
         assertFalse(logged.contains(ProxyToken.sha256Hex(Rig.URSULA)), "nor its whole hash");
+        assertFalse(logged.contains(ProxyToken.sha256Hex(Rig.VICTOR)), "not even in the path of POST /revoke/{sha256}");
+        assertTrue(logged.contains("path=/revoke/tok:" + ProxyToken.sha256Hex(Rig.VICTOR).substring(0, 8)), logged);
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     @Test

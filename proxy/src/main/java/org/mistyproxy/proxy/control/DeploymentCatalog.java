@@ -192,7 +192,7 @@ public final class DeploymentCatalog {
 
     private static Long maxlen(String v) {
         if (v == null || v.equals("u")) return null;
-        return Paging.number(Map.of("maxlen", new java.util.ArrayDeque<>(List.of(v))), "maxlen", 0);
+        return Paging.number("maxlen", v, 0);
     }
 
     private static Comparator<Row> order(String sortBy) {

@@ -57,7 +57,11 @@ record Paging(int page, int perPage) {
     /** A whole number >= min of any length; null when absent. Over {@link Long#MAX_VALUE} reads as that. */
     static Long number(Map<String, Deque<String>> query, String name, int min) {
         String v = single(query, name);
-        if (v == null) return null;
+        return v == null ? null : number(name, v, min);
+    }
+
+    /** {@code v}, the value of query parameter {@code name}, as a whole number >= min (capped at {@link Long#MAX_VALUE}). */
+    static long number(String name, String v, int min) {
         boolean digits = !v.isEmpty();
         for (int i = 0; i < v.length() && digits; i++) digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
         if (!digits) {

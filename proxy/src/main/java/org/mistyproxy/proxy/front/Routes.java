@@ -75,7 +75,9 @@ public final class Routes implements HttpHandler {
             return;
         }
         if (ControlApi.owns(first)) {
-            tag(ex, "control", raw);
+            // POST /revoke/{sha256}: the hash names an API token; log only its first 8 digits, like tok:<8 hex>
+            tag(ex, "control", first.equals("revoke") && seg.size() == 2 && seg.get(1).length() > 8
+                    ? "/revoke/tok:" + seg.get(1).substring(0, 8) : raw);
             if (ex.isInIoThread()) {
                 ex.dispatch(() -> {
                     try {
