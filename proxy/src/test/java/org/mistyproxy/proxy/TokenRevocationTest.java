@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +156,7 @@ class TokenRevocationTest {
             assertEquals(200, ursula.post("/purge").status());
             assertWrongToken(ursula.get("/instances"));
             // the access line is written after the answer went out: wait for it before killing
-            Rig.await(() -> readQuietly(log).contains("path=/revoke/tok:"), java.time.Duration.ofSeconds(10), () -> "access log line");
+            Rig.await(() -> readQuietly(log).contains("path=/revoke/tok:"), Duration.ofSeconds(10), () -> "access log line");
         } finally {
             child.destroyForcibly(); // SIGKILL right after the answer: nothing but the fsync'd line can save it
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
