@@ -82,6 +82,7 @@ class DeploymentSearchTest {
         assertEquals(List.of(garage.id().toString()), ids(anonymous.get("/deployments/user_provided?info=t")));
         assertEquals(List.of(), ids(anonymous.get("/deployments/user_provided?types=!user_provided")));
         assertEquals(List.of(), ids(anonymous.get("/deployments/no_such_type")));
+        assertEquals(404, anonymous.get("/deployments/").status(), "an empty type is no route");
         Resp bang = anonymous.get("/deployments?types=!");
         assertEquals(400, bang.status());
         assertEquals("query parameter `types`: `!` must be followed by a workspace type", bang.errorMessage());

@@ -25,9 +25,11 @@ import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
 
 /**
- * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
- * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
- * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
+ * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /queuelen},
+ * {@code /new}, {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
+ * {@code /addon/cam}, {@code /revoke}, {@code /purge}). The reads of the deployment catalogue answer
+ * anonymous callers ({@link DeploymentCatalog}); everything else needs a valid token. Runs on a
+ * worker thread; every answer is JSON.
  */
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
@@ -89,7 +91,7 @@ public final class ControlApi {
         String a = seg.get(0);
         if (a.equals("workspaces") && n == 1) return get(m, () -> catalog.workspaces(caller));
         if (a.equals("deployments") && n == 1) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), null));
-        if (a.equals("deployments") && n == 2) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
+        if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
         if (a.equals("deployment") && n == 2) return get(m, () -> catalog.one(caller, seg.get(1)));
         if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
         User user = caller.orElseThrow(ApiError::wrongToken);
