@@ -34,6 +34,8 @@ import org.mistyproxy.proxy.instances.Instances;
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
+    /** First path segments of the calls that answer without a token. */
+    private static final Set<String> ANONYMOUS_READS = Set.of("workspaces", "deployments", "deployment", "queuelen");
     private static final Set<String> INSTANCES_PARAMS = Set.of("include_terminated", "sort_by", "page", "max_per_page");
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
@@ -94,6 +96,7 @@ public final class ControlApi {
         if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
         if (a.equals("deployment") && n == 2) return get(m, () -> catalog.one(caller, seg.get(1)));
         if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
+        if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         User user = caller.orElseThrow(ApiError::wrongToken);
         if (a.equals("revoke") && n == 2) {
             method(m, "POST");
