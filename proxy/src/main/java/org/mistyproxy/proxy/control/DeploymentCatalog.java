@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.control;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
@@ -35,12 +36,15 @@ public final class DeploymentCatalog {
     private final InstantiatePermission permission;
     private final QueueLength queue;
     private final DeploymentCreated created;
+    private final Clock clock;
 
-    public DeploymentCatalog(Instances instances, InstantiatePermission permission, QueueLength queue, DeploymentCreated created) {
+    public DeploymentCatalog(Instances instances, InstantiatePermission permission, QueueLength queue, DeploymentCreated created,
+            Clock clock) {
         this.instances = instances;
         this.permission = permission;
         this.queue = queue;
         this.created = created;
+        this.clock = clock;
     }
 
     /** Whether {@code caller} (empty: anonymous) may know that {@code d} exists. */
@@ -103,7 +107,7 @@ public final class DeploymentCatalog {
             if (pathType != null && !d.type().equals(pathType)) continue;
             if (!types.admits(d.type())) continue;
             if (q != null && !matches(d, q)) continue;
-            Row r = new Row(d, queue.of(d.id()), created.of(d.id()), instances.instanceCount(d.id()));
+            Row r = new Row(d, queue.of(d.id()), created.of(d.id(), clock.millis()), instances.instanceCount(d.id()));
             if (maxlen != null && r.queuelen() > maxlen) continue;
             rows.add(r);
         }
@@ -138,7 +142,7 @@ public final class DeploymentCatalog {
         out.put("desc", d.description() == null ? "" : d.description());
         out.put("region", d.region());
         out.put("icounter", instances.instanceCount(d.id()));
-        out.put("created", RerobotsTime.format(created.of(d.id())));
+        out.put("created", RerobotsTime.format(created.of(d.id(), clock.millis())));
         out.put("queuelen", queue.of(d.id()));
         // "online" means available to lend now: configured and not held by a live instance.
         out.put("online", true);

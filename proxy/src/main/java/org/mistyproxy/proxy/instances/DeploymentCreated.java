@@ -63,11 +63,21 @@ public final class DeploymentCreated implements AutoCloseable {
         }
     }
 
-    /** Epoch millis; every configured deployment has one once {@link #record} ran for it. */
-    public long of(UUID deployment) {
+    /**
+     * Epoch millis. A deployment that appears without {@link #record} having run for it (a reload
+     * that forgot to say so) is recorded now, on first sight, rather than failing the read.
+     */
+    public long of(UUID deployment, long now) {
         Long c = created.get(deployment);
-        if (c == null) throw new IllegalStateException("deployment " + deployment + " was never recorded");
-        return c;
+        if (c != null) return c;
+        synchronized (this) {
+            Long again = created.get(deployment);
+            if (again != null) return again;
+            Entry e = new Entry(deployment, now);
+            file.append(e);
+            created.put(deployment, now);
+            return now;
+        }
     }
 
     /** The start of the oldest instance of each deployment in {@code records}. */

@@ -128,7 +128,8 @@ public final class ProxyServer implements AutoCloseable {
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users(), revoked);
         InstantiatePermission permission = new InstantiatePermission();
-        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created);
+        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
+                options.clock());
         ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], catalog,
                 new TokenRevocation(users, revoked, options.clock()));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
