@@ -227,10 +227,12 @@ public final class Instances implements AutoCloseable {
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() == 200) {
                 initDone(iid, null);
-            } else if (err == null) {
-                initDone(iid, "robot at " + d.robot() + " answered GET /api/device with status " + resp.statusCode());
             } else {
-                initDone(iid, "robot at " + d.robot() + " " + describe(err));
+                // the reason is shown to the borrower, who must not learn the robot's address; the log names it
+                String why = err == null ? "answered GET /api/device with status " + resp.statusCode() : describe(err);
+                LOG.warn("event=instance_init_check_failed instance={} robot={} error=\"{}\"", iid, d.robot(),
+                        err == null ? "status " + resp.statusCode() : err.toString());
+                initDone(iid, "the robot " + why);
             }
         });
     }
@@ -240,8 +242,7 @@ public final class Instances implements AutoCloseable {
         if (e instanceof HttpConnectTimeoutException) return "did not accept a connection within " + initTimeout.toMillis() + " ms";
         if (e instanceof HttpTimeoutException) return "did not answer GET /api/device within " + initTimeout.toMillis() + " ms";
         if (e instanceof ConnectException) return "refused the connection";
-        if (e instanceof IOException) return "failed GET /api/device: " + e;
-        return "failed GET /api/device: " + e;
+        return "failed to answer GET /api/device (" + e.getClass().getSimpleName() + ")";
     }
 
     private synchronized void initDone(String iid, String failure) {
