@@ -93,7 +93,9 @@ public final class ControlApi {
         String a = seg.get(0);
         if (a.equals("workspaces") && n == 1) return get(m, () -> catalog.workspaces(caller));
         if (a.equals("deployments") && n == 1) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), null));
-        if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
+        if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) {
+            return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
+        }
         if (a.equals("deployment") && n == 2) return get(m, () -> catalog.one(caller, seg.get(1)));
         if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
         if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
