@@ -41,6 +41,14 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void aUserMayHoldSeveralTokens() throws Exception {
+        String other = "3d230c7d9a331182fb971e9e4508237574355252ac58dde4070d4d330827d3b6";
+        MistyProxyConfig c = load("m.yaml", MINIMAL.replace("token_sha256: " + HASH, "token_sha256: [" + HASH + ", "
+                + other.toUpperCase() + "]"), Map.of());
+        assertEquals(List.of(HASH, other), c.users().get(0).tokenSha256s());
+    }
+
+    @Test
     void anUnlistedDeployment() throws Exception {
         MistyProxyConfig c = load("mistyproxy.yaml", MINIMAL + "    listed: false\n", Map.of());
         assertFalse(c.deployments().get(0).listed());
@@ -128,7 +136,7 @@ final class ConfigLoaderTest {
         // An all-digit hash with a leading zero looks like a (YAML 1.1 octal) number: its text must survive.
         String digits = "0123456789012345678901234567890123456789012345678901234567890123";
         MistyProxyConfig d = load("d.yaml", MINIMAL.replace(HASH, digits), Map.of());
-        assertEquals(digits, d.users().get(0).tokenSha256());
+        assertEquals(digits, d.users().get(0).tokenSha256s().get(0));
     }
 
     @Test
@@ -139,7 +147,7 @@ final class ConfigLoaderTest {
         MistyProxyConfig c = load("m.yml", yaml, Map.of());
         assertEquals(Optional.of(URI.create("https://robots.example.org/misty")), c.publicBaseUrl());
         assertEquals(new Listen("::", 0), c.listen());
-        assertEquals(HASH, c.users().get(0).tokenSha256());
+        assertEquals(HASH, c.users().get(0).tokenSha256s().get(0));
         assertEquals("4bd03d8b-edbe-458a-8ca2-20dbf8e0543b", c.deployments().get(0).id().toString());
         RobotAddress robot = c.deployments().get(0).robot();
         assertEquals(new RobotAddress("fd00::2", 8080), robot);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Listen;
 import org.mistyproxy.config.MistyProxyConfig;
+import org.mistyproxy.config.Role;
+import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.proxy.access.ProxyToken;
@@ -134,6 +138,32 @@ class TokenRevocationTest {
             assertWrongToken(victor.post("/purge"));
             assertEquals(200, Api.of(server.publicBaseUrl(), Rig.URSULA).get("/instances").status());
             assertEquals(200, Api.of(server.publicBaseUrl(), Rig.OWNER).get("/instances").status());
+        }
+    }
+
+    @Test
+    void aUserWithSeveralTokensRevokesOneOrPurgesAll() throws Exception {
+        String laptop = "wendy-laptop-token";
+        String robotScript = "wendy-script-token";
+        List<User> users = new java.util.ArrayList<>(Rig.users());
+        users.add(new User("wendy", Role.USER, List.of(ProxyToken.sha256Hex(laptop), ProxyToken.sha256Hex(robotScript))));
+        MistyProxyConfig several = new MistyProxyConfig(dir.resolve("mistyproxy.yaml"), new Listen("127.0.0.1", 0),
+                Optional.empty(), Optional.empty(), dir, users, List.of(misty));
+        try (ProxyServer server = ProxyServer.start(several, Rig.fast())) {
+            Api fromLaptop = Api.of(server.publicBaseUrl(), laptop);
+            Api fromScript = Api.of(server.publicBaseUrl(), robotScript);
+            String iid = fromLaptop.ready(misty.id().toString());
+            assertEquals("READY", fromScript.status(iid), "both tokens are the same user");
+
+            // the laptop is lost: revoke its token from the script's
+            assertEquals(200, fromScript.post("/revoke/" + ProxyToken.sha256Hex(laptop)).status());
+            assertWrongToken(fromLaptop.get("/instances"));
+            assertEquals(200, fromScript.get("/instances").status());
+
+            Resp purge = fromScript.post("/purge");
+            assertEquals(1, purge.json().get("revoked").asInt(), "only the one still valid was new");
+            assertWrongToken(fromScript.get("/instances"));
+            assertEquals(200, Api.of(server.publicBaseUrl(), Rig.URSULA).get("/instances").status());
         }
     }
 

@@ -25,8 +25,10 @@ public final class ApiUsers {
     public ApiUsers(List<User> users, RevokedTokens revoked) {
         this.revoked = revoked;
         for (User u : users) {
-            String hex = u.tokenSha256().toLowerCase(java.util.Locale.ROOT);
-            byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
+            for (String t : u.tokenSha256s()) {
+                String hex = t.toLowerCase(java.util.Locale.ROOT);
+                byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
+            }
         }
     }
 

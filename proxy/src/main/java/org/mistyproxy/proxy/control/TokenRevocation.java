@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /revoke/{sha256}} and {@code POST /purge}: a user withdraws their own API tokens.
  *
  * <p>"All the caller's tokens" are the tokens the configuration lists under the caller's user name
- * (matched by the SHA-256 the configuration holds), including the one the request came with. A
- * token configured later for that name is a new token and works. Revocation is about the control
+ * (its {@code token_sha256}, one hash or a list), including the one the request came with. A token
+ * configured later for that name is a new token and works. Revocation is about the control
  * API only: the proxy and feed URLs already handed out for the caller's instances are capabilities
  * of those instances and keep working until the add-on is deactivated or the instance ends (the
  * owner can terminate it).
