@@ -31,6 +31,8 @@ import org.mistyproxy.policy.Redaction;
 import org.mistyproxy.policy.RequestCheck;
 import org.mistyproxy.policy.RequestHead;
 import org.mistyproxy.proxy.audit.AuditEntry;
+import org.mistyproxy.proxy.gate.MistyEnvelope;
+import org.mistyproxy.proxy.gate.OriginGate;
 import org.mistyproxy.proxy.relay.RelayMetrics.Failure;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
@@ -104,16 +106,16 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
     void start() {
         exchange.addExchangeCompleteListener(this);
         origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (!Cors.allows(deployment.corsOrigins(), origin)) {
+        if (!OriginGate.allows(deployment.corsOrigins(), origin)) {
             refuseLocally("cors_origins", "blocked: origin " + origin + " is not in this deployment's cors_origins");
             return;
         }
-        if (Cors.isPreflight(exchange)) {
+        if (OriginGate.isPreflight(exchange)) {
             // Answered by the proxy: the robot never sees preflights, and they are not policy decisions.
             localRule = "cors";
             localReason = "preflight answered by the proxy";
             phase = Phase.DONE;
-            Cors.answerPreflight(exchange, deployment.corsOrigins(), origin);
+            OriginGate.answerPreflight(exchange, deployment.corsOrigins());
             return;
         }
         String query = exchange.getQueryString();
@@ -251,8 +253,7 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
             return;
         }
         exchange.getResponseHeaders().clear();
-        Cors.decorate(exchange, deployment.corsOrigins(), origin);
-        MistyEnvelope.send(exchange, status, message);
+        MistyEnvelope.send(exchange, deployment.corsOrigins(), status, message);
     }
 
     // ---- upstream -------------------------------------------------------------------------
@@ -470,7 +471,7 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         boolean redact = redaction != null && !redaction.isEmpty();
         exchange.setStatusCode(upstreamStatus);
         HopHeaders.copyResponse(response.getResponseHeaders(), exchange.getResponseHeaders(), !redact);
-        Cors.decorate(exchange, deployment.corsOrigins(), origin);
+        OriginGate.decorate(exchange, deployment.corsOrigins());
         if (redact) {
             responseBuffer = new ResponseBuffer(cx.getResponseChannel(), ctx.settings().redactLimitBytes(),
                     exchange.getConnection().getByteBufferPool(), this::redactAndSend, this::redactionFailed);
