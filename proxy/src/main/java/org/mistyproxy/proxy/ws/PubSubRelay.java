@@ -117,7 +117,7 @@ public final class PubSubRelay implements AutoCloseable {
         URI uri = RobotDialer.pubsubUri(deployment.robot());
         Session robot;
         try {
-            robot = dialer.dial(uri, new RobotEndpoint(conn));
+            robot = dialer.dial(uri, new RobotEndpoint(conn, metrics));
         } catch (Exception e) {
             live.remove(conn);
             metrics.robotUnreachable.increment();
