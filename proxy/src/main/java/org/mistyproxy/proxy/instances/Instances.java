@@ -3,6 +3,7 @@ package org.mistyproxy.proxy.instances;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +27,6 @@ import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
 import org.mistyproxy.proxy.instances.InstanceException.Reason;
-import org.mistyproxy.proxy.server.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,15 +58,19 @@ public final class Instances implements AutoCloseable {
     /** What a feed token resolves to. */
     public record CamGrant(String instanceId, String cameraId) {}
 
+    /**
+     * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
+     * @param lifecycle   runs expiry timers
+     */
     public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            ServerOptions options, ScheduledExecutorService lifecycle) {
+            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle) {
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();
         this.events = events;
-        this.clock = options.clock();
+        this.clock = clock;
         this.lifecycle = lifecycle;
-        this.probe = new RobotProbe(options.initTimeout());
+        this.probe = new RobotProbe(initTimeout);
         long now = clock.millis();
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);

@@ -94,7 +94,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         Map<UUID, Policy> policies = policies(config);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
+        Instances instances = new Instances(config, policies, opened, events, options.clock(), options.initTimeout(), lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
