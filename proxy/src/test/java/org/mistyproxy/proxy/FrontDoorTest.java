@@ -104,6 +104,16 @@ class FrontDoorTest {
     }
 
     @Test
+    void aRefusedPubsubUpgradeCarriesCorsHeaders() throws Exception {
+        String url = owner.activate(owner.ready(withPort.id().toString()));
+        robot.clearRequests();
+        List<String> head = upgradeHead(url, APP, "8");
+        assertTrue(head.get(0).startsWith("HTTP/1.1 426"), head.toString());
+        assertTrue(head.contains("Access-Control-Allow-Origin: " + APP), head.toString());
+        assertEquals(List.of(), robot.requests(), "a refused upgrade never dials the robot");
+    }
+
+    @Test
     void aRevokedUrlsNotFoundCarriesCorsHeadersABrowserCanRead() throws Exception {
         String iid = owner.ready(withoutPort.id().toString());
         String longUrl = owner.activate(iid);
@@ -139,16 +149,25 @@ class FrontDoorTest {
 
     /** The status of a WebSocket upgrade of {@code base/pubsub} (raw: the JDK client will not send Origin with it). */
     private static int upgradeStatus(String base, String origin) throws IOException {
+        return Integer.parseInt(upgradeHead(base, origin, "13").get(0).split(" ")[1]);
+    }
+
+    /** The status line and headers of the answer to an upgrade of {@code base/pubsub}. */
+    private static List<String> upgradeHead(String base, String origin, String version) throws IOException {
         URI u = URI.create(base + "/pubsub");
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + u.getRawPath() + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Sec-WebSocket-Version: " + version + "\r\nOrigin: " + origin + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            return Integer.parseInt(status.split(" ")[1]);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            List<String> head = new java.util.ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.add(line);
+            }
+            return head;
         }
     }
 }
