@@ -15,6 +15,7 @@ import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.policy.CanonicalRequest;
 import org.mistyproxy.policy.PolicyDecision;
 import org.mistyproxy.policy.Redaction;
+import org.mistyproxy.proxy.gate.ExpectContinue;
 import org.mistyproxy.proxy.gate.OriginGate;
 import org.mistyproxy.proxy.relay.RelayMetrics.Failure;
 import org.xnio.IoUtils;
@@ -192,7 +193,7 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
                 phase = Phase.UPLOAD;
                 lastActivity = System.nanoTime();
                 arm(ctx.settings().idleTimeout().toNanos());
-                Admission.withContinue(exchange, () -> {
+                ExpectContinue.then(exchange, () -> {
                     if (phase != Phase.UPLOAD) {
                         return;
                     }

@@ -134,8 +134,9 @@ public final class ProxyServer implements AutoCloseable {
         //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
         //                 (last: only what was admitted renews the lease);
         //   control API — access rules, lock-out, the use-queue.
-        // The origin rule and the policy stay in the data planes (relay.Admission, ws.PubSubRelay):
-        // both depend on the protocol (preflights, bodies, WebSocket messages).
+        // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
+        // per message) are called by the data planes, since both depend on the protocol
+        // (preflights, bodies, WebSocket messages).
         List<HandlerWrapper> proxyAdmission = List.of();
         List<HandlerWrapper> controlAdmission = List.of();
         HttpHandler router = new Router(
