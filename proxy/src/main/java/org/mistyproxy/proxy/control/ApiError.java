@@ -23,7 +23,7 @@ public final class ApiError extends RuntimeException {
      * Both {@code result_message} (what the client reads on {@code /new} and {@code /terminate})
      * and {@code error_message} (every error body has one).
      */
-    public static ApiError result(int status, String message) {
+    static ApiError result(int status, String message) {
         return new ApiError(status, message, true);
     }
 
@@ -45,7 +45,7 @@ public final class ApiError extends RuntimeException {
     }
 
     /** Whether the body also has {@code result_message}. */
-    public boolean withResult() {
+    boolean withResult() {
         return withResult;
     }
 }

@@ -312,7 +312,7 @@ public final class ControlApi {
     // ---- plumbing
 
     /** A body already serialised by someone else (the audit log). */
-    public record RawJson(byte[] bytes) {}
+    record RawJson(byte[] bytes) {}
 
     private interface Body {
         Object get() throws IOException;
@@ -362,7 +362,7 @@ public final class ControlApi {
         }
     }
 
-    public static String iso(long millis) {
+    static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }
 

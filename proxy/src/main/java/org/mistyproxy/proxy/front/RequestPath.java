@@ -48,15 +48,15 @@ public record RequestPath(String raw, List<String> segments) {
         }
     }
 
-    public String first() {
+    String first() {
         return segments.get(0);
     }
 
-    public int size() {
+    int size() {
         return segments.size();
     }
 
-    public String segment(int i) {
+    String segment(int i) {
         return segments.get(i);
     }
 }

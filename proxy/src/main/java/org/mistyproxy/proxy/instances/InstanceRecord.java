@@ -43,15 +43,15 @@ public record InstanceRecord(
         return status.ended();
     }
 
-    public InstanceRecord withStatus(InstanceStatus s, String why, Long end) {
+    InstanceRecord withStatus(InstanceStatus s, String why, Long end) {
         return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl);
     }
 
-    public InstanceRecord withProxyToken(String t) {
+    InstanceRecord withProxyToken(String t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl);
     }
 
-    public InstanceRecord withCamTokens(Map<String, String> t) {
+    InstanceRecord withCamTokens(Map<String, String> t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl);
     }
 }

@@ -56,7 +56,7 @@ public final class Instances implements AutoCloseable {
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
     /** What a feed token resolves to. */
-    public record CamGrant(String instanceId, String cameraId) {}
+    private record CamGrant(String instanceId, String cameraId) {}
 
     /**
      * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
