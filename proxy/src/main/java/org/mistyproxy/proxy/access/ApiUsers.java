@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.control.ApiError;
 
 /**
  * Who is calling the control API. The config holds only SHA-256 digests of API tokens; a presented
@@ -32,26 +31,16 @@ public final class ApiUsers {
         }
     }
 
-    /** The user of an {@code Authorization: Bearer} header value, or 401 "wrong authorization token". */
-    public User authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiError.wrongToken();
+    /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */
+    public Optional<User> authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
         String token = authorization.substring(7).trim();
-        if (token.isEmpty()) throw ApiError.wrongToken();
+        if (token.isEmpty()) return Optional.empty();
         byte[] digest = ProxyToken.sha256(token.getBytes(StandardCharsets.UTF_8));
         String hex = HexFormat.of().formatHex(digest);
         Entry e = byDigest.get(hex);
-        if (e == null || !MessageDigest.isEqual(e.digest(), digest) || revoked.isRevoked(hex)) throw ApiError.wrongToken();
-        return e.user();
-    }
-
-    /**
-     * For calls that also answer anonymously: no {@code Authorization} header is an anonymous
-     * caller (empty), but a header that is there must hold a valid token (else 401), so a client
-     * with a mistyped or revoked token learns it at once instead of silently seeing less.
-     */
-    public Optional<User> caller(String authorization) {
-        if (authorization == null) return Optional.empty();
-        return Optional.of(authenticate(authorization));
+        if (e == null || !MessageDigest.isEqual(e.digest(), digest) || revoked.isRevoked(hex)) return Optional.empty();
+        return Optional.of(e.user());
     }
 
     /** The SHA-256 (lower-case hex) of every API token configured for {@code user}'s name, revoked or not. */

@@ -19,17 +19,20 @@ import java.util.Optional;
 import java.util.Set;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.gate.ControlEnvelope;
+import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
 
 /**
  * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /queuelen},
  * {@code /new}, {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
- * {@code /addon/cam}, {@code /revoke}, {@code /purge}). The reads of the deployment catalogue answer
- * anonymous callers ({@link DeploymentCatalog}); everything else needs a valid token. Runs on a
- * worker thread; every answer is JSON.
+ * {@code /addon/cam}, {@code /revoke}, {@code /purge}). The caller is already authenticated
+ * ({@code front.ControlRoute}), or anonymous on the reads of the deployment catalogue
+ * ({@link #answersAnonymously}, {@link DeploymentCatalog}); refusals of the instance registry
+ * ({@link InstanceException}) become HTTP answers here ({@link ApiError#of(InstanceException)}).
+ * Runs on a worker thread; every answer is JSON.
  */
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
@@ -40,7 +43,6 @@ public final class ControlApi {
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
     private final Instances instances;
-    private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
     private final DeploymentCatalog catalog;
@@ -52,39 +54,45 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
             TokenRevocation revocation) {
         this.instances = instances;
-        this.users = users;
         this.audit = audit;
         this.urls = urls;
         this.catalog = catalog;
         this.revocation = revocation;
     }
 
-    /** True when the first path segment belongs to the control API. */
-    public static boolean owns(String first) {
-        return switch (first) {
-            case "workspaces", "deployments", "deployment", "queuelen", "new", "instances", "instance", "terminate", "addon",
-                    "revoke", "purge" -> true;
-            default -> false;
-        };
+    /**
+     * Whether a request without any {@code Authorization} header may reach this API: the reads of
+     * the deployment catalogue answer anyone, as on the rerobots service. (A header that is sent
+     * must hold a valid token, whatever the path.)
+     */
+    public static boolean answersAnonymously(List<String> seg) {
+        return ANONYMOUS_READS.contains(seg.get(0));
     }
 
-    /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
-    public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
+    /**
+     * Answers one control request of {@code caller} (empty: anonymous, only for
+     * {@link #answersAnonymously} paths); {@code seg} are the raw path segments. Blocking; call on a
+     * worker.
+     */
+    public void handle(HttpServerExchange ex, List<String> seg, Optional<User> caller) throws IOException {
         try {
-            // anonymous reads answer without a token, but a token that is sent must be valid
-            Optional<User> caller = users.caller(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
-            Object body = route(ex, seg, caller);
-            send(ex, 200, body);
+            send(ex, 200, route(ex, seg, caller));
+        } catch (InstanceException e) {
+            refuse(ex, ApiError.of(e));
         } catch (ApiError e) {
-            send(ex, e.status(), e.body());
+            refuse(ex, e);
         } catch (RuntimeException e) {
             // e.g. the journal cannot be written: the change did not happen, say so plainly
             LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
-            send(ex, 500, ApiError.of(500, "internal error: " + e.getMessage()).body());
+            ControlEnvelope.send(ex, 500, "internal error: " + e.getMessage());
         }
+    }
+
+    private static void refuse(HttpServerExchange ex, ApiError e) {
+        ControlEnvelope.send(ex, e.status(), e.getMessage(), e.withResult());
     }
 
     private Object route(HttpServerExchange ex, List<String> seg, Optional<User> caller) throws IOException {
@@ -99,7 +107,7 @@ public final class ControlApi {
         if (a.equals("deployment") && n == 2) return get(m, () -> catalog.one(caller, seg.get(1)));
         if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
         if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
-        User user = caller.orElseThrow(ApiError::wrongToken);
+        User user = caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token"));
         if (a.equals("revoke") && n == 2) {
             method(m, "POST");
             return revocation.revoke(user, seg.get(1));
@@ -274,7 +282,7 @@ public final class ControlApi {
     // ---- plumbing
 
     /** A body already serialised by someone else (the audit log). */
-    public record RawJson(byte[] bytes) {}
+    record RawJson(byte[] bytes) {}
 
     private interface Body {
         Object get() throws IOException;
