@@ -58,6 +58,23 @@ public final class CameraView {
     }
 
     /**
+     * The newest frame's encoding only if it is at hand: the frame is current and this variant was
+     * already encoded by someone. Never waits and never encodes, so it may be called on a thread
+     * that must not block; null otherwise (the caller then falls back to {@link #snapshot}).
+     *
+     * @throws IllegalArgumentException if the requested size is not a downscale of this camera's image
+     */
+    public Snapshot ready(SnapshotRequest request) {
+        Size size = outputSize(request);
+        CapturedFrame frame = loop.current();
+        if (frame == null) {
+            return null;
+        }
+        byte[] data = encoder.completed(frame, spec.region(), size.width, size.height, request.format(), quality(request));
+        return data == null ? null : snapshotOf(frame, request, size, data);
+    }
+
+    /**
      * A JPEG of this camera's output size showing {@code message} on grey, for live feeds to show
      * that the camera is unavailable (loads natives; not cached, feeds send it once per outage).
      */
@@ -67,9 +84,17 @@ public final class CameraView {
     }
 
     private Snapshot encode(CapturedFrame frame, SnapshotRequest request, Size size) {
-        int quality = request.quality().orElse(spec.jpegQuality());
-        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality);
-        return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt());
+        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality(request));
+        return snapshotOf(frame, request, size, data);
+    }
+
+    private int quality(SnapshotRequest request) {
+        return request.quality().orElse(spec.jpegQuality());
+    }
+
+    private static Snapshot snapshotOf(CapturedFrame frame, SnapshotRequest request, Size size, byte[] data) {
+        return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt(),
+                frame.memo());
     }
 
     private record Size(int width, int height) {}

@@ -57,6 +57,13 @@ final class FrameEncoder {
         }
     }
 
+    /** The variant's bytes if some caller already finished encoding them for this frame, else null. */
+    byte[] completed(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
+        Variant v = new Variant(crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
+        CompletableFuture<byte[]> f = frame.encodings().get(v);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
     private byte[] computeCounted(CapturedFrame frame, Variant v) {
         long t0 = counters.threadCpuNanos();
         byte[] out = compute(frame, v);
