@@ -274,10 +274,10 @@ final class ControlApi {
     private Object cam(String m, String iid, User user) {
         switch (m) {
             case "POST" -> {
-                return camStatus(iid, instances.activateCam(user, iid));
+                return camStatus(user, iid, instances.activateCam(user, iid));
             }
             case "GET" -> {
-                return camStatus(iid, instances.camTokens(user, iid));
+                return camStatus(user, iid, instances.camTokens(user, iid));
             }
             case "DELETE" -> {
                 instances.deactivateCam(user, iid);
@@ -287,11 +287,20 @@ final class ControlApi {
         }
     }
 
-    private Object camStatus(String iid, Map<String, String> tokens) {
+    /** Cameras in configuration order; {@code index} and {@code name} (= {@code id}) both work in URLs. */
+    private Object camStatus(User user, String iid, Map<String, String> tokens) {
         PublicUrls u = urls.get();
         List<Object> cams = new ArrayList<>();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(tokens).entrySet()) {
+        Deployment d = instances.deployment(instances.get(user, iid).deployment().toString()).orElseThrow();
+        for (int i = 0; i < d.cameras().size(); i++) {
+            String id = d.cameras().get(i).id();
+            if (!tokens.containsKey(id)) {
+                continue; // the configuration changed since activation; the camera has no token
+            }
+            Map.Entry<String, String> e = Map.entry(id, tokens.get(id));
             Map<String, Object> c = new LinkedHashMap<>();
+            c.put("index", i);
+            c.put("name", id);
             c.put("id", e.getKey());
             c.put("img", u.base() + "/addon/cam/" + iid + "/" + e.getKey() + "/img");
             c.put("feed_token", e.getValue());

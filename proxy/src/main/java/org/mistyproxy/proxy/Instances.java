@@ -355,14 +355,15 @@ final class Instances implements AutoCloseable {
     /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
     CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
         CamGrant g = feedTokens.lookup(token);
-        if (g == null || !g.instanceId().equals(iid) || !g.cameraId().equals(cameraId)) return null;
+        if (g == null || !g.instanceId().equals(iid)) return null;
         InstanceRecord r;
         synchronized (this) {
             r = byId.get(iid);
         }
         if (r == null) return null;
         Deployment d = deployments.get(r.deployment());
-        return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
+        // The URL may name the camera by id or by position; the token belongs to the camera's id.
+        return d.camera(cameraId).filter(c -> c.id().equals(g.cameraId())).map(c -> new CamTarget(iid, d, c)).orElse(null);
     }
 
     // ---- internals

@@ -84,7 +84,7 @@ public final class ProxyServer implements AutoCloseable {
         AuditLog auditLog = new AuditLog(config.dataDir(), 200);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
-        CamDataPlane cam = new CamDataPlane(ctx);
+        CamDataPlane cam = new CamDataPlane(ctx, auditLog);
         parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
