@@ -42,6 +42,7 @@ class CamFeedHttpTest {
     static final class Collector implements WebSocket.Listener {
         final List<String> texts = new CopyOnWriteArrayList<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        volatile String reason = "";
         private final StringBuilder part = new StringBuilder();
 
         @Override
@@ -57,6 +58,7 @@ class CamFeedHttpTest {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            this.reason = reason;
             closed.complete(code);
             return null;
         }
