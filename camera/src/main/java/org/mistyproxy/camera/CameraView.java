@@ -58,20 +58,34 @@ public final class CameraView {
     }
 
     /**
-     * The newest frame's encoding only if it is at hand: the frame is current and this variant was
-     * already encoded by someone. Never waits and never encodes, so it may be called on a thread
-     * that must not block; null otherwise (the caller then falls back to {@link #snapshot}).
+     * An encoding that is at hand: the newest frame's if this variant of it is already encoded;
+     * while someone is still encoding the newest frame, the frame before it (one frame period
+     * older) if that one is encoded. Never waits and never encodes, so it may be called on a
+     * thread that must not block; null otherwise (the caller then falls back to {@link #snapshot},
+     * which encodes the newest frame). Successive calls never go back in sequence.
      *
      * @throws IllegalArgumentException if the requested size is not a downscale of this camera's image
      */
     public Snapshot ready(SnapshotRequest request) {
         Size size = outputSize(request);
+        int quality = quality(request);
         CapturedFrame frame = loop.current();
         if (frame == null) {
             return null;
         }
-        byte[] data = encoder.completed(frame, spec.region(), size.width, size.height, request.format(), quality(request));
-        return data == null ? null : snapshotOf(frame, request, size, data);
+        byte[] data = encoder.completed(frame, spec.region(), size.width, size.height, request.format(), quality);
+        if (data != null) {
+            return snapshotOf(frame, request, size, data);
+        }
+        if (!encoder.started(frame, spec.region(), size.width, size.height, request.format(), quality)) {
+            return null; // nobody encodes the newest frame yet: this caller must
+        }
+        CapturedFrame before = loop.beforeCurrent();
+        if (before == null) {
+            return null;
+        }
+        byte[] old = encoder.completed(before, spec.region(), size.width, size.height, request.format(), quality);
+        return old == null ? null : snapshotOf(before, request, size, old);
     }
 
     /**

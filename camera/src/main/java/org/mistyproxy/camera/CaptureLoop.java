@@ -36,6 +36,8 @@ final class CaptureLoop {
     private long sequence;
     // Written under lock, read without it on the fast path.
     private volatile CapturedFrame latest;
+    /** The frame before {@link #latest}, for readers who must not wait while the newest is encoded. */
+    private volatile CapturedFrame previous;
     private volatile CameraStatus.State state = CameraStatus.State.IDLE;
     private volatile String cause;
     /** {@link #cause} in words a borrower may see ({@link PublicCause}). */
@@ -94,13 +96,14 @@ final class CaptureLoop {
 
     private void start() {
         Run r = new Run();
-        Thread previous = lastThread;
-        Thread t = new Thread(() -> loop(r, previous), "capture " + key.address().display());
+        Thread before = lastThread;
+        Thread t = new Thread(() -> loop(r, before), "capture " + key.address().display());
         t.setDaemon(true);
         r.thread = t;
         run = r;
         lastThread = t;
         latest = null;
+        previous = null;
         cause = null;
         state = CameraStatus.State.STARTING;
         counters.activeLoops.incrementAndGet();
@@ -115,6 +118,7 @@ final class CaptureLoop {
         r.stopped = true;
         r.thread.interrupt();
         latest = null;
+        previous = null;
         cause = null;
         state = CameraStatus.State.IDLE;
         counters.activeLoops.decrementAndGet();
@@ -246,6 +250,7 @@ final class CaptureLoop {
                 return;
             }
             // The sequence never restarts, so (source, sequence) names one frame for the encode cache.
+            previous = latest;
             latest = new CapturedFrame(++sequence, Instant.now(), System.nanoTime(), key.width(), key.height(), bgr);
             if (state != CameraStatus.State.RUNNING) {
                 log.info("event=capture_running source={}", key.address().display());
@@ -283,6 +288,12 @@ final class CaptureLoop {
     /** The newest frame if capture is running and it is fresh, else null; never waits. */
     CapturedFrame current() {
         CapturedFrame f = latest;
+        return f != null && state == CameraStatus.State.RUNNING && fresh(f) ? f : null;
+    }
+
+    /** The frame before the newest, if capture is running and it is fresh, else null; never waits. */
+    CapturedFrame beforeCurrent() {
+        CapturedFrame f = previous;
         return f != null && state == CameraStatus.State.RUNNING && fresh(f) ? f : null;
     }
 

@@ -64,6 +64,12 @@ final class FrameEncoder {
         return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
     }
 
+    /** True if some caller has started (or finished) encoding the variant for this frame. */
+    boolean started(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
+        Variant v = new Variant(crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
+        return frame.encodings().containsKey(v);
+    }
+
     private byte[] computeCounted(CapturedFrame frame, Variant v) {
         long t0 = counters.threadCpuNanos();
         byte[] out = compute(frame, v);
