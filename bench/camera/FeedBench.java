@@ -156,6 +156,8 @@ public class FeedBench {
         }
     }
 
+    static final int RECEIVE_BUFFER = 128 * 1024;
+
     static final Pattern LENGTH = Pattern.compile("Content-Length: *([0-9]+)", Pattern.CASE_INSENSITIVE);
     static final Pattern CAPTURED = Pattern.compile("X-Frame-Captured-At: *([^\\r\\n]+)", Pattern.CASE_INSENSITIVE);
 
@@ -167,25 +169,27 @@ public class FeedBench {
         ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
         long[] ages = new long[4_000_000];
         int[] ageCount = {0};
-        // Connect all viewers (paced through the selector, so the listen backlog is never overrun).
+        // Connect all viewers one after the other (blocking connects, so the listen backlog is never overrun).
         for (int i = 0; i < viewers; i++) {
-            SocketChannel ch = SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
+            SocketChannel ch = SocketChannel.open();
+            // A viewer-sized receive buffer: left to autotuning, this one process reading 1,000
+            // sockets would let megabytes of frames wait in its own buffers and measure its own lag.
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+            ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
             ch.configureBlocking(false);
             ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
             Viewer v = new Viewer(ch);
             all.add(v);
             ch.register(sel, SelectionKey.OP_READ, v);
         }
-        // Chunked transfer encoding would interleave chunk sizes with part heads: read the body through a de-chunker.
         Map<String, Double> m0 = metrics();
         double cpu0 = cpuSeconds(pid);
         double client0 = selfCpu();
-        long framesAtStart = 0;
-        // Let every viewer get its first bytes before the clock starts.
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
         long nextRss = 0;
         long rssMax = 0;
+        // Chunked transfer encoding interleaves chunk sizes with part heads: bodies go through a de-chunker.
         Map<Viewer, Dechunker> dechunk = new HashMap<>();
         for (Viewer v : all) dechunk.put(v, new Dechunker());
         while (System.nanoTime() < end) {
