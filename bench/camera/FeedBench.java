@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * camera and reads them as fast as this process can (one selector thread for all viewers: the
  * client must not need a thread per viewer either). Reports, per step: feeds refused, frames
  * delivered per viewer per second (mean and the slowest 1 %), the age of the frames delivered
- * (receive time minus the part's X-Frame-Captured-At), server CPU (/proc), server RSS (max over the
+ * (time the whole part was in minus the part's X-Frame-Captured-At), server CPU (/proc), server RSS (max over the
  * step), frames sent (/metrics) and encodes per captured frame.
  *
  * Run with the JDK's source launcher:
@@ -99,6 +99,7 @@ public class FeedBench {
         int status;
         long skip;
         long frames;
+        Instant pendingCapturedAt;
         boolean failed;
         boolean refused;
 
@@ -113,6 +114,14 @@ public class FeedBench {
                     int n = (int) Math.min(skip, b.remaining());
                     b.position(b.position() + n);
                     skip -= n;
+                    if (skip == 0 && pendingCapturedAt != null) {
+                        // A frame counts as delivered when all of it is in: a viewer shows whole frames.
+                        frames++;
+                        if (ageCount[0] < ages.length) {
+                            ages[ageCount[0]++] = Duration.between(pendingCapturedAt, Instant.now()).toNanos() / 1000;
+                        }
+                        pendingCapturedAt = null;
+                    }
                     continue;
                 }
                 char c = (char) (b.get() & 0xff);
@@ -147,9 +156,10 @@ public class FeedBench {
                     if (!h.contains("X-Frame-Sequence")) {
                         continue; // a notice card, not a frame
                     }
-                    frames++;
-                    if (t.find() && ageCount[0] < ages.length) {
-                        ages[ageCount[0]++] = Duration.between(Instant.parse(t.group(1).strip()), Instant.now()).toNanos() / 1000;
+                    if (t.find()) {
+                        pendingCapturedAt = Instant.parse(t.group(1).strip());
+                    } else {
+                        frames++; // an older server without X-Frame-Captured-At: count it, no age
                     }
                 }
             }

@@ -67,6 +67,16 @@ public final class CameraView {
      * @throws IllegalArgumentException if the requested size is not a downscale of this camera's image
      */
     public Snapshot ready(SnapshotRequest request) {
+        return ready(request, null);
+    }
+
+    /**
+     * As {@link #ready(SnapshotRequest)}, but if nobody encodes the newest frame yet, starts that
+     * encode on {@code encodeOn} and answers with the frame before it (if encoded and fresh)
+     * instead of null: a stream of callers then never waits for an encode, at the price of
+     * getting a frame one period older while the newest is being encoded.
+     */
+    public Snapshot ready(SnapshotRequest request, java.util.concurrent.Executor encodeOn) {
         Size size = outputSize(request);
         int quality = quality(request);
         CapturedFrame frame = loop.current();
@@ -78,7 +88,11 @@ public final class CameraView {
             return snapshotOf(frame, request, size, data);
         }
         if (!encoder.started(frame, spec.region(), size.width, size.height, request.format(), quality)) {
-            return null; // nobody encodes the newest frame yet: this caller must
+            if (encodeOn == null) {
+                return null; // nobody encodes the newest frame yet: this caller must
+            }
+            // Two callers may both start it; the encoder's per-frame memo still encodes once.
+            encodeOn.execute(() -> encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality));
         }
         CapturedFrame before = loop.beforeCurrent();
         if (before == null) {

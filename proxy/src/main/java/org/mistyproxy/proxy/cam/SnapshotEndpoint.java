@@ -45,14 +45,15 @@ final class SnapshotEndpoint {
         long t0 = System.nanoTime();
         Snapshot ready;
         try {
-            ready = view.ready(query.request());
+            ready = view.ready(query.request(), ex.getConnection().getWorker());
         } catch (IllegalArgumentException e) {
             failure(ex, 400, e.getMessage());
             return;
         }
         if (ready != null) {
-            // The usual case under load: the newest frame is already encoded. Answer from this IO
-            // thread (no hop to a worker), with the body built once per frame for every client.
+            // The usual case under load: the newest frame (or, while a worker encodes the newest,
+            // the one before it) is already encoded. Answer from this IO thread (no hop to a
+            // worker, no wait for an encode), with the body built once per frame for every client.
             answer(ex, view, query, ready, t0);
             return;
         }
