@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Instant;
 import org.mistyproxy.camera.CameraHold;
@@ -208,7 +209,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private static final FeedQuota.Refusal INACTIVE = new FeedQuota.Refusal("cam add-on", 404, 1008,
             "the cam add-on is no longer active on this instance");
 
-    private FeedQuota.Refusal register(String iid, int instanceMax, FeedViewer feed, java.util.concurrent.atomic.AtomicInteger kind) {
+    private FeedQuota.Refusal register(String iid, int instanceMax, FeedViewer feed, AtomicInteger kind) {
         synchronized (lock) {
             if (closed || !holds.containsKey(iid)) {
                 return INACTIVE;
@@ -223,7 +224,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         }
     }
 
-    private void unregister(String iid, FeedViewer feed, java.util.concurrent.atomic.AtomicInteger kind) {
+    private void unregister(String iid, FeedViewer feed, AtomicInteger kind) {
         synchronized (lock) {
             Set<FeedViewer> s = feeds.get(iid);
             if (s != null && s.remove(feed) && s.isEmpty()) {
