@@ -120,9 +120,10 @@ public final class CameraView {
         return request.quality().orElse(spec.jpegQuality());
     }
 
-    private static Snapshot snapshotOf(CapturedFrame frame, SnapshotRequest request, Size size, byte[] data) {
+    private Snapshot snapshotOf(CapturedFrame frame, SnapshotRequest request, Size size, byte[] data) {
         return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt(),
-                frame.memo());
+                frame.memo(FrameEncoder.Variant.of(spec.region(), size.width, size.height, request.format(),
+                        quality(request))));
     }
 
     private record Size(int width, int height) {}

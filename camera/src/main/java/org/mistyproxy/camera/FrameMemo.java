@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * Results derived from one captured frame by callers outside this module (a JSON body, a feed's
- * wire bytes), computed once and shared by every caller of the same frame. They live on the
- * frame, so they go away when a newer frame replaces it; at most {@link #MAX_ENTRIES} are kept per
- * frame (further ones are computed but not shared), which bounds the memory a frame can pin.
+ * Results derived from one encoding of one captured frame by callers outside this module (a JSON
+ * body, a feed's wire bytes), computed once and shared by every caller that got the same bytes
+ * (same frame, crop, size, format, quality). They live on the frame, so they go away when a newer
+ * frame replaces it; at most {@link #MAX_ENTRIES} are kept per encoding (further ones are computed
+ * but not shared), which bounds the memory a frame can pin.
  */
 public final class FrameMemo {
 

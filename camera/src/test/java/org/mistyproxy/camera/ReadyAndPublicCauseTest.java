@@ -54,6 +54,30 @@ class ReadyAndPublicCauseTest {
     }
 
     @Test
+    void cropsOfOneSourceNeverShareDerivedResults() throws Exception {
+        try (Cameras cameras = new Cameras(Fixtures.settings())) {
+            CameraView whole = cameras.add(Fixtures.spec("w", "synthetic", 320, 240, 30, null));
+            CameraView left = cameras.add(Fixtures.spec("l", "synthetic", 320, 240, 30, new CropRect(0, 0, 160, 120)));
+            SnapshotRequest jpeg = SnapshotRequest.of(ImageFormat.JPEG);
+            try (CameraHold a = whole.hold(); CameraHold b = left.hold()) {
+                for (int i = 0; i < 20; i++) {
+                    Snapshot w = whole.snapshot(jpeg);
+                    Snapshot l = left.snapshot(jpeg);
+                    if (w.sequence() == l.sequence()) {
+                        Object fromWhole = w.memo().get("body", () -> "whole");
+                        assertEquals("whole", fromWhole);
+                        assertEquals("left", l.memo().get("body", () -> "left"), "a crop's memo is its own");
+                        assertSame(fromWhole, whole.snapshot(jpeg).sequence() == w.sequence()
+                                ? whole.snapshot(jpeg).memo().get("body", () -> "other") : fromWhole);
+                        return;
+                    }
+                }
+                throw new AssertionError("never caught both crops on one frame");
+            }
+        }
+    }
+
+    @Test
     void borrowerCausesHideFilesHostsAndClassesButTheStatusKeepsThem() throws Exception {
         SourceAddress file = SourceAddress.parse(dir.resolve("lab.mp4").toString());
         assertEquals("cannot read a file", PublicCause.of(new IOException("cannot read /srv/secret/lab.mp4"), file));
