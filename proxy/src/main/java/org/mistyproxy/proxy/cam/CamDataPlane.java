@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.cam;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -29,7 +30,6 @@ import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.front.CamRequestHandler;
 import org.mistyproxy.proxy.instances.InstanceEvents;
-import org.mistyproxy.proxy.server.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +63,21 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private final Map<String, Set<FeedViewer>> feeds = new HashMap<>();
     private boolean closed;
 
-    public CamDataPlane(ServerContext ctx, AuditLog audit) {
-        this(ctx, audit, CaptureSettings.defaults());
+    public CamDataPlane(List<Deployment> deployments, int cameraFeedsMax, MeterRegistry registry, InstanceEvents events,
+            AuditLog audit) {
+        this(deployments, cameraFeedsMax, registry, events, audit, CaptureSettings.defaults());
     }
 
-    public CamDataPlane(ServerContext ctx, AuditLog audit, CaptureSettings settings) {
+    /**
+     * @param deployments    every deployment: their cameras are set up (capture starts on activation)
+     * @param cameraFeedsMax live feeds the whole server keeps open ({@code camera_feeds_max})
+     * @param events         cam add-on activations and deactivations, and the server stopping
+     * @param audit          where refused feeds are recorded
+     */
+    public CamDataPlane(List<Deployment> deployments, int cameraFeedsMax, MeterRegistry registry, InstanceEvents events,
+            AuditLog audit, CaptureSettings settings) {
         this.cameras = new Cameras(settings);
-        for (Deployment d : ctx.config().deployments()) {
+        for (Deployment d : deployments) {
             for (Camera c : d.cameras()) {
                 CameraRef ref = new CameraRef(d.id(), c.id());
                 CameraView view = cameras.add(spec(c));
@@ -78,13 +86,13 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
             }
         }
         this.audit = audit;
-        this.quota = new FeedQuota(ctx.config().cameraFeedsMax());
-        this.metrics = new CamMetrics(ctx.metrics(), cameras);
+        this.quota = new FeedQuota(cameraFeedsMax);
+        this.metrics = new CamMetrics(registry, cameras);
         this.snapshots = new SnapshotEndpoint(metrics);
-        ctx.events().onCamActivated(e -> activate(e.instanceId(), e.deployment()));
-        ctx.events().onCamDeactivated(this::deactivated);
+        events.onCamActivated(e -> activate(e.instanceId(), e.deployment()));
+        events.onCamDeactivated(this::deactivated);
         // Feeds never end on their own; without this a graceful shutdown would wait its whole grace.
-        ctx.events().onServerStopping(() -> closeFeeds("server shutting down"));
+        events.onServerStopping(() -> closeFeeds("server shutting down"));
     }
 
     static CameraSpec spec(Camera c) {
