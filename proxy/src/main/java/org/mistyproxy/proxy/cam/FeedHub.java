@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
  * takes the newest one when it is done, so a slow viewer skips frames and nothing queues. Memory
  * is bounded by one image per viewer in flight plus the newest.
  *
- * <p>While the camera is unavailable the newest image is a grey card naming the cause (one per
- * change of cause), so viewers that join during an outage see it too.
+ * <p>While the camera is unavailable the newest image is a grey card naming the cause (again
+ * when the cause changes, and every 5 s), so viewers that join during an outage see it too.
  */
 final class FeedHub {
 
     private static final Logger log = LoggerFactory.getLogger(FeedHub.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long NOTICE_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final SnapshotRequest JPEG = SnapshotRequest.of(ImageFormat.JPEG);
 
     private final CameraView view;
@@ -96,6 +97,8 @@ final class FeedHub {
     private void pump() {
         long last = 0;
         String notice = null;
+        byte[] card = null;
+        long cardSent = 0;
         while (keepPumping()) {
             try {
                 Snapshot s = view.next(last, JPEG, WAIT);
@@ -108,7 +111,14 @@ final class FeedHub {
             } catch (CameraUnavailableException e) {
                 if (!e.getMessage().equals(notice)) {
                     notice = e.getMessage();
-                    publish(FeedFrame.notice(++nextId, view.noticeJpeg(notice, JPEG)));
+                    card = view.noticeJpeg(notice, JPEG);
+                    cardSent = System.nanoTime();
+                    publish(FeedFrame.notice(++nextId, card));
+                } else if (System.nanoTime() - cardSent > NOTICE_REPEAT_NANOS) {
+                    // Also during a long outage every viewer gets a write now and then, so a viewer
+                    // that went away is noticed (and its feed given back) without waiting for frames.
+                    cardSent = System.nanoTime();
+                    publish(FeedFrame.notice(++nextId, card));
                 }
                 try {
                     TimeUnit.NANOSECONDS.sleep(RETRY_NANOS);
