@@ -176,8 +176,9 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     }
 
     private void refused(String iid, String client, String method, String path, FeedQuota.Refusal no, int status) {
-        audit.record(new AuditEntry(Instant.now(), iid, client, "cam", method, path, false, "quota " + no.quota(),
-                no.message(), status, 0, 0, null));
+        String rule = no == INACTIVE ? "cam add-on not active" : "quota " + no.quota();
+        audit.record(new AuditEntry(Instant.now(), iid, client, "cam", method, path, false, rule, no.message(), status,
+                0, 0, null));
         log.info("event=cam_feed_refused instance={} quota={} status={}", iid, no.quota(), status);
     }
 
