@@ -94,6 +94,26 @@ class CamFeedSocketLimitTest {
         }
     }
 
+    @Test
+    void smallClientMessagesAreDroppedAndTheFeedGoesOn() throws Exception {
+        try (CamServer rig = new CamServer(dir, CamServer.synthetic("0", 160, 120, 15, null))) {
+            String iid = rig.instanceWithCam();
+            CamFeedHttpTest.Collector ws = new CamFeedHttpTest.Collector();
+            java.net.http.WebSocket socket = rig.http.newWebSocketBuilder()
+                    .buildAsync(URI.create(rig.camStatus(iid, "0").get("feed_url").asText()), ws)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (int i = 0; i < 20; i++) {
+                socket.sendText("keepalive " + i, true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            socket.sendText("x".repeat(FeedSocketListener.MAX_MESSAGE_BYTES), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            int seen = ws.texts.size();
+            CamServer.await("frames after the client's messages", java.time.Duration.ofSeconds(10),
+                    () -> ws.texts.size() >= seen + 3);
+            assertTrue(!ws.closed.isDone(), "the feed is still open");
+            socket.abort();
+        }
+    }
+
     /** Reads server frames (images) until the close frame; returns its code. */
     private static int closeCode(DataInputStream in) throws IOException {
         long deadline = System.nanoTime() + 20_000_000_000L;
