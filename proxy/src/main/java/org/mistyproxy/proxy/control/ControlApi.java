@@ -298,18 +298,18 @@ public final class ControlApi {
         Deployment d = instances.deployment(instances.get(user, iid).deployment().toString()).orElseThrow();
         for (int i = 0; i < d.cameras().size(); i++) {
             String id = d.cameras().get(i).id();
-            if (!tokens.containsKey(id)) {
+            String token = tokens.get(id);
+            if (token == null) {
                 continue; // the configuration changed since activation; the camera has no token
             }
-            Map.Entry<String, String> e = Map.entry(id, tokens.get(id));
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", i);
             c.put("name", id);
-            c.put("id", e.getKey());
-            c.put("img", u.base() + "/addon/cam/" + iid + "/" + e.getKey() + "/img");
-            c.put("feed_token", e.getValue());
-            c.put("feed_url", u.feedUrl(iid, e.getKey(), e.getValue()));
-            c.put("mjpeg_url", u.mjpegUrl(iid, e.getKey(), e.getValue()));
+            c.put("id", id);
+            c.put("img", u.base() + "/addon/cam/" + iid + "/" + id + "/img");
+            c.put("feed_token", token);
+            c.put("feed_url", u.feedUrl(iid, id, token));
+            c.put("mjpeg_url", u.mjpegUrl(iid, id, token));
             cams.add(c);
         }
         Map<String, Object> out = new LinkedHashMap<>();
