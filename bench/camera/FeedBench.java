@@ -30,8 +30,12 @@ import java.util.regex.Pattern;
  * (time the whole part was in minus the part's X-Frame-Captured-At), server CPU (/proc), server RSS (max over the
  * step), frames sent (/metrics) and encodes per captured frame.
  *
+ * With {@code --kind websocket}, the viewers open the WebSocket feed ({@code feed_url}) instead and
+ * count whole text frames (frame ages n/a: a WebSocket frame carries no capture time).
+ *
  * Run with the JDK's source launcher:
  * java FeedBench.java --base URL --token T --deployment ID --pid PID [--viewers 10,100,1000] [--seconds 10]
+ *      [--kind mjpeg|websocket]
  */
 public class FeedBench {
 
@@ -39,6 +43,8 @@ public class FeedBench {
             .connectTimeout(Duration.ofSeconds(5)).build();
     static String base;
     static String token;
+    /** WebSocket viewers ({@code feed_url}, text frames) instead of MJPEG; frame ages are then n/a (no timestamp in a frame). */
+    static boolean webSocket;
 
     record Step(int viewers, int open, int refused, int dropped, double seconds, double[] fpsPerViewer,
                 long[] ageMicros, double cpuSec, long rssMaxKb, double sent, double encodes, double frames,
@@ -55,6 +61,7 @@ public class FeedBench {
         long pid = Long.parseLong(a.get("--pid"));
         int seconds = Integer.parseInt(a.getOrDefault("--seconds", "10"));
         int[] counts = Arrays.stream(a.getOrDefault("--viewers", "10,100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
+        webSocket = a.getOrDefault("--kind", "mjpeg").equals("websocket");
 
         String iid = field(send("POST", "/new/" + deployment), "id");
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -63,7 +70,7 @@ public class FeedBench {
             Thread.sleep(100);
         }
         String status = send("POST", "/addon/cam/" + iid);
-        URI mjpeg = URI.create(field(status, "mjpeg_url"));
+        URI mjpeg = URI.create(field(status, webSocket ? "feed_url" : "mjpeg_url"));
         run(mjpeg, 4, 3, pid); // warm-up: natives, JIT, capture running
         List<Step> steps = new ArrayList<>();
         for (int n : counts) {
@@ -107,8 +114,62 @@ public class FeedBench {
             this.ch = ch;
         }
 
+        // WebSocket frame parsing: header bytes so far, and the opcode of the frame being skipped.
+        final byte[] wsHead = new byte[10];
+        int wsHeadLength;
+        int wsOpcode;
+
+        /** After the HTTP head of a WebSocket feed: counts whole text frames, skipping their payloads. */
+        private void consumeWebSocket(ByteBuffer b) {
+            while (b.hasRemaining()) {
+                if (skip > 0) {
+                    int n = (int) Math.min(skip, b.remaining());
+                    b.position(b.position() + n);
+                    skip -= n;
+                    if (skip == 0) {
+                        frameDone();
+                    }
+                    continue;
+                }
+                wsHead[wsHeadLength++] = b.get();
+                if (wsHeadLength < 2) {
+                    continue;
+                }
+                int len7 = wsHead[1] & 0x7f;
+                int need = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+                if (wsHeadLength < need) {
+                    continue;
+                }
+                wsOpcode = wsHead[0] & 0x0f;
+                long len = len7;
+                if (len7 == 126) {
+                    len = ((wsHead[2] & 0xffL) << 8) | (wsHead[3] & 0xffL);
+                } else if (len7 == 127) {
+                    len = 0;
+                    for (int i = 2; i < 10; i++) len = (len << 8) | (wsHead[i] & 0xffL);
+                }
+                wsHeadLength = 0;
+                skip = len;
+                if (skip == 0) {
+                    frameDone();
+                }
+            }
+        }
+
+        private void frameDone() {
+            if (wsOpcode == 0x1) {
+                frames++;
+            } else if (wsOpcode == 0x8) {
+                refused = true; // a close: the server refused or ended the feed
+            }
+        }
+
         /** Consumes bytes; adds frame ages (µs) to {@code ages}. */
         void consume(ByteBuffer b, long[] ages, int[] ageCount) {
+            if (webSocket && httpHeadDone) {
+                consumeWebSocket(b);
+                return;
+            }
             while (b.hasRemaining()) {
                 if (skip > 0) {
                     int n = (int) Math.min(skip, b.remaining());
@@ -138,8 +199,12 @@ public class FeedBench {
                     if (!httpHeadDone) {
                         httpHeadDone = true;
                         status = Integer.parseInt(h.substring(9, 12));
-                        if (status != 200) {
+                        if (status != (webSocket ? 101 : 200)) {
                             refused = true;
+                            return;
+                        }
+                        if (webSocket) {
+                            consumeWebSocket(b);
                             return;
                         }
                         continue;
@@ -175,7 +240,8 @@ public class FeedBench {
         Selector sel = Selector.open();
         List<Viewer> all = new ArrayList<>();
         String req = "GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-                + "\r\nConnection: keep-alive\r\n\r\n";
+                + (webSocket ? "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13"
+                        + "\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==" : "\r\nConnection: keep-alive") + "\r\n\r\n";
         ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
         long[] ages = new long[4_000_000];
         int[] ageCount = {0};

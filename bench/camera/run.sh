@@ -18,6 +18,7 @@ CLIENTS=${CLIENTS:-1,10,50}
 QUERY=${QUERY:-}
 STEPS=${STEPS:-snapshot,feed}
 VIEWERS=${VIEWERS:-10,100,1000}
+KIND=${KIND:-mjpeg}   # or websocket
 FEED_LIMITS=${FEED_LIMITS:-1}
 WIDTH=${WIDTH:-1280} HEIGHT=${HEIGHT:-720} FPS=${FPS:-30} QUALITY=${QUALITY:-80}
 
@@ -90,6 +91,6 @@ if [[ ",$STEPS," == *,snapshot,* ]]; then
 fi
 if [[ ",$STEPS," == *,feed,* ]]; then
   java bench/camera/FeedBench.java --base "http://127.0.0.1:$PORT" --token "$TOKEN" --deployment "$DEPLOYMENT" \
-    --pid "$SERVER" --seconds "$SECONDS_PER_STEP" --viewers "$VIEWERS"
+    --pid "$SERVER" --seconds "$SECONDS_PER_STEP" --viewers "$VIEWERS" --kind "$KIND"
 fi
 echo "load: $(uptime)"
