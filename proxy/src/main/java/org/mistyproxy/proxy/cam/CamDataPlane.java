@@ -11,12 +11,14 @@ import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.mistyproxy.camera.CameraHold;
@@ -48,8 +50,9 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private record CameraRef(UUID deployment, String camera) {}
 
     private final Cameras cameras;
-    private final Map<CameraRef, CameraView> views = new HashMap<>();
-    private final Map<CameraRef, FeedFrames> feedFrames = new HashMap<>();
+    // Read lock-free by requests; changed (under lock) only by a reload.
+    private final Map<CameraRef, CameraView> views = new ConcurrentHashMap<>();
+    private final Map<CameraRef, FeedFrames> feedFrames = new ConcurrentHashMap<>();
     private final CamMetrics metrics;
     private final SnapshotEndpoint snapshots;
     private final ExecutorService feedThreads;
@@ -57,6 +60,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private final Object lock = new Object();
     // Guarded by lock.
     private final Map<String, List<CameraHold>> holds = new HashMap<>();
+    private final Map<String, UUID> holderDeployment = new HashMap<>();
     private final Map<String, Set<Feed>> feeds = new HashMap<>();
     private int feedCount;
     private boolean closed;
@@ -164,6 +168,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
                 }
             }
             holds.put(iid, list);
+            holderDeployment.put(iid, d.id());
         }
         log.info("event=cam_capture_held instance={} cameras={}", iid, d.cameras().size());
     }
@@ -173,6 +178,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         Set<Feed> f;
         synchronized (lock) {
             h = holds.remove(e.instanceId());
+            holderDeployment.remove(e.instanceId());
             f = feeds.remove(e.instanceId());
         }
         if (f != null) {
@@ -182,6 +188,39 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
             h.forEach(CameraHold::close);
             log.info("event=cam_capture_released instance={} cause={}", e.instanceId(), e.cause());
         }
+    }
+
+    /**
+     * Puts a reloaded configuration's cameras in force. A new or changed camera gets a new view,
+     * held at once for every instance whose cam add-on is active on that deployment, so new feeds
+     * and snapshots use the new source; open feeds keep the view they started with (and its hold)
+     * until they or the add-on end. A removed camera takes no new request; its capture stops when
+     * the last hold on it is released (the instances of a removed deployment are terminated by the
+     * reload, which releases theirs).
+     */
+    public void reconfigure(Collection<Deployment> deployments) {
+        Map<CameraRef, CameraSpec> wanted = new HashMap<>();
+        for (Deployment d : deployments) {
+            for (Camera c : d.cameras()) wanted.put(new CameraRef(d.id(), c.id()), spec(c));
+        }
+        int added = 0;
+        synchronized (lock) {
+            if (closed) return;
+            views.keySet().removeIf(ref -> !wanted.containsKey(ref));
+            feedFrames.keySet().removeIf(ref -> !wanted.containsKey(ref));
+            for (Map.Entry<CameraRef, CameraSpec> w : wanted.entrySet()) {
+                CameraView old = views.get(w.getKey());
+                if (old != null && old.spec().equals(w.getValue())) continue;
+                CameraView view = cameras.add(w.getValue());
+                for (Map.Entry<String, UUID> h : holderDeployment.entrySet()) {
+                    if (h.getValue().equals(w.getKey().deployment())) holds.get(h.getKey()).add(view.hold());
+                }
+                feedFrames.put(w.getKey(), new FeedFrames());
+                views.put(w.getKey(), view);
+                added++;
+            }
+        }
+        log.info("event=cam_reconfigured cameras={} new_or_changed={}", wanted.size(), added);
     }
 
     private boolean register(String iid, Feed feed) {
