@@ -10,7 +10,16 @@ import org.mistyproxy.proxy.access.ProxyToken;
 
 /** A configuration file a test writes and rewrites, as an owner edits theirs before a reload. */
 final class ConfigFile {
-    record Robot(UUID id, int port, String policy) {}
+    /** @param camera null, or the width and height of a synthetic camera {@code front}, e.g. {@code 320x240} */
+    record Robot(UUID id, int port, String policy, String camera) {
+        Robot(UUID id, int port, String policy) {
+            this(id, port, policy, null);
+        }
+
+        Robot withCamera(String size) {
+            return new Robot(id, port, policy, size);
+        }
+    }
 
     record User(String name, String role, String token) {}
 
@@ -41,6 +50,11 @@ final class ConfigFile {
             l.add("    type: misty2");
             l.add("    robot: 127.0.0.1:" + r.port());
             if (r.policy() != null) l.add("    policy: " + r.policy());
+            if (r.camera() != null) {
+                String[] wh = r.camera().split("x");
+                l.add("    cameras:");
+                l.add("      - {id: front, source: synthetic, width: " + wh[0] + ", height: " + wh[1] + ", fps: 10}");
+            }
         }
         Files.write(file, l);
     }

@@ -225,6 +225,36 @@ final class ReloadTest {
     }
 
     @Test
+    void camerasFollowTheConfiguration() throws Exception {
+        String iid = ursula.ready(a.id().toString());
+        assertEquals(404, ursula.get("/addon/cam/" + iid + "/front/img").status());
+        // a camera added to a deployment can be used by its live instance's cam add-on
+        file.write(List.of(OLIVE, URSULA), List.of(a.withCamera("320x240")));
+        assertEquals(200, reload().status());
+        assertEquals(200, ursula.post("/addon/cam/" + iid).status());
+        assertEquals(320, snapshotWidth(iid));
+        // a changed source takes effect for the next snapshot of the same instance
+        file.write(List.of(OLIVE, URSULA), List.of(a.withCamera("160x120")));
+        Resp r = reload();
+        assertEquals(List.of(a.id().toString()), Rig.texts(r.json().get("changed")));
+        assertEquals(160, snapshotWidth(iid));
+        // a removed camera is gone at once
+        file.write(List.of(OLIVE, URSULA), List.of(a));
+        assertEquals(200, reload().status());
+        assertEquals(404, ursula.get("/addon/cam/" + iid + "/front/img").status());
+    }
+
+    /** The width of the next snapshot; awaited, since a camera that has just started answers "not ready" at first. */
+    private int snapshotWidth(String iid) {
+        Resp[] last = new Resp[1];
+        Rig.await(() -> {
+            last[0] = ursula.get("/addon/cam/" + iid + "/front/img");
+            return last[0].status() == 200 && last[0].json().path("success").asBoolean();
+        }, Duration.ofSeconds(20), () -> "no snapshot: " + last[0]);
+        return last[0].json().get("width").asInt();
+    }
+
+    @Test
     void onlyAnOwnerMayReload() throws Exception {
         file.write(List.of(OLIVE, URSULA, VICTOR), List.of(a));
         Resp r = ursula.post("/reload");
