@@ -358,18 +358,27 @@ public final class Instances implements AutoCloseable {
      *
      * @return the ids of the instances terminated
      */
-    public synchronized List<String> reconfigured(String reason) {
+    public synchronized List<String> reconfigured(LiveConfig old, String reason) {
         LiveConfig now = current.get();
         long created = clock.millis();
         for (Deployment d : now.deploymentList()) deploymentCreated.putIfAbsent(d.id(), created);
         List<String> ended = new ArrayList<>();
+        for (Deployment gone : old.deploymentList()) {
+            if (!now.deployments().containsKey(gone.id())) ended.addAll(endLoansOf(gone, reason));
+        }
+        for (InstanceRecord r : byId.values()) {
+            if (r.live()) register(r);
+        }
+        return ended;
+    }
+
+    /** Terminates the live instances of {@code d}, a deployment the configuration no longer has. */
+    private List<String> endLoansOf(Deployment d, String reason) {
+        List<String> ended = new ArrayList<>();
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
-            if (!r.live()) continue;
-            if (!now.deployments().containsKey(r.deployment())) {
+            if (r.live() && r.deployment().equals(d.id())) {
                 terminateLocked(r, Cause.TERMINATED, reason);
                 ended.add(r.id());
-            } else {
-                register(r);
             }
         }
         return ended;

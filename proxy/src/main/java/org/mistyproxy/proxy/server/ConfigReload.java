@@ -74,7 +74,7 @@ public final class ConfigReload implements ConfigReloader {
             return refused(requestedBy, List.of(source + ": cannot be read: " + e.getMessage()));
         }
         LiveConfig old = current.swap(next);
-        List<String> terminated = instances.reconfigured(REMOVED);
+        List<String> terminated = instances.reconfigured(old, REMOVED);
         for (Consumer<LiveConfig> p : parts) {
             try {
                 p.accept(next);
