@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,11 +236,21 @@ final class ReloadTest {
         assertEquals(200, reload().status());
         assertEquals(200, ursula.post("/addon/cam/" + iid).status());
         assertEquals(320, snapshotWidth(iid));
-        // a changed source takes effect for the next snapshot of the same instance
-        file.write(List.of(OLIVE, URSULA), List.of(a.withCamera("160x120")));
-        Resp r = reload();
-        assertEquals(List.of(a.id().toString()), Rig.texts(r.json().get("changed")));
-        assertEquals(160, snapshotWidth(iid));
+        String feedToken = ursula.get("/addon/cam/" + iid).json().get("cameras").get(0).get("feed_token").asText();
+        HttpResponse<InputStream> mjpeg = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.publicBaseUrl() + "/addon/cam/" + iid + "/front/mjpeg/" + feedToken)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, mjpeg.statusCode());
+        try (InputStream feed = mjpeg.body()) {
+            assertEquals(4096, feed.readNBytes(4096).length);
+            // a changed source takes effect for the next snapshot of the same instance...
+            file.write(List.of(OLIVE, URSULA), List.of(a.withCamera("160x120")));
+            Resp r = reload();
+            assertEquals(List.of(a.id().toString()), Rig.texts(r.json().get("changed")));
+            assertEquals(160, snapshotWidth(iid));
+            // ...while the feed that was open goes on (frames keep coming, well past what was buffered)
+            assertEquals(256 * 1024, feed.readNBytes(256 * 1024).length, "the open MJPEG feed survived the reload");
+        }
         // a removed camera is gone at once
         file.write(List.of(OLIVE, URSULA), List.of(a));
         assertEquals(200, reload().status());
