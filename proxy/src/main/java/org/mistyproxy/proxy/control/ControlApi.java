@@ -42,7 +42,6 @@ public final class ControlApi {
     private final Instances instances;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
-    private final ConfigReloader reloader;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -50,9 +49,8 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, ConfigReloader reloader) {
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls) {
         this.instances = instances;
-        this.reloader = reloader;
         this.audit = audit;
         this.urls = urls;
     }
@@ -63,10 +61,6 @@ public final class ControlApi {
      */
     public void handle(HttpServerExchange ex, List<String> seg, User user) throws IOException {
         try {
-            if (seg.size() == 1 && seg.get(0).equals("reload")) {
-                reload(ex, user);
-                return;
-            }
             send(ex, 200, route(ex, seg, user));
         } catch (InstanceException e) {
             refuse(ex, ApiError.of(e));
@@ -104,16 +98,6 @@ public final class ControlApi {
         if (a.equals("addon") && n >= 3 && seg.get(1).equals("mistyproxy")) return mistyproxy(ex, m, seg, user);
         if (a.equals("addon") && n == 3 && seg.get(1).equals("cam")) return cam(m, seg.get(2), user);
         throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
-    }
-
-    // ---- reload (mistyproxy's own, not in the rerobots contract)
-
-    /** {@code POST /reload}, owners only: 200 with what changed, or 400 with every error and the old configuration still in force. */
-    private void reload(HttpServerExchange ex, User user) throws IOException {
-        method(ex.getRequestMethod().toString(), "POST");
-        if (user.role() != org.mistyproxy.config.Role.OWNER) throw ApiError.of(403, "only an owner may reload the configuration");
-        ReloadOutcome o = reloader.reload("user " + user.name());
-        send(ex, o.applied() ? 200 : 400, o.json());
     }
 
     // ---- deployments

@@ -26,6 +26,7 @@ import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.PublicUrls;
+import org.mistyproxy.proxy.control.ReloadEndpoint;
 import org.mistyproxy.proxy.control.ReloadOutcome;
 import org.mistyproxy.proxy.front.AccessLog;
 import org.mistyproxy.proxy.front.CamUrls;
@@ -126,7 +127,7 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], reload);
+        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0]);
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
         //
@@ -146,7 +147,7 @@ public final class ProxyServer implements AutoCloseable {
                 new HealthCheck(),
                 new MetricsPage(metrics),
                 new CamUrls(instances, current, cam),
-                new ControlRoute(current, chain(controlAdmission, new ControlEndpoint(control))),
+                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, new ControlEndpoint(control)))),
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
