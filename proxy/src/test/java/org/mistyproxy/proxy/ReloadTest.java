@@ -268,6 +268,17 @@ final class ReloadTest {
     }
 
     @Test
+    void topLevelSettingsThatNeedARestartAreNamedAndTheRestIsApplied() throws Exception {
+        file.write(List.of(OLIVE, URSULA, VICTOR), List.of(a));
+        file.writeRaw(file.read().replace("port: 0}", "port: 1}").replace("data_dir: data", "data_dir: elsewhere"));
+        Resp r = reload();
+        assertEquals(200, r.status(), r::toString);
+        assertEquals(List.of("listen", "data_dir"), Rig.texts(r.json().get("restart_needed")));
+        assertEquals(200, Api.of(server.publicBaseUrl(), Rig.VICTOR).get("/deployments").status(), "the users were applied");
+        assertFalse(Files.exists(dir.resolve("elsewhere")), "the data folder is not switched under a running server");
+    }
+
+    @Test
     void onlyAnOwnerMayReload() throws Exception {
         file.write(List.of(OLIVE, URSULA, VICTOR), List.of(a));
         Resp r = ursula.post("/reload");

@@ -1,9 +1,13 @@
 package org.mistyproxy.proxy.server;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -35,12 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What needs a restart, and is said so in the answer and the log ({@code restart_needed}): the
  * listener ({@code listen}, {@code tls}: the socket is bound once), the
- * {@code public_base_url} (it is inside every URL already handed out) and the {@code data_dir} (the
- * journal is open there).
+ * {@code public_base_url} (it is inside every URL already handed out), the {@code data_dir} (the
+ * journal is open there), and any other top-level setting (see {@link #needRestart}).
  */
 public final class ConfigReload implements ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReload.class);
     static final String REMOVED = "deployment removed from the configuration";
+    /** The top-level components a reload puts in force ({@code source} is the file itself). */
+    private static final Set<String> APPLIED = Set.of("source", "users", "deployments");
 
     private final Path source;
     private final MistyProxyConfig started;
@@ -113,12 +119,28 @@ public final class ConfigReload implements ConfigReloader {
         return out;
     }
 
+    /**
+     * The top-level settings whose value in the file differs from the one the server started with.
+     * Every component of {@link MistyProxyConfig} but the ones a reload applies ({@link #APPLIED}) is
+     * compared, so a top-level setting added later is reported as needing a restart rather than
+     * silently ignored until someone teaches the reload to apply it.
+     */
     private List<String> needRestart(MistyProxyConfig file) {
         List<String> out = new ArrayList<>();
-        if (!Objects.equals(file.listen(), started.listen())) out.add("listen");
-        if (!Objects.equals(file.tls(), started.tls())) out.add("tls");
-        if (!Objects.equals(file.publicBaseUrl(), started.publicBaseUrl())) out.add("public_base_url");
-        if (!Objects.equals(file.dataDir(), started.dataDir())) out.add("data_dir");
+        for (RecordComponent c : MistyProxyConfig.class.getRecordComponents()) {
+            if (APPLIED.contains(c.getName())) continue;
+            try {
+                Method get = c.getAccessor();
+                if (!Objects.equals(get.invoke(file), get.invoke(started))) out.add(snakeCase(c.getName()));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("a record accessor of MistyProxyConfig failed", e);
+            }
+        }
         return out;
+    }
+
+    /** {@code publicBaseUrl} → {@code public_base_url}, as the file spells it. */
+    static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 }
