@@ -8,6 +8,7 @@ import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.CloseMessage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mistyproxy.camera.CameraHold;
 import org.mistyproxy.camera.CameraSpec;
 import org.mistyproxy.camera.CameraView;
@@ -50,8 +52,9 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private record CameraRef(UUID deployment, String camera) {}
 
     private final Cameras cameras;
-    private final Map<CameraRef, CameraView> views = new HashMap<>();
-    private final Map<CameraRef, FeedHub> hubs = new HashMap<>();
+    // Read lock-free by requests; changed (under lock) only by a reload.
+    private final Map<CameraRef, CameraView> views = new ConcurrentHashMap<>();
+    private final Map<CameraRef, FeedHub> hubs = new ConcurrentHashMap<>();
     private final CamMetrics metrics;
     private final SnapshotEndpoint snapshots;
     private final FeedQuota quota;
@@ -60,6 +63,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private final Object lock = new Object();
     // Guarded by lock.
     private final Map<String, List<CameraHold>> holds = new HashMap<>();
+    private final Map<String, UUID> holderDeployment = new HashMap<>();
     private final Map<String, Set<FeedViewer>> feeds = new HashMap<>();
     private boolean closed;
 
@@ -195,6 +199,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
                 }
             }
             holds.put(iid, list);
+            holderDeployment.put(iid, d.id());
         }
         log.info("event=cam_capture_held instance={} cameras={}", iid, d.cameras().size());
     }
@@ -204,6 +209,7 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         Set<FeedViewer> f;
         synchronized (lock) {
             h = holds.remove(e.instanceId());
+            holderDeployment.remove(e.instanceId());
             f = feeds.remove(e.instanceId());
         }
         if (f != null) {
@@ -217,6 +223,39 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
 
     private static final FeedQuota.Refusal INACTIVE = new FeedQuota.Refusal("cam add-on", 404, 1008,
             "the cam add-on is no longer active on this instance");
+
+    /**
+     * Puts a reloaded configuration's cameras in force. A new or changed camera gets a new view,
+     * held at once for every instance whose cam add-on is active on that deployment, so new feeds
+     * and snapshots use the new source; open feeds keep the view they started with (and its hold)
+     * until they or the add-on end. A removed camera takes no new request; its capture stops when
+     * the last hold on it is released (the instances of a removed deployment are terminated by the
+     * reload, which releases theirs).
+     */
+    public void reconfigure(Collection<Deployment> deployments) {
+        Map<CameraRef, CameraSpec> wanted = new HashMap<>();
+        for (Deployment d : deployments) {
+            for (Camera c : d.cameras()) wanted.put(new CameraRef(d.id(), c.id()), spec(c));
+        }
+        int added = 0;
+        synchronized (lock) {
+            if (closed) return;
+            views.keySet().removeIf(ref -> !wanted.containsKey(ref));
+            hubs.keySet().removeIf(ref -> !wanted.containsKey(ref));
+            for (Map.Entry<CameraRef, CameraSpec> w : wanted.entrySet()) {
+                CameraView old = views.get(w.getKey());
+                if (old != null && old.spec().equals(w.getValue())) continue;
+                CameraView view = cameras.add(w.getValue());
+                for (Map.Entry<String, UUID> h : holderDeployment.entrySet()) {
+                    if (h.getValue().equals(w.getKey().deployment())) holds.get(h.getKey()).add(view.hold());
+                }
+                hubs.put(w.getKey(), new FeedHub(view));
+                views.put(w.getKey(), view);
+                added++;
+            }
+        }
+        log.info("event=cam_reconfigured cameras={} new_or_changed={}", wanted.size(), added);
+    }
 
     private FeedQuota.Refusal register(String iid, int instanceMax, FeedViewer feed, AtomicInteger kind) {
         synchronized (lock) {
