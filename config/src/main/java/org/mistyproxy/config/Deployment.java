@@ -14,6 +14,8 @@ import java.util.UUID;
  *                    a request's {@code Origin} compares two normal forms.
  * @param listed      false hides the deployment from every caller who may not instantiate it
  *                    (anonymous searches included), as if it did not exist
+ * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
+ *                    of the server's {@code camera_feeds_max})
  */
 public record Deployment(
         UUID id,
@@ -24,20 +26,51 @@ public record Deployment(
         Optional<Path> policy,
         List<String> corsOrigins,
         List<Camera> cameras,
-        boolean listed) {
+        boolean listed,
+        int cameraFeedsPerInstance) {
+
+    /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
+
+    /** Listed, with the default {@code camera_feeds_per_instance}. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, true, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
+    }
+
+    /** With the default {@code camera_feeds_per_instance}. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, listed, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
+    }
+
+    /** Listed. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, true, cameraFeedsPerInstance);
+    }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
     }
 
-    /** A listed deployment (the default). */
-    public Deployment(UUID id, String type, String region, String description, RobotAddress robot, Optional<Path> policy,
-            List<String> corsOrigins, List<Camera> cameras) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, true);
+    /**
+     * The camera a URL names: by its configured id, or by its position {@code 0, 1, ...} in the
+     * configuration (the rerobots client asks for camera {@code 0}). The loader refuses numeric ids
+     * other than the camera's own position, so the two ways can never name different cameras.
+     */
+    public Optional<Camera> camera(String cameraId) {
+        Optional<Camera> byId = cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+        if (byId.isPresent() || !Camera.isIndex(cameraId)) {
+            return byId;
+        }
+        int i = Integer.parseInt(cameraId);
+        return i < cameras.size() ? Optional.of(cameras.get(i)) : Optional.empty();
     }
 
-    public Optional<Camera> camera(String cameraId) {
-        return cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+    /** The camera's position in the configuration, -1 if it is not one of this deployment's. */
+    public int cameraIndex(Camera camera) {
+        return cameras.indexOf(camera);
     }
 }

@@ -24,12 +24,8 @@ import org.mistyproxy.sim.Simulator;
  * server and the simulator.
  */
 class RerobotsClientCallsTest {
-    /**
-     * Camera ids by position (issue 10 item 1) come from the "cam" branch. Until it is merged, the
-     * script reports camera 0 as not served and snapshots the first camera by name instead.
-     * ENABLE AT MERGE with cam: set to true, so that camera 0 must answer.
-     */
-    static final boolean CAMERA_INDEX = false;
+    /** Camera ids by position (issue 10 item 1, merged): camera 0 must answer, as the client asks for it. */
+    static final boolean CAMERA_INDEX = true;
 
     @TempDir Path dir;
 

@@ -31,6 +31,16 @@ public final class ApiUsers {
         }
     }
 
+    /** The users in force (they change on a reload). */
+    public interface Current {
+        ApiUsers get();
+    }
+
+    /** The revoked tokens these users are checked against (the same store across reloads). */
+    public RevokedTokens revoked() {
+        return revoked;
+    }
+
     /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */
     public Optional<User> authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();

@@ -26,11 +26,11 @@ public final class TokenRevocation {
     private static final Logger LOG = LoggerFactory.getLogger(TokenRevocation.class);
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
-    private final ApiUsers users;
+    private final ApiUsers.Current users;
     private final RevokedTokens revoked;
     private final Clock clock;
 
-    public TokenRevocation(ApiUsers users, RevokedTokens revoked, Clock clock) {
+    public TokenRevocation(ApiUsers.Current users, RevokedTokens revoked, Clock clock) {
         this.users = users;
         this.revoked = revoked;
         this.clock = clock;
@@ -43,7 +43,7 @@ public final class TokenRevocation {
                     + sha256.length() + " characters");
         }
         String hex = sha256.toLowerCase(Locale.ROOT);
-        if (!users.tokensOf(caller).contains(hex)) {
+        if (!users.get().tokensOf(caller).contains(hex)) {
             throw ApiError.of(404, "no API token of user " + caller.name() + " has SHA-256 " + hex);
         }
         int n = revoked.revoke(caller.name(), List.of(hex), clock.millis());
@@ -53,7 +53,7 @@ public final class TokenRevocation {
 
     /** Revokes every token configured for the caller's name. */
     Map<String, Object> purge(User caller) {
-        List<String> mine = users.tokensOf(caller);
+        List<String> mine = users.get().tokensOf(caller);
         int n = revoked.revoke(caller.name(), mine, clock.millis());
         LOG.info("event=api_tokens_purged user={} tokens={} new={}", caller.name(), mine.size(), n);
         return result(n);

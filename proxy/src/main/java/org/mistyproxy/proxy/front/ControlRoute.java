@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.AnonymousGrant;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.Grant;
 import org.mistyproxy.proxy.access.UserGrant;
 import org.mistyproxy.proxy.control.ControlApi;
@@ -22,12 +22,12 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
  * {@code anonymousReads} (the endpoint): admission links act on users and never see it.
  */
 public final class ControlRoute implements HttpHandler {
-    private final ApiUsers users;
+    private final CurrentConfig config;
     private final HttpHandler next;
     private final HttpHandler anonymousReads;
 
-    public ControlRoute(ApiUsers users, HttpHandler next, HttpHandler anonymousReads) {
-        this.users = users;
+    public ControlRoute(CurrentConfig config, HttpHandler next, HttpHandler anonymousReads) {
+        this.config = config;
         this.next = next;
         this.anonymousReads = anonymousReads;
     }
@@ -45,7 +45,7 @@ public final class ControlRoute implements HttpHandler {
             anonymousReads.handleRequest(ex);
             return;
         }
-        Optional<User> user = users.authenticate(authorization);
+        Optional<User> user = config.get().users().authenticate(authorization);
         if (user.isEmpty()) {
             ControlEnvelope.send(ex, 401, "wrong authorization token");
             return;
