@@ -10,6 +10,8 @@ import java.util.UUID;
  *
  * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
+ *                    none: every configured user may
  */
 public record Deployment(
         UUID id,
@@ -19,11 +21,19 @@ public record Deployment(
         RobotAddress robot,
         Optional<Path> policy,
         List<String> corsOrigins,
-        List<Camera> cameras) {
+        List<Camera> cameras,
+        List<AccessRule> accessRules) {
 
     public Deployment {
         corsOrigins = List.copyOf(corsOrigins);
         cameras = List.copyOf(cameras);
+        accessRules = List.copyOf(accessRules);
+    }
+
+    /** A deployment without configured access rules (open to every configured user). */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, List.of());
     }
 
     public Optional<Camera> camera(String cameraId) {

@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
     static final List<String> FIELDS =
-            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras");
+            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras", "access_rules");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -23,10 +24,14 @@ final class DeploymentSection {
 
     private final Scalars scalars;
     private final CameraSection cameras;
+    private final AccessRuleSection accessRules;
+    private final Set<String> userNames;
 
-    DeploymentSection(Scalars scalars) {
+    DeploymentSection(Scalars scalars, Set<String> userNames) {
         this.scalars = scalars;
         this.cameras = new CameraSection(scalars);
+        this.accessRules = new AccessRuleSection(scalars, scalars.problems().file());
+        this.userNames = Set.copyOf(userNames);
     }
 
     Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources) {
@@ -86,10 +91,13 @@ final class DeploymentSection {
             }
         });
 
+        List<AccessRule> rules = f.get("access_rules").map(n -> accessRules.read(n, f.path("access_rules"), userNames))
+                .orElse(List.of());
+
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, rules));
     }
 
     /** {@code ["*"]}, or origins such as {@code https://app.example.org} (scheme, host, optional port). */
