@@ -16,12 +16,19 @@ final class ApiUsers {
     private record Entry(byte[] digest, User user) {}
 
     private final Map<String, Entry> byDigest = new HashMap<>();
+    private final Map<String, User> byName = new HashMap<>();
 
     ApiUsers(List<User> users) {
         for (User u : users) {
+            byName.put(u.name(), u);
             String hex = u.tokenSha256().toLowerCase(java.util.Locale.ROOT);
             byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
         }
+    }
+
+    /** A configured user by name (the holder of a reservation, the subject of a rule). */
+    java.util.Optional<User> byName(String name) {
+        return java.util.Optional.ofNullable(byName.get(name));
     }
 
     /** The user of an {@code Authorization: Bearer} header value, or 401 "wrong authorization token". */

@@ -49,10 +49,12 @@ public final class ProxyServer implements AutoCloseable {
     private final int port;
     private final PublicUrls urls;
     private final ServerOptions options;
+    private final Lockouts lockouts;
 
     private ProxyServer(Undertow undertow, GracefulShutdownHandler graceful, Instances instances,
             ScheduledExecutorService lifecycle, List<AutoCloseable> parts, ServerContext context, int port,
-            PublicUrls urls, ServerOptions options) {
+            PublicUrls urls, ServerOptions options, Lockouts lockouts) {
+        this.lockouts = lockouts;
         this.undertow = undertow;
         this.graceful = graceful;
         this.instances = instances;
@@ -75,8 +77,17 @@ public final class ProxyServer implements AutoCloseable {
             return t;
         });
         Map<UUID, Policy> policies = policies(config);
+        // The owner's side of a loan (access rules, lock-outs, the use-queue, event URLs), each durable in the data folder.
+        ApiUsers users = new ApiUsers(config.users());
+        AccessRules rules = new AccessRules(config.deployments(), config.dataDir(), options.clock());
+        Lockouts lockouts = new Lockouts(config.dataDir(), options.clock());
+        ReservationQueue queue = new ReservationQueue(config.dataDir());
+        EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock());
+        Loans loans = new Loans(new Admission(rules, lockouts), queue, notifier, users);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
+        Instances instances = new Instances(config, policies, opened, events, options, lifecycle, loans);
+        lockouts.onUnlocked(id -> instances.serveWaiting());
+        rules.onChange(instances::serveWaiting);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
@@ -85,7 +96,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
         CamDataPlane cam = new CamDataPlane(ctx);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
@@ -106,8 +117,7 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], new GovernanceApi(instances, rules, lockouts, users));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
@@ -133,7 +143,7 @@ public final class ProxyServer implements AutoCloseable {
         urls[0] = new PublicUrls(config.publicBaseUrl().orElse(URI.create(scheme + "://" + hostPart + ":" + port)));
         LOG.info("event=listening scheme={} host={} port={} public_base={} deployments={}",
                 scheme, host, port, urls[0].base(), config.deployments().size());
-        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options);
+        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options, lockouts);
     }
 
     /** One policy per deployment, loaded once; a deployment without one gets the shipped misty-safe. */
@@ -173,6 +183,11 @@ public final class ProxyServer implements AutoCloseable {
     /** The base of the URLs handed to users, e.g. {@code http://127.0.0.1:8080}. */
     public String publicBaseUrl() {
         return urls.base();
+    }
+
+    /** Lock-outs, for parts that lock a deployment themselves (the health probe, an owner's halt). */
+    public Lockouts lockouts() {
+        return lockouts;
     }
 
     /** The shared registry, events and config, for parts that plug in. */
