@@ -9,6 +9,7 @@ import org.mistyproxy.config.Listen;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.sim.Simulator;
 
 /** Configurations with a fourth user (wendy), for tests where three borrowers and an owner take part. */

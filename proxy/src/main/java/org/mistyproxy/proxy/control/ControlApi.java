@@ -1,0 +1,397 @@
+package org.mistyproxy.proxy.control;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.instances.EventUrlNotifier;
+import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.instances.InstanceRecord;
+import org.mistyproxy.proxy.instances.Instances;
+
+/**
+ * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
+ * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
+ * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
+ */
+public final class ControlApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
+    private static final int MAX_BODY = 64 * 1024;
+    private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
+
+    private final Instances instances;
+    private final ApiUsers users;
+    private final AuditTrail audit;
+    private final PublicUrlsHolder urls;
+    private final GovernanceApi governance;
+    private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** The public URLs are known only once the listener is bound (port 0 in tests). */
+    public interface PublicUrlsHolder {
+        PublicUrls get();
+    }
+
+    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls, GovernanceApi governance) {
+        this.governance = governance;
+        this.instances = instances;
+        this.users = users;
+        this.audit = audit;
+        this.urls = urls;
+    }
+
+    /** True when the first path segment belongs to the control API. */
+    public static boolean owns(String first) {
+        return switch (first) {
+            case "workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon" -> true;
+            default -> GovernanceApi.owns(first);
+        };
+    }
+
+    /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
+    public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
+        try {
+            User user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+            Object body = route(ex, seg, user);
+            send(ex, 200, body);
+        } catch (ApiError e) {
+            send(ex, e.status(), e.body());
+        } catch (RuntimeException e) {
+            // e.g. the journal cannot be written: the change did not happen, say so plainly
+            LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
+            send(ex, 500, ApiError.of(500, "internal error: " + e.getMessage()).body());
+        }
+    }
+
+    private Object route(HttpServerExchange ex, List<String> seg, User user) throws IOException {
+        String m = ex.getRequestMethod().toString();
+        int n = seg.size();
+        String a = seg.get(0);
+        if (GovernanceApi.answers(seg)) return governance.route(ex, m, seg, user);
+        if (a.equals("workspaces") && n == 1) return get(m, () -> workspaces());
+        if (a.equals("deployments") && n == 1) return get(m, () -> deployments(ex));
+        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1), user));
+        if (a.equals("new") && n == 2) {
+            method(m, "POST");
+            return create(ex, user, seg.get(1));
+        }
+        if (a.equals("instances") && n == 1) return get(m, () -> instancesList(ex, user));
+        if (a.equals("instance") && n == 2) return get(m, () -> instanceInfo(instances.get(user, seg.get(1))));
+        if (a.equals("terminate") && n == 2) {
+            method(m, "POST");
+            instances.terminate(user, seg.get(1));
+            return Map.of("success", true);
+        }
+        if (a.equals("addon") && n >= 3 && seg.get(1).equals("mistyproxy")) return mistyproxy(ex, m, seg, user);
+        if (a.equals("addon") && n == 3 && seg.get(1).equals("cam")) return cam(m, seg.get(2), user);
+        throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
+    }
+
+    // ---- deployments
+
+    private Object workspaces() {
+        Set<String> types = new TreeSet<>();
+        for (Deployment d : instances.deployments()) types.add(d.type());
+        return Map.of("workspace_types", List.copyOf(types));
+    }
+
+    private Object deployments(HttpServerExchange ex) {
+        String q = param(ex, "q");
+        String typesParam = param(ex, "types");
+        Integer maxlen = intParam(ex, "maxlen", 0);
+        Integer maxPerPage = intParam(ex, "max_per_page", 1);
+        Integer page = intParam(ex, "page", 1);
+        Set<String> types = null;
+        if (typesParam != null) {
+            types = new TreeSet<>();
+            for (String t : typesParam.split(",")) if (!t.isBlank()) types.add(t.trim());
+        }
+        List<Deployment> matching = new ArrayList<>();
+        for (Deployment d : instances.deployments()) {
+            if (types != null && !types.contains(d.type())) continue;
+            if (q != null && !matchesQuery(d, q)) continue;
+            matching.add(d);
+        }
+        if (maxlen != null && matching.size() > maxlen) matching = matching.subList(0, maxlen);
+        Paged<Deployment> p = Paged.of(matching, page, maxPerPage);
+        List<String> ids = new ArrayList<>();
+        Map<String, Object> info = new LinkedHashMap<>();
+        for (Deployment d : p.items()) {
+            String id = d.id().toString();
+            ids.add(id);
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("type", d.type());
+            i.put("region", d.region());
+            i.put("queuelen", instances.queueLength(d));
+            info.put(id, i);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("workspace_deployments", ids);
+        out.put("info", info);
+        out.put("page_count", p.pageCount());
+        return out;
+    }
+
+    private static boolean matchesQuery(Deployment d, String q) {
+        String needle = q.toLowerCase(Locale.ROOT);
+        for (String hay : List.of(d.id().toString(), d.type(), d.region(), d.description())) {
+            if (hay != null && hay.toLowerCase(Locale.ROOT).contains(needle)) return true;
+        }
+        return false;
+    }
+
+    private Object deployment(String id, User user) {
+        Deployment d = instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", d.id().toString());
+        out.put("type", d.type());
+        out.put("type_version", 1);
+        out.put("supported_addons", d.cameras().isEmpty() ? List.of("mistyproxy") : List.of("mistyproxy", "cam"));
+        out.put("desc", d.description() == null ? "" : d.description());
+        out.put("region", d.region());
+        out.put("icounter", instances.instanceCount(d.id()));
+        out.put("created", iso(instances.deploymentCreated(d.id())));
+        governance.describe(out, d, user);
+        // "online" means available to lend now: configured and not held by a live instance.
+        out.put("online", true);
+        out.put("busy", instances.busy(d.id()));
+        return out;
+    }
+
+    // ---- instances
+
+    private Object create(HttpServerExchange ex, User user, String target) throws IOException {
+        JsonNode body = readJsonBody(ex);
+        Long expire = null;
+        String eurl = null;
+        boolean reserve = false;
+        if (body != null) {
+            if (!body.isObject()) throw ApiError.result(400, "request body must be a JSON object");
+            for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!NEW_FIELDS.contains(f)) {
+                    throw ApiError.result(400, "unknown field `" + f + "` in request body; allowed: reserve, expire_d, eurl, sshkey, vpn");
+                }
+            }
+            JsonNode e = body.get("expire_d");
+            if (e != null && !e.isNull()) {
+                if (!e.canConvertToExactIntegral() || e.asLong() <= 0) {
+                    throw ApiError.result(400, "expire_d must be a positive whole number of seconds, got " + e);
+                }
+                expire = e.asLong();
+            }
+            JsonNode u = body.get("eurl");
+            if (u != null && !u.isNull()) {
+                if (!u.isTextual()) throw ApiError.result(400, "eurl must be a string, got " + u);
+                eurl = u.asText();
+                String problem = EventUrlNotifier.problem(eurl);
+                if (problem != null) throw ApiError.result(400, problem);
+            }
+            reserve = body.path("reserve").asBoolean(false);
+            for (String f : List.of("reserve", "vpn")) {
+                JsonNode b = body.get(f);
+                if (b != null && !b.isNull() && !b.isBoolean()) throw ApiError.result(400, f + " must be true or false, got " + b);
+            }
+            JsonNode k = body.get("sshkey");
+            if (k != null && !k.isNull() && !k.isTextual()) throw ApiError.result(400, "sshkey must be a string, got " + k);
+        }
+        Instances.Created c = instances.create(user, target, expire, eurl, reserve);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("success", c.instance()); // false: busy, and `id` is the reservation's (the rerobots client's reading)
+        out.put("id", c.id());
+        return out;
+    }
+
+    private Object instancesList(HttpServerExchange ex, User user) {
+        boolean all = ex.getQueryParameters().containsKey("include_terminated");
+        Integer maxPerPage = intParam(ex, "max_per_page", 1);
+        Integer page = intParam(ex, "page", 1);
+        Paged<InstanceRecord> p = Paged.of(instances.visible(user, all), page, maxPerPage);
+        List<String> ids = new ArrayList<>();
+        for (InstanceRecord r : p.items()) ids.add(r.id());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("workspace_instances", ids);
+        out.put("page_count", p.pageCount());
+        return out;
+    }
+
+    private Object instanceInfo(InstanceRecord r) {
+        Deployment d = instances.deployment(r.deployment().toString()).orElse(null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", r.id());
+        out.put("deployment", r.deployment().toString());
+        out.put("type", d == null ? null : d.type());
+        out.put("region", d == null ? null : d.region());
+        out.put("status", r.status());
+        out.put("starttime", iso(r.startMillis()));
+        if (r.endMillis() != null) out.put("endtime", iso(r.endMillis()));
+        if (r.expiresAt() != null) out.put("expires", iso(r.expiresAt()));
+        if (r.reason() != null) out.put("reason", r.reason());
+        out.put("user", r.user());
+        return out;
+    }
+
+    // ---- add-ons
+
+    private Object mistyproxy(HttpServerExchange ex, String m, List<String> seg, User user) {
+        String iid = seg.get(2);
+        if (seg.size() == 4 && seg.get(3).equals("log")) {
+            method(m, "GET");
+            instances.get(user, iid);
+            Integer limit = intParam(ex, "limit", 1);
+            return new RawJson(audit.recentJson(iid, limit == null ? 100 : Math.min(limit, 1000)));
+        }
+        if (seg.size() != 3) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
+        switch (m) {
+            case "POST" -> {
+                String t = instances.activateProxy(user, iid);
+                return proxyStatus(iid, t);
+            }
+            case "GET" -> {
+                return proxyStatus(iid, instances.proxyToken(user, iid));
+            }
+            case "DELETE" -> {
+                instances.deactivateProxy(user, iid);
+                return Map.of("success", true);
+            }
+            default -> throw ApiError.of(405, "method " + m + " not allowed here; use POST, GET or DELETE");
+        }
+    }
+
+    private Object proxyStatus(String iid, String token) {
+        PublicUrls u = urls.get();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "active");
+        out.put("url", List.of(u.shortProxyUrl(token), u.longProxyUrl(iid, token)));
+        return out;
+    }
+
+    private Object cam(String m, String iid, User user) {
+        switch (m) {
+            case "POST" -> {
+                return camStatus(iid, instances.activateCam(user, iid));
+            }
+            case "GET" -> {
+                return camStatus(iid, instances.camTokens(user, iid));
+            }
+            case "DELETE" -> {
+                instances.deactivateCam(user, iid);
+                return Map.of("success", true);
+            }
+            default -> throw ApiError.of(405, "method " + m + " not allowed here; use POST, GET or DELETE");
+        }
+    }
+
+    private Object camStatus(String iid, Map<String, String> tokens) {
+        PublicUrls u = urls.get();
+        List<Object> cams = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(tokens).entrySet()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("id", e.getKey());
+            c.put("img", u.base() + "/addon/cam/" + iid + "/" + e.getKey() + "/img");
+            c.put("feed_token", e.getValue());
+            c.put("feed_url", u.feedUrl(iid, e.getKey(), e.getValue()));
+            c.put("mjpeg_url", u.mjpegUrl(iid, e.getKey(), e.getValue()));
+            cams.add(c);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "active");
+        out.put("cameras", cams);
+        return out;
+    }
+
+    // ---- plumbing
+
+    /** A body already serialised by someone else (the audit log). */
+    public record RawJson(byte[] bytes) {}
+
+    private interface Body {
+        Object get() throws IOException;
+    }
+
+    private static Object get(String m, Body b) throws IOException {
+        method(m, "GET");
+        return b.get();
+    }
+
+    private static void method(String m, String wanted) {
+        if (!m.equals(wanted)) throw ApiError.of(405, "method " + m + " not allowed here; use " + wanted);
+    }
+
+    /** The request body as JSON, null when empty; 400/413 with what is wrong otherwise. Blocking. */
+    static JsonNode readJsonBody(HttpServerExchange ex) throws IOException {
+        ex.startBlocking();
+        byte[] b;
+        try (InputStream in = ex.getInputStream()) {
+            b = in.readNBytes(MAX_BODY + 1);
+        }
+        if (b.length > MAX_BODY) throw ApiError.result(413, "request body is larger than " + MAX_BODY + " bytes");
+        if (new String(b, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
+        try {
+            return json.readTree(b);
+        } catch (JsonProcessingException e) {
+            throw ApiError.result(400, "request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    static String param(HttpServerExchange ex, String name) {
+        Deque<String> d = ex.getQueryParameters().get(name);
+        if (d == null || d.isEmpty()) return null;
+        if (d.size() > 1) throw ApiError.of(400, "query parameter `" + name + "` given more than once");
+        return d.getFirst();
+    }
+
+    private static Integer intParam(HttpServerExchange ex, String name, int min) {
+        String v = param(ex, name);
+        if (v == null) return null;
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiError.of(400, "query parameter `" + name + "` must be a whole number >= " + min + ", got `" + v + "`");
+        }
+    }
+
+    public static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    private void send(HttpServerExchange ex, int status, Object body) throws JsonProcessingException {
+        byte[] bytes = body instanceof RawJson r ? r.bytes() : json.writeValueAsBytes(body);
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+    }
+
+    /** One page of a list; pages are numbered from 1. */
+    public record Paged<T>(List<T> items, int pageCount) {
+        static <T> Paged<T> of(List<T> all, Integer page, Integer perPage) {
+            if (perPage == null) return new Paged<>(all, all.isEmpty() ? 0 : 1);
+            int count = (all.size() + perPage - 1) / perPage;
+            int p = page == null ? 1 : page;
+            int from = Math.min(all.size(), (p - 1) * perPage);
+            int to = Math.min(all.size(), from + perPage);
+            return new Paged<>(all.subList(from, to), count);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.mistyproxy.proxy.instances;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything the server knows about one instance, as persisted in the journal. Immutable: every
+ * change makes a new record, which is appended to the journal before it becomes visible.
+ *
+ * @param id          the instance id (a random UUID)
+ * @param deployment  the deployment it holds
+ * @param user        the name of the API user that created it
+ * @param status      INIT, READY, INIT_FAIL, TERMINATING or TERMINATED
+ * @param reason      why it is INIT_FAIL or why it ended (null otherwise)
+ * @param startMillis creation time
+ * @param endMillis   when it reached TERMINATED or INIT_FAIL (null before)
+ * @param expiresAt   when it is terminated automatically ({@code expire_d}); null: never
+ * @param proxyToken  the mistyproxy add-on token while the add-on is active, else null
+ * @param camTokens   camera id to feed token while the cam add-on is active, else null
+ * @param eurl        the event URL the client gave: POSTed on each status change
+ * @param reservation the reservation this instance served, if any (so a crash cannot serve it twice)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InstanceRecord(
+        String id,
+        UUID deployment,
+        String user,
+        String status,
+        String reason,
+        long startMillis,
+        Long endMillis,
+        Long expiresAt,
+        String proxyToken,
+        Map<String, String> camTokens,
+        String eurl,
+        String reservation) {
+
+    public static final String INIT = "INIT";
+    public static final String READY = "READY";
+    public static final String INIT_FAIL = "INIT_FAIL";
+    public static final String TERMINATING = "TERMINATING";
+    public static final String TERMINATED = "TERMINATED";
+
+    /** Holds its deployment: a second instance of the same deployment is "busy". */
+    public boolean live() {
+        return status.equals(INIT) || status.equals(READY) || status.equals(TERMINATING);
+    }
+
+    public boolean terminated() {
+        return status.equals(TERMINATED) || status.equals(INIT_FAIL);
+    }
+
+    public InstanceRecord withStatus(String s, String why, Long end) {
+        return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl, reservation);
+    }
+
+    public InstanceRecord withProxyToken(String t) {
+        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl, reservation);
+    }
+
+    public InstanceRecord withCamTokens(Map<String, String> t) {
+        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl, reservation);
+    }
+}
