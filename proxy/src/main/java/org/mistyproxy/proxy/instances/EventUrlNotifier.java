@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,9 +129,18 @@ public final class EventUrlNotifier implements AutoCloseable {
         });
     }
 
-    /** Completes (never exceptionally) after the POST succeeded or its last attempt failed. */
+    /**
+     * Completes (never exceptionally) after the POST succeeded or its last attempt failed. Every
+     * attempt starts on this notifier's own thread, so not even the client's connection set-up
+     * (name lookup) runs on the thread that changed the instance.
+     */
     private CompletableFuture<Void> attempt(HttpRequest req, int n, String kind, String id, String status) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        later(() -> send(req, n, kind, id, status, done), 0, done);
+        return done;
+    }
+
+    private void send(HttpRequest req, int n, String kind, String id, String status, CompletableFuture<Void> done) {
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() / 100 == 2) {
                 delivered.increment();
@@ -146,15 +156,16 @@ public final class EventUrlNotifier implements AutoCloseable {
                 return;
             }
             retried.increment();
-            long delay = FIRST_BACKOFF.toMillis() << (n - 1);
-            try {
-                retries.schedule(() -> attempt(req, n + 1, kind, id, status).whenComplete((v, e) -> done.complete(null)),
-                        delay, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                done.complete(null);
-            }
+            later(() -> send(req, n + 1, kind, id, status, done), FIRST_BACKOFF.toMillis() << (n - 1), done);
         });
-        return done;
+    }
+
+    private void later(Runnable r, long delayMillis, CompletableFuture<Void> done) {
+        try {
+            retries.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            done.complete(null); // the server is stopping
+        }
     }
 
     @Override
