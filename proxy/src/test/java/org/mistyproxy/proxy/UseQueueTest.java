@@ -100,7 +100,8 @@ class UseQueueTest {
             assertEquals(0, victor.get("/instances").json().get("workspace_instances").size());
             assertEquals(2, queuelen(victor, misty));
             assertEquals(List.of(r2), idsOf(owner.get("/reservations").json().get("reservations")));
-            assertEquals(ursula.get("/instance/" + ui).json().get("user").asText(), "ursula");
+            assertEquals("ursula", ursula.get("/instance/" + ui).json().get("user").asText());
+            assertEquals(r1, ursula.get("/instance/" + ui).json().get("reservation").asText(), "the instance says which reservation it served");
 
             assertEquals(200, ursula.post("/terminate/" + ui).status());
             String vi = awaitInstance(victor);
@@ -125,6 +126,9 @@ class UseQueueTest {
             assertEquals(200, ursula.delete("/reservation/" + r3).status());
             receiver.await("ursula", r3, "reservation:CANCELLED");
             assertEquals(404, ursula.delete("/reservation/" + r3).status());
+            String r4 = reserve(ursula, misty.id().toString(), "ursula");
+            assertEquals(200, owner.delete("/reservation/" + r4).status(), "an owner may cancel anyone's reservation");
+            receiver.await("ursula", r4, "reservation:CANCELLED");
             assertEquals(1, queuelen(victor, misty));
         }
     }

@@ -244,6 +244,7 @@ public final class ControlApi {
         if (r.endMillis() != null) out.put("endtime", iso(r.endMillis()));
         if (r.expiresAt() != null) out.put("expires", iso(r.expiresAt()));
         if (r.reason() != null) out.put("reason", r.reason());
+        if (r.reservation() != null) out.put("reservation", r.reservation());
         out.put("user", r.user());
         return out;
     }
