@@ -161,6 +161,48 @@ class UseQueueTest {
         }
     }
 
+    @Test
+    void anInitFailFreesTheRobotForTheNextInLine() throws Exception {
+        try (ProxyServer server = ProxyServer.start(config, Rig.fast())) {
+            Api ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+            Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+            robot.stall(true); // ursula's INIT check will time out
+            String ui = ursula.post("/new/" + misty.id()).json().get("id").asText();
+            String r = reserve(victor, misty.id().toString(), "victor");
+            robot.stall(false);
+            ursula.awaitStatus(ui, "INIT_FAIL");
+            String vi = awaitInstance(victor);
+            victor.awaitStatus(vi, "READY");
+            receiver.await("victor", r, "reservation:SERVED");
+        }
+    }
+
+    @Test
+    void aReservationForATypeTakesWhicheverRobotOfThatTypeFreesFirst() throws Exception {
+        Deployment other = Rig.deployment(misty.type(), robot.port());
+        Deployment elsewhere = Rig.deployment("other_type", robot.port());
+        try (ProxyServer server = ProxyServer.start(GovRig.config(dir, List.of(misty, other, elsewhere)), Rig.fast())) {
+            String base = server.publicBaseUrl();
+            Api ursula = Api.of(base, Rig.URSULA);
+            Api victor = Api.of(base, Rig.VICTOR);
+            Api wendy = Api.of(base, GovRig.WENDY);
+            Api owner = Api.of(base, Rig.OWNER);
+            ursula.ready(misty.id().toString());
+            String held = wendy.ready(other.id().toString());
+            Resp busy = victor.post("/new/" + misty.type(), "{\"reserve\": false}");
+            assertEquals(503, busy.status(), "every deployment of the type is busy: " + busy.body());
+            String r = reserve(victor, misty.type(), "victor");
+            assertEquals(2, queuelen(owner, misty));
+            assertEquals(2, queuelen(owner, other));
+            assertEquals(0, queuelen(owner, elsewhere));
+            assertEquals(200, wendy.post("/terminate/" + held).status());
+            String vi = awaitInstance(victor);
+            assertEquals(other.id().toString(), victor.get("/instance/" + vi).json().get("deployment").asText());
+            receiver.await("victor", r, "reservation:SERVED");
+            assertEquals(1, queuelen(owner, misty));
+        }
+    }
+
     static List<String> idsOf(JsonNode list) {
         List<String> out = new java.util.ArrayList<>();
         list.forEach(n -> out.add(n.get("id").asText()));
