@@ -18,7 +18,7 @@ import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
-/** Event URLs: only http(s) and bounded; a failing receiver is retried, counted and never holds up the lifecycle. */
+/** Event URLs: only http(s), bounded, never at a robot; a failing receiver is retried, counted and never holds up the lifecycle. */
 class EventUrlTest {
     @TempDir Path dir;
 
@@ -35,7 +35,13 @@ class EventUrlTest {
                 assertTrue(refused(ursula, d, "http://exa mple.org/").startsWith("eurl is not a valid URL: "));
                 assertEquals("eurl must not carry a user name or password; put a secret in the path or query",
                         refused(ursula, d, "https://me:pw@example.org/hook"));
+                // the robot's API has no authentication: an eurl must not be a way around the policy
+                String robotAt = "eurl must not point at a robot (127.0.0.1:" + robot.port() + "): its API has no authentication";
+                assertEquals(robotAt, refused(ursula, d, "http://127.0.0.1:" + robot.port() + "/api/reboot"));
+                assertEquals(robotAt, refused(ursula, d, "http://localhost:" + robot.port() + "/api/reboot"), "names are resolved");
+                assertEquals("eurl names a host that does not resolve: no-such-host.invalid", refused(ursula, d, "http://no-such-host.invalid/hook"));
                 assertEquals(0, GovRig.hits(robot, "/api/device"), "nothing was created");
+                assertEquals(0, GovRig.hits(robot, "/api/reboot"));
             }
         }
     }

@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.instances.EventUrlNotifier;
 import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.instances.InstanceRecord;
@@ -201,7 +200,7 @@ public final class ControlApi {
             if (u != null && !u.isNull()) {
                 if (!u.isTextual()) throw ApiError.result(400, "eurl must be a string, got " + u);
                 eurl = u.asText();
-                String problem = EventUrlNotifier.problem(eurl);
+                String problem = governance.eurlProblem(eurl);
                 if (problem != null) throw ApiError.result(400, problem);
             }
             reserve = body.path("reserve").asBoolean(false);

@@ -16,6 +16,7 @@ import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.AccessRules;
 import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.instances.EventUrlNotifier;
 import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
@@ -33,8 +34,10 @@ public final class GovernanceApi {
     private final AccessRules rules;
     private final Lockouts lockouts;
     private final ApiUsers users;
+    private final EventUrlNotifier notifier;
 
-    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, ApiUsers users) {
+    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, ApiUsers users, EventUrlNotifier notifier) {
+        this.notifier = notifier;
         this.instances = instances;
         this.rules = rules;
         this.lockouts = lockouts;
@@ -119,6 +122,11 @@ public final class GovernanceApi {
             return Map.of("success", true);
         }
         throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
+    }
+
+    /** Null when {@code eurl} may be given to {@code POST /new}, else why not. Blocking (resolves names). */
+    public String eurlProblem(String eurl) {
+        return notifier.problem(eurl);
     }
 
     /** Adds {@code lockout} (and, for owners, {@code cap} and the lock's reason) to deployment info. */

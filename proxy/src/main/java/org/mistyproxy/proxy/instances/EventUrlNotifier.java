@@ -3,14 +3,19 @@ package org.mistyproxy.proxy.instances;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mistyproxy.config.RobotAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.mistyproxy.proxy.control.RerobotsTime;
@@ -46,6 +52,7 @@ public final class EventUrlNotifier implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService retries;
     private final Clock clock;
+    private final List<RobotAddress> robots;
     private final AtomicInteger pending = new AtomicInteger();
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Counter delivered;
@@ -53,8 +60,9 @@ public final class EventUrlNotifier implements AutoCloseable {
     private final Counter dropped;
     private final Counter retried;
 
-    public EventUrlNotifier(MeterRegistry metrics, Clock clock) {
+    public EventUrlNotifier(MeterRegistry metrics, Clock clock, Collection<RobotAddress> robots) {
         this.clock = clock;
+        this.robots = List.copyOf(robots);
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,8 +78,38 @@ public final class EventUrlNotifier implements AutoCloseable {
         retried = Counter.builder("mistyproxy.eurl.retries").description("Event URL POST attempts after a failed one").register(metrics);
     }
 
-    /** Null when {@code eurl} is acceptable, else what is wrong with it (for a 400). */
-    public static String problem(String eurl) {
+    /**
+     * Null when {@code eurl} is acceptable, else what is wrong with it (for a 400). Resolves the
+     * host name (blocking): call on a worker thread, outside locks.
+     */
+    public String problem(String eurl) {
+        String p = syntaxProblem(eurl);
+        return p != null ? p : robotProblem(URI.create(eurl));
+    }
+
+    /**
+     * An eurl must never reach a robot: its API has no authentication, so a POST there would
+     * bypass the policy (think {@code http://<robot>/api/reboot}). Compared by address and port,
+     * after resolving both names; checked when the URL is given and again before every attempt
+     * (the name may resolve elsewhere by then).
+     */
+    private String robotProblem(URI u) {
+        int port = u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        try {
+            Set<InetAddress> target = Set.of(InetAddress.getAllByName(u.getHost()));
+            for (RobotAddress r : robots) {
+                if (r.port() != port) continue;
+                for (InetAddress a : InetAddress.getAllByName(r.host())) {
+                    if (target.contains(a)) return "eurl must not point at a robot (" + r.authority() + "): its API has no authentication";
+                }
+            }
+            return null;
+        } catch (UnknownHostException e) {
+            return "eurl names a host that does not resolve: " + u.getHost();
+        }
+    }
+
+    private static String syntaxProblem(String eurl) {
         if (eurl.length() > MAX_LENGTH) return "eurl is longer than " + MAX_LENGTH + " characters";
         try {
             URI u = new URI(eurl);
@@ -141,6 +179,13 @@ public final class EventUrlNotifier implements AutoCloseable {
     }
 
     private void send(HttpRequest req, int n, String kind, String id, String status, CompletableFuture<Void> done) {
+        String refused = robotProblem(req.uri());
+        if (refused != null) {
+            failed.increment();
+            LOG.warn("event=eurl_refused kind={} id={} status={} url={} reason=\"{}\"", kind, id, status, redacted(req.uri().toString()), refused);
+            done.complete(null);
+            return;
+        }
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() / 100 == 2) {
                 delivered.increment();

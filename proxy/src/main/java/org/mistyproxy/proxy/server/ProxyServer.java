@@ -100,7 +100,8 @@ public final class ProxyServer implements AutoCloseable {
         AccessRules rules = new AccessRules(config.deployments(), config.dataDir(), options.clock());
         Lockouts lockouts = new Lockouts(config.dataDir(), options.clock());
         ReservationQueue queue = new ReservationQueue(config.dataDir());
-        EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock());
+        EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock(),
+                config.deployments().stream().map(Deployment::robot).toList());
         Loans loans = new Loans(new Admission(rules, lockouts), queue, notifier, users);
         Journal.Opened opened = Journal.open(config.dataDir());
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle, loans);
@@ -135,7 +136,7 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], new GovernanceApi(instances, rules, lockouts, users));
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], new GovernanceApi(instances, rules, lockouts, users, notifier));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
