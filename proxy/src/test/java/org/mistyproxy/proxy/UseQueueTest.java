@@ -74,6 +74,7 @@ class UseQueueTest {
             String r1 = reserve(ursula, misty.id().toString(), "ursula");
             String r2 = reserve(victor, misty.id().toString(), "victor");
             assertEquals(3, queuelen(ursula, misty));
+            assertTrue(Rig.fetch(base + "/metrics").body().contains("mistyproxy_reservations_waiting 2.0"));
             assertEquals(3, owner.get("/deployment/" + misty.id()).json().get("queuelen").asInt());
             assertEquals(3, owner.get("/deployments?info=t").json().get("info").get(misty.id().toString()).get("queuelen").asInt());
             Resp busy = victor.post("/new/" + misty.id(), "{\"reserve\": false}");

@@ -130,6 +130,8 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
         Gauge.builder("mistyproxy.proxy.urls.active", instances, Instances::activeProxyUrls)
                 .description("Proxy tokens that currently resolve").register(metrics);
+        Gauge.builder("mistyproxy.reservations.waiting", queue, q -> q.waiting().size())
+                .description("Reservations waiting in the use-queue").register(metrics);
 
         instances.recover();
 
