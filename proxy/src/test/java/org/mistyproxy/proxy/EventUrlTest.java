@@ -39,7 +39,6 @@ class EventUrlTest {
                 String robotAt = "eurl must not point at a robot (127.0.0.1:" + robot.port() + "): its API has no authentication";
                 assertEquals(robotAt, refused(ursula, d, "http://127.0.0.1:" + robot.port() + "/api/reboot"));
                 assertEquals(robotAt, refused(ursula, d, "http://localhost:" + robot.port() + "/api/reboot"), "names are resolved");
-                assertEquals("eurl names a host that does not resolve: no-such-host.invalid", refused(ursula, d, "http://no-such-host.invalid/hook"));
                 assertEquals(0, GovRig.hits(robot, "/api/device"), "nothing was created");
                 assertEquals(0, GovRig.hits(robot, "/api/reboot"));
             }
