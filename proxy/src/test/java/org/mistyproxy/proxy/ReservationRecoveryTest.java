@@ -118,6 +118,26 @@ class ReservationRecoveryTest {
     }
 
     @Test
+    void aTornLastLineIsIgnoredButADamagedMiddleLineStopsTheStart() throws Exception {
+        String r1;
+        try (ProxyServer first = ProxyServer.start(config, Rig.fast())) {
+            Api.of(first.publicBaseUrl(), Rig.URSULA).ready(misty.id().toString());
+            r1 = reserve(Api.of(first.publicBaseUrl(), Rig.VICTOR));
+        }
+        Path file = dir.resolve(ReservationQueue.FILE);
+        Files.writeString(file, "{\"op\":\"add\",\"reserv", StandardOpenOption.APPEND); // died mid-append
+        try (ProxyServer second = ProxyServer.start(config, Rig.fast())) {
+            assertEquals(List.of(r1), reservations(Api.of(second.publicBaseUrl(), Rig.VICTOR)));
+        }
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
+        lines.add(0, "not json");
+        Files.write(file, lines);
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ProxyServer.start(config, Rig.fast()));
+        assertTrue(e.getMessage().startsWith(file + ":1: unreadable line: "), e.getMessage());
+    }
+
+    @Test
     void aCrashAfterTheInstanceWasWrittenButBeforeTheReservationWasMarkedServedDoesNotServeItTwice() throws Exception {
         String r1;
         try (ProxyServer first = ProxyServer.start(config, Rig.fast())) {
