@@ -186,8 +186,9 @@ def main():
     expect(owner.get_wdeployment_info(wd)['lockout'] is True, 'locked out')
     expect(first.get_instance_info(iid)['status'] == 'READY', 'the live instance goes on')
     first.terminate_instance(iid)
-    time.sleep(0.5)  # give a (wrong) hand-over the chance to happen: it must not while locked
+    # a hand-over happens inside the terminate call, before it answers: none may happen while locked
     expect(second.get_instances() == [], 'no hand-over while locked')
+    expect(owner.queuelen(wd) == 2, 'queuelen 2: free but locked, one waiting')
 
     # unlocking hands the robot to the reservation's holder; its eurl hears of it
     owner.unlock(wd)
