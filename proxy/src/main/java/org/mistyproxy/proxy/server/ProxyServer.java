@@ -154,7 +154,9 @@ public final class ProxyServer implements AutoCloseable {
         // CORS headers; control API: gate.ControlEnvelope) or calls the next. Plug in here:
         //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
         //                 (last: only what was admitted renews the lease);
-        //   control API — access rules, lock-out, the use-queue.
+        //   control API — (access rules, lock-out and the use-queue are not a link: whether POST /new
+        //                 gets an instance, a reservation or a refusal is one decision with "is it
+        //                 busy", taken atomically in Instances.create by access.Admission).
         // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
