@@ -33,6 +33,7 @@ class AccessRulesTest {
         robot = Simulator.start("127.0.0.1", 0);
         Deployment g = Rig.deployment("fixed_misty2", robot.port());
         guarded = new Deployment(g.id(), g.type(), g.region(), g.description(), g.robot(), g.policy(), g.corsOrigins(), g.cameras(),
+                Deployment.DEFAULT_CAMERA_FEEDS_PER_INSTANCE,
                 List.of(new AccessRule(AccessRule.INSTANTIATE, "*", "mistyproxy.yaml:12:9"),
                         new AccessRule(AccessRule.NO_INSTANTIATE, "victor", "mistyproxy.yaml:13:9")));
         open = Rig.deployment("fixed_misty2", robot.port());

@@ -15,7 +15,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.AccessRules;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.instances.EventUrlNotifier;
 import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.instances.Lockouts;
@@ -33,15 +33,15 @@ public final class GovernanceApi {
     private final Instances instances;
     private final AccessRules rules;
     private final Lockouts lockouts;
-    private final ApiUsers users;
+    private final CurrentConfig config;
     private final EventUrlNotifier notifier;
 
-    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, ApiUsers users, EventUrlNotifier notifier) {
+    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, CurrentConfig config, EventUrlNotifier notifier) {
         this.notifier = notifier;
         this.instances = instances;
         this.rules = rules;
         this.lockouts = lockouts;
-        this.users = users;
+        this.config = config;
     }
 
     public static boolean owns(String first) {
@@ -184,7 +184,7 @@ public final class GovernanceApi {
         JsonNode u = body.get("user");
         String who = u == null || u.isNull() ? caller.name() : u.isTextual() ? u.asText() : null;
         if (who == null) throw ApiError.of(400, "user must be a user name or \"*\", got " + u);
-        if (!who.equals(AccessRule.EVERYONE) && users.byName(who).isEmpty()) {
+        if (!who.equals(AccessRule.EVERYONE) && config.get().users().byName(who).isEmpty()) {
             throw ApiError.of(400, "user must be \"*\" or a configured user; there is no user `" + who + "`");
         }
         return rules.add(d.id(), cap.asText(), who, caller.name());
