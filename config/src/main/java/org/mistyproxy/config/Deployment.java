@@ -12,10 +12,12 @@ import java.util.UUID;
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default.
  *                    Kept in {@link Origin}'s one form (normalised here, once), so whoever checks
  *                    a request's {@code Origin} compares two normal forms.
- * @param listed      false hides the deployment from every caller who may not instantiate it
- *                    (anonymous searches included), as if it did not exist
  * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
  *                    of the server's {@code camera_feeds_max})
+ * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
+ *                    none: every configured user may
+ * @param listed      false hides the deployment from every caller who may not instantiate it
+ *                    (anonymous searches included), as if it did not exist
  */
 public record Deployment(
         UUID id,
@@ -26,33 +28,43 @@ public record Deployment(
         Optional<Path> policy,
         List<String> corsOrigins,
         List<Camera> cameras,
-        boolean listed,
-        int cameraFeedsPerInstance) {
+        int cameraFeedsPerInstance,
+        List<AccessRule> accessRules,
+        boolean listed) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
 
-    /** Listed, with the default {@code camera_feeds_per_instance}. */
+    /** With the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, true, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
     }
 
-    /** With the default {@code camera_feeds_per_instance}. */
-    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
-            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, listed, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
-    }
-
-    /** Listed. */
+    /** Without configured access rules (open to every configured user). */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, true, cameraFeedsPerInstance);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
+    }
+
+    /** Listed (the default). */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
+            List<AccessRule> accessRules) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules, true);
+    }
+
+    /** With the default {@code camera_feeds_per_instance} and no access rules. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(),
+                listed);
     }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
+        accessRules = List.copyOf(accessRules);
     }
 
     /**

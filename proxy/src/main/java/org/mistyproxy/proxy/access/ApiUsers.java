@@ -20,10 +20,12 @@ public final class ApiUsers {
 
     private final Map<String, Entry> byDigest = new HashMap<>();
     private final RevokedTokens revoked;
+    private final Map<String, User> byName = new HashMap<>();
 
     public ApiUsers(List<User> users, RevokedTokens revoked) {
         this.revoked = revoked;
         for (User u : users) {
+            byName.put(u.name(), u);
             for (String t : u.tokenSha256s()) {
                 String hex = t.toLowerCase(java.util.Locale.ROOT);
                 byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
@@ -39,6 +41,11 @@ public final class ApiUsers {
     /** The revoked tokens these users are checked against (the same store across reloads). */
     public RevokedTokens revoked() {
         return revoked;
+    }
+
+    /** A configured user by name (the holder of a reservation, the subject of a rule). */
+    public Optional<User> byName(String name) {
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */

@@ -11,9 +11,16 @@ import org.mistyproxy.config.User;
  * owner marked {@code listed: false} (only those who may instantiate it). Access rules, when they
  * exist, are a change of {@link #decide} and of nothing else.
  *
- * <p>Today's rule: owners always may; every configured user may; an anonymous caller may not.
+ * <p>The rule: an anonymous caller may not; owners always may; a user as the access rules
+ * ({@link AccessRules#decide}) say (no rules: every configured user may).
  */
 public final class InstantiatePermission {
+    private final AccessRules rules;
+
+    public InstantiatePermission(AccessRules rules) {
+        this.rules = rules;
+    }
+
     /** The answer and, for a refusal, the reason a caller is told. */
     public record Decision(boolean allowed, String reason) {
         static Decision allow(String why) {
@@ -30,7 +37,8 @@ public final class InstantiatePermission {
         if (caller.isEmpty()) return Decision.deny("an anonymous caller may not instantiate; send an API token");
         User u = caller.get();
         if (u.role() == Role.OWNER) return Decision.allow("owners may always instantiate");
-        return Decision.allow("every configured user may instantiate deployment " + d.id());
+        AccessRules.Decision r = rules.decide(u, d);
+        return new Decision(r.allowed(), r.reason());
     }
 
     public boolean may(Optional<User> caller, Deployment d) {

@@ -47,7 +47,8 @@ public final class ControlApi {
     private final PublicUrlsHolder urls;
     private final DeploymentCatalog catalog;
     private final TokenRevocation revocation;
-    private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private final GovernanceApi governance;
+    private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
     public interface PublicUrlsHolder {
@@ -55,7 +56,8 @@ public final class ControlApi {
     }
 
     public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
-            TokenRevocation revocation) {
+            TokenRevocation revocation, GovernanceApi governance) {
+        this.governance = governance;
         this.instances = instances;
         this.audit = audit;
         this.urls = urls;
@@ -104,8 +106,18 @@ public final class ControlApi {
         if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) {
             return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
         }
-        if (a.equals("deployment") && n == 2) return get(m, () -> catalog.one(caller, seg.get(1)));
+        if (a.equals("deployment") && n == 2) {
+            return get(m, () -> {
+                Map<String, Object> out = catalog.one(caller, seg.get(1));
+                // lock-out, access rules (owners) and the queue from the owner's side
+                if (caller.isPresent()) governance.describe(out, catalog.find(caller, seg.get(1)), caller.get());
+                return out;
+            });
+        }
         if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
+        if (GovernanceApi.answers(seg)) {
+            return governance.route(ex, m, seg, caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token")));
+        }
         if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         User user = caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token"));
         if (a.equals("revoke") && n == 2) {
@@ -135,9 +147,10 @@ public final class ControlApi {
     // ---- instances
 
     private Object create(HttpServerExchange ex, User user, String target) throws IOException {
-        JsonNode body = readBody(ex);
+        JsonNode body = readJsonBody(ex);
         Long expire = null;
         String eurl = null;
+        boolean reserve = false;
         if (body != null) {
             if (!body.isObject()) throw ApiError.result(400, "request body must be a JSON object");
             for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -157,7 +170,10 @@ public final class ControlApi {
             if (u != null && !u.isNull()) {
                 if (!u.isTextual()) throw ApiError.result(400, "eurl must be a string, got " + u);
                 eurl = u.asText();
+                String problem = governance.eurlProblem(eurl);
+                if (problem != null) throw ApiError.result(400, problem);
             }
+            reserve = body.path("reserve").asBoolean(false);
             for (String f : List.of("reserve", "vpn")) {
                 JsonNode b = body.get(f);
                 if (b != null && !b.isNull() && !b.isBoolean()) throw ApiError.result(400, f + " must be true or false, got " + b);
@@ -166,10 +182,10 @@ public final class ControlApi {
             if (k != null && !k.isNull() && !k.isTextual()) throw ApiError.result(400, "sshkey must be a string, got " + k);
         }
         catalog.requireInstantiable(user, target);
-        InstanceRecord r = instances.create(user, target, expire, eurl);
+        Instances.Created c = instances.create(user, target, expire, eurl, reserve);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("success", true);
-        out.put("id", r.id());
+        out.put("success", c.instance()); // false: busy, and `id` is the reservation's (the rerobots client's reading)
+        out.put("id", c.id());
         return out;
     }
 
@@ -206,6 +222,7 @@ public final class ControlApi {
         if (r.endMillis() != null) out.put("endtime", RerobotsTime.format(r.endMillis()));
         if (r.expiresAt() != null) out.put("expires", RerobotsTime.format(r.expiresAt()));
         if (r.reason() != null) out.put("reason", r.reason());
+        if (r.reservation() != null) out.put("reservation", r.reservation());
         out.put("user", r.user());
         return out;
     }
@@ -306,7 +323,8 @@ public final class ControlApi {
         if (!m.equals(wanted)) throw ApiError.of(405, "method " + m + " not allowed here; use " + wanted);
     }
 
-    private JsonNode readBody(HttpServerExchange ex) throws IOException {
+    /** The request body as JSON, null when empty; 400/413 with what is wrong otherwise. Blocking. */
+    static JsonNode readJsonBody(HttpServerExchange ex) throws IOException {
         ex.startBlocking();
         byte[] b;
         try (InputStream in = ex.getInputStream()) {
@@ -320,6 +338,10 @@ public final class ControlApi {
             throw ApiError.result(400, "request body is not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
+    }
+
+    static String param(HttpServerExchange ex, String name) {
+        return Paging.single(ex.getQueryParameters(), name);
     }
 
     private void send(HttpServerExchange ex, int status, Object body) throws JsonProcessingException {

@@ -22,8 +22,8 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
 public final class Router implements HttpHandler {
     /** The first path segments of the control API (the rerobots contract's paths, and the owner's {@code reload}). */
     static final Set<String> CONTROL_ROOTS =
-            Set.of("workspaces", "deployments", "deployment", "queuelen", "new", "instances", "instance", "terminate", "addon",
-                    "revoke", "purge", "reload");
+            Set.of("workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon",
+                    "reload", "rules", "reservations", "reservation", "queuelen", "revoke", "purge");
 
     private final HttpHandler health;
     private final HttpHandler metrics;

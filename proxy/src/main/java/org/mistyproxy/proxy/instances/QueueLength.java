@@ -23,7 +23,7 @@ public final class QueueLength {
     }
 
     public int of(UUID deployment) {
-        int w = waiting.applyAsInt(deployment);
-        return instances.busy(deployment) || w > 0 ? 1 + w : 0;
+        // the use-queue's count lives with the registry (Instances.queueLength); this is the one door to it
+        return instances.deployment(deployment.toString()).map(instances::queueLength).orElse(0);
     }
 }
