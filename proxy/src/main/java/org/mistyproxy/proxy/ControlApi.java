@@ -244,7 +244,8 @@ final class ControlApi {
             method(m, "GET");
             instances.get(user, iid);
             Integer limit = intParam(ex, "limit", 1);
-            return new RawJson(audit.recentJson(iid, limit == null ? 100 : Math.min(limit, 1000)));
+            Integer after = intParam(ex, "after", 0);
+            return new RawJson(audit.recentJson(iid, limit == null ? 100 : Math.min(limit, 1000), after == null ? 0 : after));
         }
         if (seg.size() != 3) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         switch (m) {

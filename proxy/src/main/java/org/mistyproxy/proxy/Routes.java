@@ -10,11 +10,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.console.ConsoleSite;
 
 /**
  * The one place that decides who answers a request:
  * <ul>
- *   <li>{@code /healthz}, {@code /metrics};</li>
+ *   <li>{@code /healthz}, {@code /metrics}, the web console's static files under {@code /console/};</li>
  *   <li>{@code /addon/cam/{iid}/{camera}/...}: the camera data plane, after access checks;</li>
  *   <li>control API paths: {@link ControlApi} on a worker thread;</li>
  *   <li>{@code /{token}/...} and {@code /{sha256 hex of iid}/mistyproxy/{token}/...}: the token is
@@ -36,6 +37,7 @@ final class Routes implements HttpHandler {
     private final ProxiedRequestHandler pubsub;
     private final CamRequestHandler camData;
     private final PrometheusMeterRegistry metrics;
+    private final ConsoleSite console = new ConsoleSite();
 
     Routes(Instances instances, ApiUsers users, ControlApi control, ProxiedRequestHandler relay,
             ProxiedRequestHandler pubsub, CamRequestHandler camData, PrometheusMeterRegistry metrics) {
@@ -59,6 +61,11 @@ final class Routes implements HttpHandler {
         if (raw.equals("/metrics")) {
             tag(ex, "metrics", raw);
             send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (ConsoleSite.owns(raw)) {
+            tag(ex, "console", raw);
+            console.handleRequest(ex);
             return;
         }
         List<String> seg = segments(raw);
