@@ -1,6 +1,6 @@
 // Building the page without HTML strings: every value (from the robot, a borrower or the audit log)
 // goes in as a text node. The server's Content-Security-Policy requires Trusted Types with no policy,
-// so an innerHTML assignment would throw instead of parsing markup.
+// so assigning a string to an HTML sink would throw instead of parsing markup.
 
 /** el('button', {class: 'x', onclick: fn, 'aria-label': 'y'}, 'text', childNode, ...) */
 export function el(tag, attrs = {}, ...children) {
