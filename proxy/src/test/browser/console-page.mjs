@@ -180,18 +180,25 @@ async function flow() {
   await b.locator('#event-list li').first().waitFor({ timeout: T });
   out.event = await b.locator('#event-list li').first().textContent();
 
+  await b.evaluate(() => window.scrollTo(0, 0));
   await b.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-borrower.png'), fullPage: false });
 
   // the owner sees the loan, its counts, the audit stream and the charts
   const o = await newPage('owner');
   await signIn(o, ownerToken, '#owner');
   await o.locator('#odeps tr td.loan strong').first().waitFor({ timeout: T });
-  out.ownerLoan = await o.locator('#odeps tr td.loan').first().textContent();
+  out.ownerLoan = await until('the loan counts', async () => {
+    const t = await o.locator('#odeps tr td.loan').first().textContent();
+    return t.includes('1 refused') && t;
+  });
   await o.locator('#audit-rows tr.blocked').first().waitFor({ timeout: T });
   await o.locator('#f-decision').selectOption('blocked');
   out.auditBlockedOnly = await o.locator('#audit-rows tr').allTextContents();
   await o.locator('#f-decision').selectOption('');
   await o.locator('#chart-decisions svg').waitFor({ timeout: T });
+  // traffic for the chart: a few reads through the proxy, then a bar for them
+  for (let i = 0; i < 5; i++) await fetch(out.longUrl + '/api/battery');
+  await o.locator('#chart-decisions svg rect').first().waitFor({ timeout: T });
   out.chart = await o.locator('#chart-decisions svg').getAttribute('aria-label');
   out.rulesStatus = await text(o, '#rules-status');
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
