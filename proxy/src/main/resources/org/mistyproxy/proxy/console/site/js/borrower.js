@@ -18,6 +18,9 @@ export class Borrower {
     this.iid = null;
     this.status = null;
     this.reservation = null;
+    this.ready = false;
+    this.proxyOn = false;
+    this.camOn = false;
     this.waitChoice = new Map();
     this.camera = new Camera();
     this.drive = new Drive();
@@ -147,7 +150,8 @@ export class Borrower {
     const ready = r.status === 'READY';
     say($('#inst-status'), ready ? 'ok' : (LIVE.has(r.status) ? 'info' : 'error'),
       `${r.status}` + (r.reason ? ` — ${r.reason}` : '') + ` · started ${when(r.starttime)}` + (r.expires ? ` · ends ${when(r.expires)}` : ''));
-    for (const id of ['proxy-on', 'proxy-off', 'cam-on', 'cam-off', 'terminate']) $('#' + id).disabled = !ready && id !== 'terminate';
+    this.ready = ready;
+    this.buttons();
     $('#terminate').disabled = !LIVE.has(r.status);
     if (ready && before !== 'READY') {
       this.log.start(this.iid);
@@ -157,11 +161,19 @@ export class Borrower {
     if (!LIVE.has(r.status)) this.ended();
   }
 
+  /** Start/stop buttons follow the add-ons' state: only the one that changes something is enabled. */
+  buttons() {
+    $('#proxy-on').disabled = !this.ready || this.proxyOn;
+    $('#proxy-off').disabled = !this.ready || !this.proxyOn;
+    $('#cam-on').disabled = !this.ready || this.camOn;
+    $('#cam-off').disabled = !this.ready || !this.camOn;
+  }
+
   async restoreAddons() {
     const p = await api('GET', '/addon/mistyproxy/' + encodeURIComponent(this.iid)).catch(() => null);
     if (p && p.url) this.showProxy(p);
     const c = await api('GET', '/addon/cam/' + encodeURIComponent(this.iid)).catch(() => null);
-    if (c && c.cameras) this.camera.show(this.iid, c.cameras);
+    if (c && c.cameras) this.showCamera(c.cameras);
   }
 
   async proxy(method) {
@@ -181,6 +193,8 @@ export class Borrower {
   }
 
   showProxy(r) {
+    this.proxyOn = true;
+    this.buttons();
     $('#url-short').value = r.url[0];
     $('#url-long').value = r.url[1];
     $('#urls').hidden = false;
@@ -190,6 +204,8 @@ export class Borrower {
   }
 
   hideProxy() {
+    this.proxyOn = false;
+    this.buttons();
     $('#urls').hidden = true;
     $('#url-short').value = '';
     $('#url-long').value = '';
@@ -202,15 +218,27 @@ export class Borrower {
     try {
       const r = await api(method, '/addon/cam/' + encodeURIComponent(this.iid));
       if (method === 'POST') {
-        this.camera.show(this.iid, r.cameras || []);
+        this.showCamera(r.cameras || []);
         say(status, 'ok', 'Camera started.');
       } else {
-        this.camera.hide();
+        this.hideCamera();
         say(status, 'ok', 'Camera stopped.');
       }
     } catch (e) {
       say(status, 'error', e.message);
     }
+  }
+
+  showCamera(cameras) {
+    this.camOn = true;
+    this.buttons();
+    this.camera.show(this.iid, cameras);
+  }
+
+  hideCamera() {
+    this.camOn = false;
+    this.buttons();
+    this.camera.hide();
   }
 
   async terminate() {
@@ -225,8 +253,9 @@ export class Borrower {
   ended() {
     if (this.instancePoll) this.instancePoll.stop();
     this.instancePoll = null;
+    this.ready = false;
     this.hideProxy();
-    this.camera.hide();
+    this.hideCamera();
     this.log.stop();
     sessionStorage.removeItem(LOAN_KEY);
   }
@@ -234,8 +263,9 @@ export class Borrower {
   close(forget) {
     if (this.instancePoll) this.instancePoll.stop();
     this.instancePoll = null;
+    this.ready = false;
     this.hideProxy();
-    this.camera.hide();
+    this.hideCamera();
     this.log.stop();
     this.iid = null;
     this.status = null;

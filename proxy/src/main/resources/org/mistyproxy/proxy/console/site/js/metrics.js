@@ -112,6 +112,7 @@ export function drawLatency(container, points) {
     const x = W - (vals.length - i) * bw + bw / 2;
     const y = H - (v / max) * (H - 14);
     d += (d ? ' L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1);
+    root.append(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2, class: 'dot' }));
   });
   if (d) root.append(svg('path', { d, class: 'line' }));
   fill(container, root);
