@@ -37,6 +37,7 @@ export async function api(method, path, body) {
     throw new ApiError(what, 0, 'the server did not answer (' + e.message + ')');
   }
   const data = await readJson(res);
+  if (res.status === 401 && session.token) window.dispatchEvent(new CustomEvent('mistyproxy:unauthorized', { detail: messageOf(data, res) }));
   if (!res.ok) throw new ApiError(what, res.status, messageOf(data, res));
   return data;
 }

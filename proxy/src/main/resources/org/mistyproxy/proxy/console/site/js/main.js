@@ -73,6 +73,19 @@ $('#sign-out').addEventListener('click', () => {
   location.reload();
 });
 
+// A token revoked (or removed from the configuration) while in use: back to the sign-in form.
+window.addEventListener('mistyproxy:unauthorized', (ev) => {
+  if (current) views[current].stop();
+  current = null;
+  session.token = null;
+  $('#sign-in').hidden = false;
+  $('#tabs').hidden = true;
+  $('#who').hidden = true;
+  $('#view-borrow').hidden = true;
+  $('#view-owner').hidden = true;
+  say($('#sign-in-status'), 'error', 'Signed out: the server no longer accepts your token (' + ev.detail + ').');
+});
+
 window.addEventListener('hashchange', () => { if (session.token) route(); });
 
 if (session.token) {

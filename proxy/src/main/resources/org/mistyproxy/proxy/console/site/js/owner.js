@@ -78,17 +78,22 @@ export class Owner {
       el('td', { class: 'actions' },
         d.lockout
           ? el('button', { type: 'button', dataset: key('unlock'), onclick: () => this.act('DELETE', `/deployment/${d.id}/lockout`, 'Unlocked.') }, 'Unlock')
-          : el('button', { type: 'button', dataset: key('lock'), onclick: () => this.act('POST', `/deployment/${d.id}/lockout`, 'Locked: no new loans.') }, 'Lock'),
+          : el('button', { type: 'button', dataset: key('lock'), onclick: () => this.lock(d.id) }, 'Lock'),
         el('button', { type: 'button', class: 'danger', dataset: key('halt'), 'aria-label': 'Halt ' + (d.desc || d.id),
           onclick: () => this.act('POST', `/deployment/${d.id}/halt`, 'Halted: robot stopped, loan ended.') }, 'Halt'),
         loan ? el('button', { type: 'button', dataset: key('end'), 'aria-label': 'End loan ' + loan.id,
           onclick: () => this.act('POST', `/terminate/${loan.id}`, 'Loan ended.') }, 'End loan') : null));
   }
 
-  async act(method, path, done) {
+  lock(id) {
+    const reason = $('#lock-reason').value.trim();
+    return this.act('POST', `/deployment/${id}/lockout`, 'Locked: no new loans.', reason ? { reason } : undefined);
+  }
+
+  async act(method, path, done, body) {
     const status = $('#odeps-status');
     try {
-      await api(method, path);
+      await api(method, path, body);
       say(status, 'ok', done);
       await this.refresh();
     } catch (e) {
