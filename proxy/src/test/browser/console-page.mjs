@@ -223,6 +223,13 @@ async function flow() {
   await until('the halt answer', async () => (await text(o, '#odeps-status')) !== out.lock.text);
   out.halt = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
 
+  // every control has a name a screen reader can say
+  const unlabelled = (page) => page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => c.offsetParent !== null)
+    .filter((c) => !((c.labels && c.labels.length) || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent.trim())))
+    .map((c) => c.outerHTML.slice(0, 80)));
+  out.unlabelled = [...await unlabelled(b), ...await unlabelled(o)];
+
   // phone size: nothing wider than the screen
   await b.setViewportSize({ width: 390, height: 844 });
   out.phoneOverflow = await b.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -109,6 +109,7 @@ class ConsoleBrowserTest {
         assertTrue(r.get("halt").get("text").asText().contains("/halt"), r.toString());
         assertEquals(404, r.get("urlGoneAfterEnd").asInt(), "the ended loan's proxy URL is dead");
 
+        assertEquals(List.of(), Rig.texts(r.get("unlabelled")), "controls without a label");
         assertTrue(r.get("phoneOverflow").asInt() <= 0, "borrower view wider than a phone: " + r.get("phoneOverflow"));
         assertTrue(r.get("phoneOverflowOwner").asInt() <= 0, "owner view wider than a phone: " + r.get("phoneOverflowOwner"));
         assertClean(r);
