@@ -233,6 +233,7 @@ async function flow() {
   // phone size: nothing wider than the screen
   await b.setViewportSize({ width: 390, height: 844 });
   out.phoneOverflow = await b.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (shots !== '-') await b.screenshot({ path: path.join(shots, 'console-phone.png'), fullPage: true });
   await o.setViewportSize({ width: 390, height: 844 });
   out.phoneOverflowOwner = await o.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
