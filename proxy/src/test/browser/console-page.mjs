@@ -87,6 +87,13 @@ async function startProxy(page) {
   await page.locator('#drive').waitFor({ state: 'visible', timeout: T });
 }
 
+/** Clicks Borrow and waits for this attempt's answer (the status line is cleared first). */
+async function borrowAgain(page) {
+  await page.locator('#queue-status').evaluate((n) => { n.textContent = ''; });
+  await page.locator('#deps li.dep button.primary').first().click();
+  await page.locator('#queue-status:not(:empty)').waitFor({ timeout: T });
+}
+
 async function anyCommand(page, method, p, body) {
   const details = page.locator('details:has(#cmd-form)');
   if (!(await details.evaluate((d) => d.open))) await page.getByText('Any command').click();
@@ -204,24 +211,46 @@ async function flow() {
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
 
-  // lock: either locked (then a borrower's borrow is refused with the reason) or the API's error shown
-  await o.locator('#odeps button', { hasText: 'Lock' }).first().click();
+  // lock (with a reason): either locked, and then a borrower's borrow is refused with the reason,
+  // or the API's error shown to the owner
+  await o.locator('#lock-reason').fill('charging until noon');
+  await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
   await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
   out.lock = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
+  if (out.lock.kind === 'ok') {
+    await until('the lock in the table', async () => (await text(o, '#odeps td.lock')).includes('charging until noon'));
+    out.lockShown = await text(o, '#odeps td.lock');
+  }
 
   // the borrower ends the loan, then tries to borrow again
   await b.getByRole('button', { name: 'End loan' }).click();
-  await b.locator('#instance').waitFor({ state: 'hidden', timeout: T }).catch(() => {});
   await until('the loan to end', async () => !(await b.locator('#instance').isVisible()) || (await text(b, '#inst-status')).includes('TERMINATED'));
   out.urlGoneAfterEnd = (await fetch(out.longUrl + '/api/device')).status;
-  await b.locator('#deps li.dep button.primary').first().click();
-  await b.locator('#queue-status:not(:empty)').waitFor({ timeout: T });
+  await until('the robot to show as free', async () => (await text(b, '#deps')).includes('free'));
+  await borrowAgain(b);
   out.borrowAfterLock = { kind: await b.locator('#queue-status').getAttribute('data-kind'), text: await text(b, '#queue-status') };
+  out.borrowerSeesLock = await text(b, '#deps');
+  if (out.lock.kind === 'ok') {
+    // unlock, and the borrower gets the robot again
+    await o.locator('#odeps button', { hasText: /^Unlock$/ }).first().click();
+    await until('the unlock', async () => (await text(o, '#odeps-status')).startsWith('Unlocked'));
+    await borrowAgain(b);
+    await until('a new loan', async () => (await text(b, '#queue-status')).startsWith('Borrowed'));
+  }
+  await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  await startProxy(b);
 
   // halt: either the robot is stopped and the loan ended, or the API's error shown
-  await o.locator('#odeps button', { hasText: 'Halt' }).first().click();
-  await until('the halt answer', async () => (await text(o, '#odeps-status')) !== out.lock.text);
+  const haltsBefore = (await simState()).halts;
+  const before = await text(o, '#odeps-status');
+  await o.locator('#odeps button', { hasText: /^Halt$/ }).first().click();
+  await until('the halt answer', async () => (await text(o, '#odeps-status')) !== before);
   out.halt = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
+  if (out.halt.kind === 'ok') {
+    out.haltsAtRobot = (await until('the robot to be halted', async () => { const s = await simState(); return s.halts > haltsBefore && s; })).halts - haltsBefore;
+    await until('the borrower to see the end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+    out.haltSeenByBorrower = await text(b, '#inst-status');
+  }
 
   // every control has a name a screen reader can say
   const unlabelled = (page) => page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
