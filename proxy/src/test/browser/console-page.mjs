@@ -107,16 +107,22 @@ async function anyCommand(page, method, p, body) {
 }
 
 const out = {};
+let failed = false;
 try {
   if (scenario === 'flow') await flow();
   else if (scenario === 'hostile') await hostile();
   else throw new Error('unknown scenario ' + scenario);
+} catch (e) {
+  // what was seen up to the failure, for the test's message
+  out.failure = String(e && e.stack || e).split('\n').slice(0, 3).join(' | ');
+  failed = true;
 } finally {
   out.problems = problems;
   await browser.close();
   fs.rmSync(userDataDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(out));
+process.exitCode = failed ? 1 : 0;
 
 async function flow() {
   const b = await newPage('borrower');
@@ -207,7 +213,21 @@ async function flow() {
   for (let i = 0; i < 5; i++) await fetch(out.longUrl + '/api/battery');
   await o.locator('#chart-decisions svg rect').first().waitFor({ timeout: T });
   out.chart = await o.locator('#chart-decisions svg').getAttribute('aria-label');
-  out.rulesStatus = await text(o, '#rules-status');
+  out.rulesStatus = await until('the rules', async () => text(o, '#rules-status'));
+  // add a deny rule for another user, see it listed, delete it (or see the API's error)
+  await o.locator('#rule-cap').selectOption('CAP_NO_INSTANTIATE');
+  await o.locator('#rule-user').fill('victor');
+  await o.locator('#rules-status').evaluate((n) => { n.textContent = ''; });
+  await o.getByRole('button', { name: 'Add rule' }).click();
+  await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
+  out.ruleAdd = { kind: await o.locator('#rules-status').getAttribute('data-kind'), text: await text(o, '#rules-status') };
+  if (out.ruleAdd.kind === 'ok') {
+    await until('the rule listed', async () => (await text(o, '#rules')).includes('victor'));
+    out.ruleListed = await text(o, '#rules');
+    await o.locator('#rules li', { hasText: 'victor' }).getByRole('button', { name: /^Delete rule/ }).click();
+    await until('the rule gone', async () => !(await text(o, '#rules')).includes('victor'));
+    out.ruleDeleted = await text(o, '#rules-status');
+  }
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
 
