@@ -104,11 +104,34 @@ class ConsoleBrowserTest {
         r.get("auditBlockedOnly").forEach(row -> assertTrue(row.asText().contains("blocked") && row.asText().contains("/api/reboot"), row.asText()));
         assertTrue(r.get("chart").asText().startsWith("Requests per 5 s"), r.toString());
 
-        // Not on main yet (lock-out and halt are other issues): the owner sees the API's answer, plainly.
-        assertEquals("error", r.get("lock").get("kind").asText(), r.toString());
-        assertTrue(r.get("lock").get("text").asText().contains("/lockout") && r.get("lock").get("text").asText().contains("HTTP 404"), r.toString());
-        assertEquals("error", r.get("halt").get("kind").asText(), r.toString());
-        assertTrue(r.get("halt").get("text").asText().contains("/halt"), r.toString());
+        // Access rules, lock-out (issue 11) and the owner's halt (issue 12) land separately from the
+        // console. Each is checked strictly either way: with the route, its full effect; without
+        // it, exactly the API's "no such route" error shown to the owner (and nothing else).
+        JsonNode ruleAdd = r.get("ruleAdd");
+        if (ruleAdd.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
+            assertFalse(r.get("ruleDeleted").asText().contains("victor"), r.toString());
+        } else {
+            assertMissingRoute(ruleAdd, "/rule", r);
+        }
+        JsonNode lock = r.get("lock");
+        if (lock.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
+            JsonNode refused = r.get("borrowAfterLock");
+            assertEquals("error", refused.get("kind").asText(), r.toString());
+            assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
+            assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
+        } else {
+            assertMissingRoute(lock, "/lockout", r);
+            assertEquals("ok", r.get("borrowAfterLock").get("kind").asText(), r.toString());
+        }
+        JsonNode halt = r.get("halt");
+        if (halt.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
+            assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
+        } else {
+            assertMissingRoute(halt, "/halt", r);
+        }
         assertEquals(404, r.get("urlGoneAfterEnd").asInt(), "the ended loan's proxy URL is dead");
 
         assertEquals(List.of(), Rig.texts(r.get("unlabelled")), "controls without a label");
@@ -141,6 +164,12 @@ class ConsoleBrowserTest {
             assertEquals(List.of("js/main.js"), Rig.texts(dom.get("scripts")), page);
         }
         assertClean(r);
+    }
+
+    private static void assertMissingRoute(JsonNode status, String route, JsonNode r) {
+        assertEquals("error", status.get("kind").asText(), r.toString());
+        String text = status.get("text").asText();
+        assertTrue(text.contains(route) && text.contains("no control API route") && text.endsWith("(HTTP 404)"), text);
     }
 
     /** No page error, no console error other than logged 4xx refusals, no CSP violation. */
