@@ -320,6 +320,20 @@ async function hostile() {
   await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
   out.ruleStatus = await text(o, '#rules-status');
 
+  // a lock reason, shown to the owner in the table and to a borrower in the refusal (where lock-out exists)
+  await o.locator('#lock-reason').fill(H);
+  await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
+  await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
+  out.lockStatus = await text(o, '#odeps-status');
+  await b.getByRole('button', { name: 'End loan' }).click();
+  await until('the loan to end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+  await borrowAgain(b);
+  out.borrowRefusal = await text(b, '#queue-status');
+  if (out.lockStatus.startsWith('Locked')) {
+    await until('the reason in the table', async () => (await text(o, '#odeps td.lock')).includes('onerror'));
+    out.lockShown = await text(o, '#odeps td.lock');
+  }
+
   const check = (page) => page.evaluate(() => ({
     pwned: window.__pwned ?? null,
     strayImages: document.querySelectorAll('img:not(#cam-img)').length,

@@ -156,6 +156,10 @@ class ConsoleBrowserTest {
             assertTrue(r.get(where).asText().contains("<img src=x onerror="), where + " shows the string as text: " + r.get(where));
         }
         assertTrue(r.get("eventShown").asText().contains("</script><script>"), r.toString());
+        if (r.get("lockStatus").asText().startsWith("Locked")) { // lock-out has landed (issue 11)
+            assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
+            assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
+        }
         assertTrue(r.get("refusedPath").asText().contains("onerror"), "the refusal's reason names the path: " + r.get("refusedPath"));
         for (String page : List.of("borrowerDom", "ownerDom")) {
             JsonNode dom = r.get(page);
