@@ -3,15 +3,15 @@
 // (/_sim/state, /_sim/requests) is read directly, as the robot's truth.
 //
 // usage: node console-page.mjs <scenario: flow|hostile> <server base> <simulator base> <owner token>
-//        <borrower token> <screenshot dir or ->
+//        <borrower token> <second borrower token> <screenshot dir or ->
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [scenario, base, sim, ownerToken, userToken, shots] = process.argv.slice(2);
-if (!scenario || !base || !sim || !ownerToken || !userToken || !shots) {
-  console.error('usage: node console-page.mjs <flow|hostile> <base> <sim> <owner token> <borrower token> <shots dir|->');
+const [scenario, base, sim, ownerToken, userToken, secondToken, shots] = process.argv.slice(2);
+if (!scenario || !base || !sim || !ownerToken || !userToken || !secondToken || !shots) {
+  console.error('usage: node console-page.mjs <flow|hostile> <base> <sim> <owner token> <borrower token> <second borrower token> <shots dir|->');
   process.exit(2);
 }
 const T = 20000; // per step; each step waits for a condition, never a fixed time
@@ -114,8 +114,12 @@ try {
   else throw new Error('unknown scenario ' + scenario);
 } catch (e) {
   // what was seen up to the failure, for the test's message
-  out.failure = String(e && e.stack || e).split('\n').slice(0, 3).join(' | ');
+  // eslint-disable-next-line no-control-regex
+  out.failure = String(e && e.stack || e).replace(/\u001b\[\d+m/g, '').split('\n').slice(0, 14).join(' | ');
   failed = true;
+  if (shots !== '-') {
+    for (const [i, p] of browser.pages().entries()) await p.screenshot({ path: path.join(shots, `failure-${i}.png`), fullPage: true }).catch(() => {});
+  }
 } finally {
   out.problems = problems;
   await browser.close();
@@ -229,7 +233,36 @@ async function flow() {
     out.ruleDeleted = await text(o, '#rules-status');
   }
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
+
+  // a second borrower asks to wait in the queue: either queued (then served when the robot frees),
+  // or the API's "busy" answer where the use-queue does not exist
+  const v = await newPage('second borrower');
+  await signIn(v, secondToken);
+  await v.locator('#deps li.dep').first().waitFor({ timeout: T });
+  await v.locator('#deps li.dep input[type=checkbox]').first().check();
+  await borrowAgain(v);
+  out.queued = { kind: await v.locator('#queue-status').getAttribute('data-kind'), text: await text(v, '#queue-status') };
+  if (out.queued.text.startsWith('Waiting in queue')) {
+    await until('the reservation listed for the owner', async () => (await o.locator('#ores li').count()) > 0);
+    out.ownerReservations = await text(o, '#ores');
+    await until('queue length 2 for the owner', async () => (await o.locator('#odeps td').nth(4).textContent()) === '2');
+  }
+  await o.evaluate(() => window.scrollTo(0, 0));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
+  if (out.queued.text.startsWith('Waiting in queue')) {
+    // the first borrower ends the loan; the second one's page opens the loan by itself
+    await b.getByRole('button', { name: 'End loan' }).click();
+    await until('the queued borrower to get the robot', async () => (await text(v, '#queue-status')).startsWith('Your turn'));
+    await v.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+    out.servedFromQueue = await text(v, '#inst-status');
+    await v.getByRole('button', { name: 'End loan' }).click();
+    await until('the second loan to end', async () => (await text(v, '#inst-status')).includes('TERMINATED'));
+    await until('the first borrower to see the robot free', async () => (await text(b, '#deps')).includes('free'));
+    await borrowAgain(b);
+    await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  }
+  out.csp2 = await cspOf(v);
+  await v.close();
 
   // lock (with a reason): either locked, and then a borrower's borrow is refused with the reason,
   // or the API's error shown to the owner
@@ -286,7 +319,8 @@ async function flow() {
   await o.setViewportSize({ width: 390, height: 844 });
   out.phoneOverflowOwner = await o.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-  out.csp = [...await cspOf(b), ...await cspOf(o)];
+  out.csp = [...await cspOf(b), ...await cspOf(o), ...out.csp2];
+  delete out.csp2;
 }
 
 async function hostile() {

@@ -33,9 +33,12 @@ import org.mistyproxy.sim.Simulator;
 class ConsoleBrowserTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/browser");
     static final String HOSTILE = "<img src=x onerror=\"window.__pwned=(window.__pwned||0)+1\"></script><script>window.__pwned=1</script>";
-    /** Chromium logs every 4xx answer a fetch gets; those are the API refusals the page shows, not page errors. */
+    /**
+     * Chromium logs every 4xx answer a fetch gets (and 503, the contract's "busy"); those are the
+     * API's refusals, which the page shows, not errors of the page.
+     */
     private static final Pattern REFUSAL_LOGGED = Pattern.compile(
-            "\\w+ console: Failed to load resource: the server responded with a status of 4\\d\\d \\([^)]*\\)");
+            "[\\w ]+ console: Failed to load resource: the server responded with a status of (4\\d\\d|503) \\([^)]*\\)");
 
     @TempDir Path dir;
     Simulator robot;
@@ -114,6 +117,15 @@ class ConsoleBrowserTest {
         } else {
             assertMissingRoute(ruleAdd, "/rule", r);
         }
+        JsonNode queued = r.get("queued");
+        if (queued.get("text").asText().startsWith("Waiting in queue")) {
+            assertTrue(queued.get("text").asText().contains("queue position 1"), r.toString());
+            assertTrue(r.get("ownerReservations").asText().contains("deployment"), r.toString());
+            assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
+        } else {
+            assertEquals("error", queued.get("kind").asText(), r.toString());
+            assertTrue(queued.get("text").asText().contains("All matching workspace deployments are busy"), r.toString());
+        }
         JsonNode lock = r.get("lock");
         if (lock.get("kind").asText().equals("ok")) {
             assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
@@ -187,7 +199,7 @@ class ConsoleBrowserTest {
     }
 
     private JsonNode run(String scenario, String base, String shots) throws Exception {
-        Process node = new ProcessBuilder("node", "console-page.mjs", scenario, base, robot.baseUrl(), Rig.OWNER, Rig.URSULA, shots)
+        Process node = new ProcessBuilder("node", "console-page.mjs", scenario, base, robot.baseUrl(), Rig.OWNER, Rig.URSULA, Rig.VICTOR, shots)
                 .directory(SCRIPT_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

@@ -1,7 +1,7 @@
 // The borrower's view: robots I may use, borrowing (or queueing), and one loan at a time with its
 // add-ons, proxy URLs, camera, drive pad, live events and decision log.
 import { api, samePath } from './api.js';
-import { $, el, fill, every, rebuild, say, when } from './dom.js';
+import { $, el, fill, every, say, update, when } from './dom.js';
 import { Camera } from './camera.js';
 import { Drive } from './drive.js';
 import { Events } from './events.js';
@@ -54,13 +54,14 @@ export class Borrower {
     const list = await api('GET', '/deployments?info=t');
     const ids = list.workspace_deployments || [];
     const infos = await Promise.all(ids.map((id) => api('GET', '/deployment/' + encodeURIComponent(id)).catch((e) => ({ id, error: e.message }))));
-    rebuild($('#deps'), infos.map((d) => this.deploymentRow(d)));
+    update($('#deps'), infos, () => infos.map((d) => this.deploymentRow(d)));
     say($('#deps-status'), 'info', ids.length ? '' : 'No robot is offered to you right now.');
 
     const mine = await api('GET', '/instances');
     const loans = await Promise.all((mine.workspace_instances || []).map((iid) =>
       api('GET', '/instance/' + encodeURIComponent(iid)).catch(() => null)));
-    rebuild($('#mine'), loans.filter(Boolean).map((r) => el('li', {},
+    const live = loans.filter(Boolean);
+    update($('#mine'), live, () => live.map((r) => el('li', {},
       el('span', { class: 'mono' }, r.id.slice(0, 8)), ' ', el('span', { class: 'badge' }, r.status), ' since ', when(r.starttime), ' ',
       el('button', { type: 'button', onclick: () => this.open(r.id), 'aria-label': 'Open loan ' + r.id, dataset: { key: 'open-' + r.id } }, 'Open'))));
     if (this.reservation) await this.checkReservation(loans.filter(Boolean));

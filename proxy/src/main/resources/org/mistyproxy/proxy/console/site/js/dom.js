@@ -67,6 +67,19 @@ export function every(ms, fn, onError) {
   return { stop() { stopped = true; clearTimeout(timer); } };
 }
 
+const shown = new WeakMap();
+
+/**
+ * Rebuilds a live list only when what it shows changed (sig: any JSON-able value describing it),
+ * so a list polled every few seconds does not flicker or move under the pointer.
+ */
+export function update(container, sig, build) {
+  const text = JSON.stringify(sig);
+  if (shown.get(container) === text) return;
+  shown.set(container, text);
+  rebuild(container, build());
+}
+
 /**
  * Replaces a live list's children without stealing the keyboard: the control that had focus
  * (found again by its data-key) gets it back.

@@ -16,6 +16,10 @@ export class Drive {
     this.prefix = null;
     this.dir = null;
     this.timer = null;
+    // Commands go out one at a time, in order: a stop must never overtake a drive command still in
+    // flight (on another connection it could reach the robot first, and the robot would drive on).
+    this.queue = Promise.resolve();
+    this.pending = 0;
 
     const pad = $('#pad');
     for (const b of pad.querySelectorAll('button[data-drive]')) {
@@ -81,7 +85,8 @@ export class Drive {
     if (this.dir === dir) return;
     clearInterval(this.timer);
     this.dir = dir;
-    const go = () => this.send('POST', '/api/drive', this.velocity(dir), true);
+    // a repeat is skipped while the previous command is still on its way: no backlog builds up
+    const go = () => { if (this.pending === 0) this.send('POST', '/api/drive', this.velocity(dir), true); };
     go();
     this.timer = setInterval(go, REPEAT_MS);
   }
@@ -111,12 +116,21 @@ export class Drive {
     }
   }
 
-  async send(method, path, body, repeating) {
+  send(method, path, body, repeating) {
     if (!this.prefix) {
       say(this.status, 'error', 'Start the proxy first: commands go through your proxy URL.');
-      return;
+      return Promise.resolve();
     }
-    const r = await robot(this.prefix, method, path, body);
+    const prefix = this.prefix;
+    this.pending++;
+    const done = this.queue.then(() => this.exchange(prefix, method, path, body, repeating))
+      .finally(() => { this.pending--; });
+    this.queue = done.catch(() => {});
+    return done;
+  }
+
+  async exchange(prefix, method, path, body, repeating) {
+    const r = await robot(prefix, method, path, body);
     if (r.ok) {
       say(this.status, 'ok', `${method} ${path}: done (${r.status})`);
     } else {

@@ -1,7 +1,7 @@
 // The owner's view: every deployment (online, battery, lock, queue, the live loan), lock/unlock,
 // halt, terminate, access rules, reservations, a live audit stream with filters, and charts.
 import { api } from './api.js';
-import { $, el, fill, every, rebuild, say, when } from './dom.js';
+import { $, el, fill, every, say, update, when } from './dom.js';
 import { auditRow, LogCursor } from './log.js';
 import { battery, lockReason } from './badges.js';
 import { MetricsHistory, STEP_MS, drawDecisions, drawLatency } from './metrics.js';
@@ -55,7 +55,8 @@ export class Owner {
     for (const r of loans) if (!this.cursors.has(r.id)) this.cursors.set(r.id, new LogCursor(r.id));
     for (const iid of [...this.cursors.keys()]) if (!loans.some((r) => r.id === iid)) this.cursors.delete(iid);
     this.deployments = deps;
-    rebuild($('#odeps'), deps.map((d) => this.row(d, loans.find((r) => r.deployment === d.id))));
+    const totals = loans.map((r) => this.cursors.get(r.id).totals);
+    update($('#odeps'), [deps, loans, totals], () => deps.map((d) => this.row(d, loans.find((r) => r.deployment === d.id))));
     this.fillRuleChoice(ids);
   }
 
@@ -119,7 +120,7 @@ export class Owner {
     const status = $('#rules-status');
     try {
       const r = await api('GET', `/deployment/${encodeURIComponent(dep)}/rules`);
-      rebuild($('#rules'), (r.rules || []).map((rule) => el('li', {},
+      update($('#rules'), [dep, r.rules], () => (r.rules || []).map((rule) => el('li', {},
         el('span', { class: 'badge ' + (rule.capability === 'CAP_NO_INSTANTIATE' ? 'bad' : 'good') },
           rule.capability === 'CAP_NO_INSTANTIATE' ? 'may not borrow' : 'may borrow'), ' ',
         el('strong', {}, String(rule.user)), ' ', el('span', { class: 'muted' }, `#${rule.id} ${rule.date_created || ''}`), ' ',
@@ -128,7 +129,7 @@ export class Owner {
       if (!(r.rules || []).length) say(status, 'info', 'No rules: every configured user may borrow.');
       else if (status.dataset.kind === 'error') say(status, 'info', '');
     } catch (e) {
-      fill($('#rules'));
+      update($('#rules'), null, () => []);
       say(status, 'error', e.message);
     }
   }
@@ -163,14 +164,14 @@ export class Owner {
     try {
       const r = await api('GET', '/reservations');
       const list = r.reservations || [];
-      rebuild($('#ores'), list.map((x) => el('li', {},
+      update($('#ores'), list, () => list.map((x) => el('li', {},
         el('span', { class: 'mono' }, String(x.id)), ' ', String(x.desc || ''), ' ', el('span', { class: 'muted' }, String(x.created || '')),
         x.user ? [' by ', el('strong', {}, String(x.user))] : null, ' ',
         el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
           onclick: () => this.cancel(x.id) }, 'Cancel'))));
       say(status, 'info', list.length ? '' : 'Nobody is waiting.');
     } catch (e) {
-      fill($('#ores'));
+      update($('#ores'), null, () => []);
       say(status, 'error', e.message);
     }
   }
