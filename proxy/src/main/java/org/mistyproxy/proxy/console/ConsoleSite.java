@@ -9,6 +9,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.MimeMappings;
+import org.mistyproxy.proxy.front.AccessLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -77,13 +78,11 @@ public final class ConsoleSite implements HttpHandler {
                 .setMimeMappings(mime.build());
     }
 
-    /** True for {@code /console} and everything under {@code /console/}. */
-    public static boolean owns(String rawPath) {
-        return rawPath.equals("/console") || rawPath.startsWith(PREFIX);
-    }
-
+    /** Answers {@code /console} and everything under {@code /console/} (the router sends nothing else). */
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
+        String path = ex.getRequestPath();
+        AccessLog.tag(ex, "console", path.length() > 200 ? path.substring(0, 200) : path);
         HeaderMap h = ex.getResponseHeaders();
         h.put(CSP_HEADER, CSP);
         h.put(NOSNIFF, "nosniff");
@@ -98,11 +97,14 @@ public final class ConsoleSite implements HttpHandler {
             send(ex, 405, "method " + m + " not allowed on the console; use GET");
             return;
         }
-        String path = ex.getRequestPath();
         if (path.equals("/console")) {
             ex.setStatusCode(301);
             h.put(Headers.LOCATION, PREFIX);
             ex.endExchange();
+            return;
+        }
+        if (!path.startsWith(PREFIX)) { // the router sends only /console and /console/...; be sure
+            notFound(ex);
             return;
         }
         String rel = path.substring(PREFIX.length() - 1);
