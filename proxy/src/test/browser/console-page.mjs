@@ -137,6 +137,7 @@ async function flow() {
 
   await signIn(b, userToken);
   out.tokenInUrl = b.url().includes(userToken);
+  out.storage = await b.evaluate(() => ({ local: localStorage.length, cookie: document.cookie, session: Object.keys(sessionStorage) }));
   await borrow(b);
   out.steps = await b.locator('#inst-steps li.done').allTextContents();
   out.instanceStatus = await text(b, '#inst-status');

@@ -72,6 +72,10 @@ class ConsoleBrowserTest {
         assertTrue(r.get("badSignIn").asText().contains("wrong authorization token"), r.toString());
         assertEquals(0, r.get("tokenInStorage").asInt(), "a refused token is not kept");
         assertFalse(r.get("tokenInUrl").asBoolean());
+        JsonNode storage = r.get("storage");
+        assertEquals(0, storage.get("local").asInt(), "nothing in localStorage");
+        assertEquals("", storage.get("cookie").asText(), "no cookie");
+        assertEquals(List.of("mistyproxy.console.token"), Rig.texts(storage.get("session")), "the token, in session storage only");
 
         assertEquals(List.of("INIT", "READY"), Rig.texts(r.get("steps")));
         assertTrue(r.get("instanceStatus").asText().startsWith("READY"), r.toString());
