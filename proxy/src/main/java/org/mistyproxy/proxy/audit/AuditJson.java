@@ -21,7 +21,7 @@ final class AuditJson {
     }
 
     void writeLine(JsonGenerator lines, AuditEntry e) throws IOException {
-        write(lines, e, time(e.time()));
+        write(lines, e, time(e.time()), 0);
         lines.writeRaw('\n');
     }
 
@@ -46,16 +46,21 @@ final class AuditJson {
         return secondText + new String(frac);
     }
 
-    byte[] recent(String instanceId, List<AuditEntry> entries) {
+    byte[] recent(String instanceId, RecentEntries.Window w) {
+        List<AuditEntry> entries = w.entries();
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + entries.size() * 256);
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("instance", instanceId);
             g.writeArrayFieldStart("entries");
+            long seq = w.firstSeq();
             for (AuditEntry e : entries) {
-                write(g, e, e.time().toString());
+                write(g, e, e.time().toString(), seq++);
             }
             g.writeEndArray();
+            g.writeNumberField("next", w.written());
+            g.writeNumberField("requests", w.written());
+            g.writeNumberField("blocked", w.blocked());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex); // cannot happen writing to memory
@@ -63,8 +68,10 @@ final class AuditJson {
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, AuditEntry e, String time) throws IOException {
+    /** {@code seq} 0: not numbered (the file, whose lines are in order anyway). */
+    private static void write(JsonGenerator g, AuditEntry e, String time, long seq) throws IOException {
         g.writeStartObject();
+        if (seq > 0) g.writeNumberField("seq", seq);
         g.writeStringField("time", time);
         g.writeStringField("instance", e.instanceId());
         g.writeStringField("client", e.client());

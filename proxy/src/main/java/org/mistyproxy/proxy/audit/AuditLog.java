@@ -87,7 +87,17 @@ public final class AuditLog implements AutoCloseable {
 
     /** {@code {"instance": iid, "entries": [...]}}, oldest first, for the log endpoint. */
     public byte[] recentJson(String instanceId, int limit) {
-        return json.recent(instanceId, recent(instanceId, limit));
+        return recentJson(instanceId, limit, 0);
+    }
+
+    /**
+     * The newest {@code limit} entries with a {@code seq} above {@code after}, oldest first, each
+     * with its {@code seq}, and the instance's totals: {@code {"instance", "entries", "next",
+     * "requests", "blocked"}} ({@code next} is the seq to pass as {@code after} next time).
+     */
+    public byte[] recentJson(String instanceId, int limit, long after) {
+        RecentEntries r = recent.get(instanceId);
+        return json.recent(instanceId, r == null ? RecentEntries.Window.EMPTY : r.window(after, limit));
     }
 
     /** Drops the in-memory entries of an instance that ended; the file keeps them. */

@@ -104,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                 "  owner API token: " + token,
                 "  data dir:        " + data,
                 "  policy:          misty-safe.yaml (shipped)",
+                "  web console:     " + base + "/console/  (sign in with the owner API token)",
                 "",
                 "Copy and paste into another shell:",
                 "",

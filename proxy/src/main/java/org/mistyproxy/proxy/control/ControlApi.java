@@ -235,7 +235,9 @@ public final class ControlApi {
             method(m, "GET");
             instances.get(user, iid);
             Long limit = Paging.number(ex.getQueryParameters(), "limit", 1);
-            return new RawJson(audit.recentJson(iid, limit == null ? 100 : (int) Math.min(limit, 1000)));
+            Long after = Paging.number(ex.getQueryParameters(), "after", 0);
+            return new RawJson(audit.recentJson(iid, limit == null ? 100 : (int) Math.min(limit, 1000),
+                    after == null ? 0 : (int) Math.min(after, Integer.MAX_VALUE)));
         }
         if (seg.size() != 3) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         switch (m) {

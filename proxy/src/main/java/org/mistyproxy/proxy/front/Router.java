@@ -11,6 +11,7 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
  * over:
  * <ul>
  *   <li>{@code /healthz}, {@code /metrics};</li>
+ *   <li>{@code /console} and {@code /console/...}: the web console's static files;</li>
  *   <li>{@code /addon/cam/{iid}/{camera}/{action}[/{feed token}]} ({@link CamPath}): the camera URLs;</li>
  *   <li>the control API's first segments ({@link #CONTROL_ROOTS}): the control API;</li>
  *   <li>{@code /{token}/...} and {@code /{sha256 hex of iid}/mistyproxy/{token}/...}
@@ -27,13 +28,16 @@ public final class Router implements HttpHandler {
 
     private final HttpHandler health;
     private final HttpHandler metrics;
+    private final HttpHandler console;
     private final HttpHandler cam;
     private final HttpHandler control;
     private final HttpHandler proxy;
 
-    public Router(HttpHandler health, HttpHandler metrics, HttpHandler cam, HttpHandler control, HttpHandler proxy) {
+    public Router(HttpHandler health, HttpHandler metrics, HttpHandler console, HttpHandler cam, HttpHandler control,
+            HttpHandler proxy) {
         this.health = health;
         this.metrics = metrics;
+        this.console = console;
         this.cam = cam;
         this.control = control;
         this.proxy = proxy;
@@ -49,6 +53,10 @@ public final class Router implements HttpHandler {
         }
         if (path.raw().equals("/metrics")) {
             metrics.handleRequest(ex);
+            return;
+        }
+        if (path.first().equals("console")) {
+            console.handleRequest(ex);
             return;
         }
         CamPath camPath = CamPath.parse(path);

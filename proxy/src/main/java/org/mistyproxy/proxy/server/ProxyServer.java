@@ -46,6 +46,7 @@ import org.mistyproxy.proxy.control.ReloadOutcome;
 import org.mistyproxy.proxy.front.AccessLog;
 import org.mistyproxy.proxy.front.CamUrls;
 import org.mistyproxy.proxy.front.ControlRoute;
+import org.mistyproxy.proxy.console.ConsoleSite;
 import org.mistyproxy.proxy.front.HealthCheck;
 import org.mistyproxy.proxy.front.MetricsPage;
 import org.mistyproxy.proxy.front.ProxiedRequestHandler;
@@ -187,6 +188,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpHandler router = new Router(
                 new HealthCheck(),
                 new MetricsPage(metrics),
+                new ConsoleSite(),
                 new CamUrls(instances, current, cam),
                 // anonymous catalogue reads go straight to the endpoint: the admission links act on users
                 new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, controlEndpoint)), controlEndpoint),

@@ -97,6 +97,46 @@ class AuditLogTest {
         }
     }
 
+    @Test
+    void aLiveViewPollsWithAfterAndSeesTotalsAndWhatItMissed() throws Exception {
+        try (AuditLog log = new AuditLog(tmp, 3)) {
+            log.record(entry("a", "/api/a1", true, 200));
+            log.record(entry("a", "/api/a2", false, 0));
+            JsonNode first = json.readTree(log.recentJson("a", 100, 0));
+            assertEquals(List.of(1, 2), seqs(first));
+            assertEquals(2, first.get("next").asInt());
+            assertEquals(2, first.get("requests").asInt());
+            assertEquals(1, first.get("blocked").asInt());
+
+            JsonNode nothingNew = json.readTree(log.recentJson("a", 100, 2));
+            assertEquals(List.of(), seqs(nothingNew));
+            assertEquals(2, nothingNew.get("next").asInt());
+
+            for (int i = 3; i <= 7; i++) {
+                log.record(entry("a", "/api/a" + i, i % 2 == 0, 200));
+            }
+            // the ring holds 3: entries 3 and 4 are gone, and the seq gap says so
+            JsonNode later = json.readTree(log.recentJson("a", 100, 2));
+            assertEquals(List.of(5, 6, 7), seqs(later));
+            assertEquals("/api/a5", later.get("entries").get(0).get("path").asText());
+            assertEquals(7, later.get("requests").asInt());
+            assertEquals(4, later.get("blocked").asInt());
+            // limit keeps the newest
+            assertEquals(List.of(7), seqs(json.readTree(log.recentJson("a", 1, 2))));
+            JsonNode unknown = json.readTree(log.recentJson("nobody", 10, 0));
+            assertEquals(0, unknown.get("requests").asInt());
+            assertEquals(0, unknown.get("next").asInt());
+        }
+        // the file's lines carry no seq (their order is the sequence)
+        assertTrue(Files.readAllLines(tmp.resolve("audit.jsonl")).stream().noneMatch(l -> l.contains("\"seq\"")));
+    }
+
+    private static List<Integer> seqs(JsonNode body) {
+        List<Integer> out = new java.util.ArrayList<>();
+        body.get("entries").forEach(e -> out.add(e.get("seq").asInt()));
+        return out;
+    }
+
     @TempDir
     Path tmp;
 }

@@ -1,0 +1,380 @@
+// Drives the web console (/console/) in headless Chromium, as a borrower and as an owner, and
+// prints what it saw as one JSON line for ConsoleBrowserTest to check. The simulator's own state
+// (/_sim/state, /_sim/requests) is read directly, as the robot's truth.
+//
+// usage: node console-page.mjs <scenario: flow|hostile> <server base> <simulator base> <owner token>
+//        <borrower token> <second borrower token> <screenshot dir or ->
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [scenario, base, sim, ownerToken, userToken, secondToken, shots] = process.argv.slice(2);
+if (!scenario || !base || !sim || !ownerToken || !userToken || !secondToken || !shots) {
+  console.error('usage: node console-page.mjs <flow|hostile> <base> <sim> <owner token> <borrower token> <second borrower token> <shots dir|->');
+  process.exit(2);
+}
+const T = 20000; // per step; each step waits for a condition, never a fixed time
+
+const problems = []; // console errors, page errors, CSP violations, from every page
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
+const browser = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 720 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+await browser.addInitScript(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ''}`);
+  });
+});
+
+async function newPage(label) {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${label} console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
+  return page;
+}
+
+async function cspOf(page) {
+  return page.evaluate(() => window.__csp);
+}
+
+async function signIn(page, token, hash, refused) {
+  await page.goto(base + '/console/' + (hash || ''));
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (refused) await page.locator('#sign-in-status[data-kind="error"]').waitFor({ timeout: T });
+  else await page.locator('#tabs').waitFor({ state: 'visible', timeout: T });
+}
+
+async function simState() {
+  return (await fetch(sim + '/_sim/state')).json();
+}
+
+async function simPaths() {
+  return (await (await fetch(sim + '/_sim/requests')).json()).map((r) => r.path);
+}
+
+async function until(what, fn) {
+  const deadline = Date.now() + T;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function text(page, sel) {
+  return (await page.locator(sel).textContent()) || '';
+}
+
+async function borrow(page) {
+  await page.locator('#deps li.dep').first().waitFor({ timeout: T });
+  await page.locator('#deps li.dep button.primary').first().click();
+  await page.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+}
+
+async function startProxy(page) {
+  await page.getByRole('button', { name: 'Start proxy' }).click();
+  await page.locator('#urls').waitFor({ state: 'visible', timeout: T });
+  await page.locator('#drive').waitFor({ state: 'visible', timeout: T });
+}
+
+/** Clicks Borrow and waits for this attempt's answer (the status line is cleared first). */
+async function borrowAgain(page) {
+  await page.locator('#queue-status').evaluate((n) => { n.textContent = ''; });
+  await page.locator('#deps li.dep button.primary').first().click();
+  await page.locator('#queue-status:not(:empty)').waitFor({ timeout: T });
+}
+
+async function anyCommand(page, method, p, body) {
+  const details = page.locator('details:has(#cmd-form)');
+  if (!(await details.evaluate((d) => d.open))) await page.getByText('Any command').click();
+  await page.locator('#cmd-method').selectOption(method);
+  await page.locator('#cmd-path').fill(p);
+  await page.locator('#cmd-body').fill(body);
+  const before = await text(page, '#cmd-status');
+  await page.locator('#cmd-form button[type=submit]').click();
+  await until('the command answer', async () => (await text(page, '#cmd-status')) !== before);
+  return text(page, '#cmd-status');
+}
+
+const out = {};
+let failed = false;
+try {
+  if (scenario === 'flow') await flow();
+  else if (scenario === 'hostile') await hostile();
+  else throw new Error('unknown scenario ' + scenario);
+} catch (e) {
+  // what was seen up to the failure, for the test's message
+  // eslint-disable-next-line no-control-regex
+  out.failure = String(e && e.stack || e).replace(/\u001b\[\d+m/g, '').split('\n').slice(0, 14).join(' | ');
+  failed = true;
+  if (shots !== '-') {
+    for (const [i, p] of browser.pages().entries()) await p.screenshot({ path: path.join(shots, `failure-${i}.png`), fullPage: true }).catch(() => {});
+  }
+} finally {
+  out.problems = problems;
+  await browser.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(out));
+process.exitCode = failed ? 1 : 0;
+
+async function flow() {
+  const b = await newPage('borrower');
+  // a wrong token is refused with the API's words; the view stays closed and nothing is kept
+  await signIn(b, 'not-a-token', '', true);
+  out.badSignIn = await text(b, '#sign-in-status');
+  out.tokenInStorage = await b.evaluate(() => sessionStorage.length);
+
+  await signIn(b, userToken);
+  out.tokenInUrl = b.url().includes(userToken);
+  out.storage = await b.evaluate(() => ({ local: localStorage.length, cookie: document.cookie, session: Object.keys(sessionStorage) }));
+  await borrow(b);
+  out.steps = await b.locator('#inst-steps li.done').allTextContents();
+  out.instanceStatus = await text(b, '#inst-status');
+
+  await startProxy(b);
+  out.shortUrl = await b.locator('#url-short').inputValue();
+  out.longUrl = await b.locator('#url-long').inputValue();
+  out.shortHelp = await text(b, 'label[for="url-short"]');
+
+  // camera: two reads of the live picture differ
+  await b.getByRole('button', { name: 'Start camera' }).click();
+  await b.locator('#cam-img[data-frames]').waitFor({ timeout: T });
+  const first = await b.locator('#cam-img').getAttribute('src');
+  await until('a second, different frame', async () => (await b.locator('#cam-img').getAttribute('src')) !== first);
+  const second = await b.locator('#cam-img').getAttribute('src');
+  out.camera = { firstPrefix: first.slice(0, 23), changed: first !== second };
+  const naturalWidth = await b.locator('#cam-img').evaluate((i) => i.decode().then(() => i.naturalWidth));
+  out.camera.width = naturalWidth;
+  const download = b.waitForEvent('download', { timeout: T });
+  await b.getByRole('button', { name: 'Snapshot (JPEG)' }).click();
+  const file = await (await download).path();
+  const jpeg = fs.readFileSync(file);
+  out.snapshotJpeg = jpeg[0] === 0xff && jpeg[1] === 0xd8;
+  const download2 = b.waitForEvent('download', { timeout: T });
+  await b.getByRole('button', { name: 'Snapshot (.npy)' }).click();
+  out.snapshotNpy = fs.readFileSync(await (await download2).path()).subarray(1, 6).toString('latin1');
+
+  // drive: hold forward, the simulator drives; release, it stops
+  const fwd = b.getByRole('button', { name: 'Forward' });
+  await fwd.hover();
+  await b.mouse.down();
+  const driving = await until('the robot to drive', async () => { const s = await simState(); return s.drive.driving && s.drive; });
+  out.driveWhileHeld = driving;
+  await b.mouse.up();
+  out.driveAfterRelease = await until('the robot to stop', async () => { const s = await simState(); return !s.drive.driving && s.drive; });
+  // the same with the keyboard: focus the pad, hold the up arrow
+  await b.locator('#pad').focus();
+  await b.keyboard.down('ArrowUp');
+  out.keyboardDrives = (await until('keyboard drive', async () => (await simState()).drive.driving)) === true;
+  await b.keyboard.up('ArrowUp');
+  out.keyboardStops = await until('keyboard stop', async () => !(await simState()).drive.driving);
+
+  // LED through the proxy
+  await b.locator('#led').evaluate((i) => { i.value = '#ff8000'; });
+  await b.getByRole('button', { name: 'Set LED' }).click();
+  out.led = await until('the LED to change', async () => { const s = await simState(); return s.led.red === 255 && s.led; });
+
+  // a command the policy refuses: its reason on the page, nothing at the robot
+  out.refusal = await anyCommand(b, 'POST', '/api/reboot', '{}');
+  out.robotSawReboot = (await simPaths()).some((p) => p.toLowerCase().includes('reboot'));
+  await b.locator('#log-rows tr.blocked').first().waitFor({ timeout: T });
+  out.logBlockedRow = await b.locator('#log-rows tr.blocked').first().textContent();
+  out.logTotals = await text(b, '#log-totals');
+
+  // a live pub/sub event type
+  await b.locator('#event-type').selectOption('TimeOfFlight');
+  await b.getByRole('button', { name: 'Watch' }).click();
+  await b.locator('#event-list li').first().waitFor({ timeout: T });
+  out.event = await b.locator('#event-list li').first().textContent();
+
+  await b.evaluate(() => window.scrollTo(0, 0));
+  await b.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-borrower.png'), fullPage: false });
+
+  // the owner sees the loan, its counts, the audit stream and the charts
+  const o = await newPage('owner');
+  await signIn(o, ownerToken, '#owner');
+  await o.locator('#odeps tr td.loan strong').first().waitFor({ timeout: T });
+  out.ownerLoan = await until('the loan counts', async () => {
+    const t = await o.locator('#odeps tr td.loan').first().textContent();
+    return t.includes('1 refused') && t;
+  });
+  await o.locator('#audit-rows tr.blocked').first().waitFor({ timeout: T });
+  await o.locator('#f-decision').selectOption('blocked');
+  out.auditBlockedOnly = await o.locator('#audit-rows tr').allTextContents();
+  await o.locator('#f-decision').selectOption('');
+  await o.locator('#chart-decisions svg').waitFor({ timeout: T });
+  // traffic for the chart: a few reads through the proxy, then a bar for them
+  for (let i = 0; i < 5; i++) await fetch(out.longUrl + '/api/battery');
+  await o.locator('#chart-decisions svg rect').first().waitFor({ timeout: T });
+  out.chart = await o.locator('#chart-decisions svg').getAttribute('aria-label');
+  out.rulesStatus = await until('the rules', async () => text(o, '#rules-status'));
+  // add a deny rule for another user, see it listed, delete it (or see the API's error)
+  await o.locator('#rule-cap').selectOption('CAP_NO_INSTANTIATE');
+  await o.locator('#rule-user').fill('victor');
+  await o.locator('#rules-status').evaluate((n) => { n.textContent = ''; });
+  await o.getByRole('button', { name: 'Add rule' }).click();
+  await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
+  out.ruleAdd = { kind: await o.locator('#rules-status').getAttribute('data-kind'), text: await text(o, '#rules-status') };
+  if (out.ruleAdd.kind === 'ok') {
+    await until('the rule listed', async () => (await text(o, '#rules')).includes('victor'));
+    out.ruleListed = await text(o, '#rules');
+    await o.locator('#rules li', { hasText: 'victor' }).getByRole('button', { name: /^Delete rule/ }).click();
+    await until('the rule gone', async () => !(await text(o, '#rules')).includes('victor'));
+    out.ruleDeleted = await text(o, '#rules-status');
+  }
+  out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
+
+  // a second borrower asks to wait in the queue: either queued (then served when the robot frees),
+  // or the API's "busy" answer where the use-queue does not exist
+  const v = await newPage('second borrower');
+  await signIn(v, secondToken);
+  await v.locator('#deps li.dep').first().waitFor({ timeout: T });
+  await v.locator('#deps li.dep input[type=checkbox]').first().check();
+  await borrowAgain(v);
+  out.queued = { kind: await v.locator('#queue-status').getAttribute('data-kind'), text: await text(v, '#queue-status') };
+  if (out.queued.text.startsWith('Waiting in queue')) {
+    await until('the reservation listed for the owner', async () => (await o.locator('#ores li').count()) > 0);
+    out.ownerReservations = await text(o, '#ores');
+    await until('queue length 2 for the owner', async () => (await o.locator('#odeps td').nth(4).textContent()) === '2');
+  }
+  await o.evaluate(() => window.scrollTo(0, 0));
+  await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
+  if (out.queued.text.startsWith('Waiting in queue')) {
+    // the first borrower ends the loan; the second one's page opens the loan by itself
+    await b.getByRole('button', { name: 'End loan' }).click();
+    await until('the queued borrower to get the robot', async () => (await text(v, '#queue-status')).startsWith('Your turn'));
+    await v.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+    out.servedFromQueue = await text(v, '#inst-status');
+    await v.getByRole('button', { name: 'End loan' }).click();
+    await until('the second loan to end', async () => (await text(v, '#inst-status')).includes('TERMINATED'));
+    await until('the first borrower to see the robot free', async () => (await text(b, '#deps')).includes('free'));
+    await borrowAgain(b);
+    await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  }
+  out.csp2 = await cspOf(v);
+  await v.close();
+
+  // lock (with a reason): either locked, and then a borrower's borrow is refused with the reason,
+  // or the API's error shown to the owner
+  await o.locator('#lock-reason').fill('charging until noon');
+  await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
+  await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
+  out.lock = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
+  if (out.lock.kind === 'ok') {
+    await until('the lock in the table', async () => (await text(o, '#odeps td.lock')).includes('charging until noon'));
+    out.lockShown = await text(o, '#odeps td.lock');
+  }
+
+  // the borrower ends the loan, then tries to borrow again
+  await b.getByRole('button', { name: 'End loan' }).click();
+  await until('the loan to end', async () => !(await b.locator('#instance').isVisible()) || (await text(b, '#inst-status')).includes('TERMINATED'));
+  out.urlGoneAfterEnd = (await fetch(out.longUrl + '/api/device')).status;
+  await until('the robot to show as free', async () => (await text(b, '#deps')).includes('free'));
+  await borrowAgain(b);
+  out.borrowAfterLock = { kind: await b.locator('#queue-status').getAttribute('data-kind'), text: await text(b, '#queue-status') };
+  out.borrowerSeesLock = await text(b, '#deps');
+  if (out.lock.kind === 'ok') {
+    // unlock, and the borrower gets the robot again
+    await o.locator('#odeps button', { hasText: /^Unlock$/ }).first().click();
+    await until('the unlock', async () => (await text(o, '#odeps-status')).startsWith('Unlocked'));
+    await borrowAgain(b);
+    await until('a new loan', async () => (await text(b, '#queue-status')).startsWith('Borrowed'));
+  }
+  await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  await startProxy(b);
+
+  // halt: either the robot is stopped and the loan ended, or the API's error shown
+  const haltsBefore = (await simState()).halts;
+  const before = await text(o, '#odeps-status');
+  await o.locator('#odeps button', { hasText: /^Halt$/ }).first().click();
+  await until('the halt answer', async () => (await text(o, '#odeps-status')) !== before);
+  out.halt = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
+  if (out.halt.kind === 'ok') {
+    out.haltsAtRobot = (await until('the robot to be halted', async () => { const s = await simState(); return s.halts > haltsBefore && s; })).halts - haltsBefore;
+    await until('the borrower to see the end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+    out.haltSeenByBorrower = await text(b, '#inst-status');
+  }
+
+  // every control has a name a screen reader can say
+  const unlabelled = (page) => page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => c.offsetParent !== null)
+    .filter((c) => !((c.labels && c.labels.length) || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent.trim())))
+    .map((c) => c.outerHTML.slice(0, 80)));
+  out.unlabelled = [...await unlabelled(b), ...await unlabelled(o)];
+
+  // phone size: nothing wider than the screen
+  await b.setViewportSize({ width: 390, height: 844 });
+  out.phoneOverflow = await b.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (shots !== '-') await b.screenshot({ path: path.join(shots, 'console-phone.png'), fullPage: true });
+  await o.setViewportSize({ width: 390, height: 844 });
+  out.phoneOverflowOwner = await o.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  out.csp = [...await cspOf(b), ...await cspOf(o), ...out.csp2];
+  delete out.csp2;
+}
+
+async function hostile() {
+  // Hostile strings arrive through every channel the console renders: the deployment's description
+  // (config), the robot's events (an utterance id echoed back), the audit log (a path and a reason),
+  // the robot's answers and the API's error messages.
+  const H = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1"></script><script>window.__pwned=1</script>';
+  const b = await newPage('borrower');
+  await signIn(b, userToken);
+  await borrow(b);
+  await startProxy(b);
+  await b.locator('#event-type').selectOption('TextToSpeechComplete');
+  await b.getByRole('button', { name: 'Watch' }).click();
+  await b.locator('#event-status[data-kind="ok"]').waitFor({ timeout: T });
+  out.speak = await anyCommand(b, 'POST', '/api/tts/speak', JSON.stringify({ Text: H, UtteranceId: H }));
+  await b.locator('#event-list li').first().waitFor({ timeout: T });
+  out.eventShown = await b.locator('#event-list li').first().textContent();
+  out.refusedPath = await anyCommand(b, 'GET', '/api/' + H, '');
+  out.refusedParam = await anyCommand(b, 'POST', '/api/led', JSON.stringify({ Red: H, Green: 0, Blue: 0 }));
+  await until('hostile audit rows', async () => (await b.locator('#log-rows').textContent()).includes('onerror'));
+  out.logShown = await b.locator('#log-rows').textContent();
+  out.depShown = await b.locator('#deps').textContent();
+
+  const o = await newPage('owner');
+  await signIn(o, ownerToken, '#owner');
+  await until('hostile audit rows for the owner', async () => (await o.locator('#audit-rows').textContent()).includes('onerror'));
+  out.ownerAuditShown = await o.locator('#audit-rows').textContent();
+  out.ownerDepShown = await o.locator('#odeps').textContent();
+  await o.locator('#rule-user').fill(H);
+  await o.getByRole('button', { name: 'Add rule' }).click();
+  await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
+  out.ruleStatus = await text(o, '#rules-status');
+
+  // a lock reason, shown to the owner in the table and to a borrower in the refusal (where lock-out exists)
+  await o.locator('#lock-reason').fill(H);
+  await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
+  await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
+  out.lockStatus = await text(o, '#odeps-status');
+  await b.getByRole('button', { name: 'End loan' }).click();
+  await until('the loan to end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+  await borrowAgain(b);
+  out.borrowRefusal = await text(b, '#queue-status');
+  if (out.lockStatus.startsWith('Locked')) {
+    await until('the reason in the table', async () => (await text(o, '#odeps td.lock')).includes('onerror'));
+    out.lockShown = await text(o, '#odeps td.lock');
+  }
+
+  const check = (page) => page.evaluate(() => ({
+    pwned: window.__pwned ?? null,
+    strayImages: document.querySelectorAll('img:not(#cam-img)').length,
+    scripts: [...document.scripts].map((s) => s.getAttribute('src')),
+  }));
+  out.borrowerDom = await check(b);
+  out.ownerDom = await check(o);
+  out.csp = [...await cspOf(b), ...await cspOf(o)];
+}

@@ -1,0 +1,240 @@
+package org.mistyproxy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mistyproxy.config.Camera;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.RobotAddress;
+import org.mistyproxy.proxy.server.ProxyServer;
+import org.mistyproxy.sim.Simulator;
+
+/**
+ * The web console in headless Chromium (playwright-core, driven by
+ * {@code src/test/browser/console-page.mjs}) against a server and simulator started here, configured
+ * like {@code mistyproxy demo} (misty-safe, a synthetic camera). Needs node, /usr/bin/chromium and
+ * {@code npm ci --prefix proxy/src/test/browser}: skipped without them, failed under CI=true.
+ */
+class ConsoleBrowserTest {
+    private static final Path SCRIPT_DIR = Path.of("src/test/browser");
+    static final String HOSTILE = "<img src=x onerror=\"window.__pwned=(window.__pwned||0)+1\"></script><script>window.__pwned=1</script>";
+    /**
+     * Chromium logs every 4xx answer a fetch gets (and 503, the contract's "busy"); those are the
+     * API's refusals, which the page shows, not errors of the page.
+     */
+    private static final Pattern REFUSAL_LOGGED = Pattern.compile(
+            "[\\w ]+ console: Failed to load resource: the server responded with a status of (4\\d\\d|503) \\([^)]*\\)");
+
+    @TempDir Path dir;
+    Simulator robot;
+    ProxyServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        if (robot != null) robot.close();
+    }
+
+    private String start(String description) throws IOException {
+        robot = Simulator.start("127.0.0.1", 0);
+        Deployment d = new Deployment(UUID.fromString("6d1e5e4a-0000-4000-8000-00000000d3e0"), "fixed_misty2", "demo", description,
+                new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), List.of("*"),
+                List.of(new Camera("front", "synthetic", 640, 480, 10, Optional.empty(), 80)));
+        server = ProxyServer.start(Rig.config(dir, List.of(d)), Rig.fast());
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    @Test
+    void aBorrowerBorrowsWatchesDrivesAndIsRefusedWithTheReasonAndTheOwnerSeesIt() throws Exception {
+        requireTools();
+        String base = start("simulated Misty II (mistyproxy demo)");
+        // Screenshots go to target/; with UPDATE_SCREENSHOTS=true also to docs/ for the README (a
+        // plain test run must not rewrite tracked files).
+        Path shots = Path.of("target/console-screenshots").toAbsolutePath();
+        Files.createDirectories(shots);
+        JsonNode r = run("flow", base, shots.toString());
+
+        assertTrue(r.get("badSignIn").asText().contains("wrong authorization token"), r.toString());
+        assertEquals(0, r.get("tokenInStorage").asInt(), "a refused token is not kept");
+        assertFalse(r.get("tokenInUrl").asBoolean());
+        JsonNode storage = r.get("storage");
+        assertEquals(0, storage.get("local").asInt(), "nothing in localStorage");
+        assertEquals("", storage.get("cookie").asText(), "no cookie");
+        assertEquals(List.of("mistyproxy.console.token"), Rig.texts(storage.get("session")), "the token, in session storage only");
+
+        assertEquals(List.of("INIT", "READY"), Rig.texts(r.get("steps")));
+        assertTrue(r.get("instanceStatus").asText().startsWith("READY"), r.toString());
+        String shortUrl = r.get("shortUrl").asText();
+        assertTrue(shortUrl.startsWith("127.0.0.1:" + server.port() + "/") && !shortUrl.contains("://"), shortUrl);
+        assertTrue(r.get("longUrl").asText().startsWith(base + "/"), r.toString());
+        assertTrue(r.get("shortHelp").asText().contains("paste into Misty's web tools"), r.toString());
+
+        JsonNode cam = r.get("camera");
+        assertEquals("data:image/jpeg;base64,", cam.get("firstPrefix").asText());
+        assertTrue(cam.get("changed").asBoolean(), "two reads of the live picture differ");
+        assertEquals(640, cam.get("width").asInt());
+        assertTrue(r.get("snapshotJpeg").asBoolean(), "the JPEG snapshot download is a JPEG");
+        assertEquals("NUMPY", r.get("snapshotNpy").asText());
+
+        assertTrue(r.get("driveWhileHeld").get("linearVelocity").asDouble() > 0, r.toString());
+        assertFalse(r.get("driveAfterRelease").get("driving").asBoolean());
+        assertTrue(r.get("keyboardDrives").asBoolean());
+        assertTrue(r.get("keyboardStops").asBoolean());
+        assertEquals(128, r.get("led").get("green").asInt());
+
+        String refusal = r.get("refusal").asText();
+        assertTrue(refusal.contains("refused") && refusal.contains("blocked: POST /api/reboot") && refusal.contains("misty-safe.yaml:"), refusal);
+        assertFalse(r.get("robotSawReboot").asBoolean());
+        assertTrue(robot.requests().stream().noneMatch(q -> q.path().toLowerCase().contains("reboot")), "the refused command reached the robot");
+        assertTrue(r.get("logBlockedRow").asText().contains("POST /api/reboot"), r.toString());
+        assertTrue(r.get("logTotals").asText().contains("1 refused"), r.toString());
+        assertTrue(r.get("event").asText().contains("distanceInMeters"), "a TimeOfFlight event: " + r.get("event"));
+
+        assertTrue(r.get("ownerLoan").asText().contains("holder ursula"), r.toString());
+        assertTrue(r.get("ownerLoan").asText().contains("1 refused"), r.toString());
+        assertFalse(r.get("auditBlockedOnly").isEmpty());
+        r.get("auditBlockedOnly").forEach(row -> assertTrue(row.asText().contains("blocked") && row.asText().contains("/api/reboot"), row.asText()));
+        assertTrue(r.get("chart").asText().startsWith("Requests per 5 s"), r.toString());
+
+        // Access rules, lock-out (issue 11) and the owner's halt (issue 12) land separately from the
+        // console. Each is checked strictly either way: with the route, its full effect; without
+        // it, exactly the API's "no such route" error shown to the owner (and nothing else).
+        JsonNode ruleAdd = r.get("ruleAdd");
+        if (ruleAdd.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
+            assertFalse(r.get("ruleDeleted").asText().contains("victor"), r.toString());
+        } else {
+            assertMissingRoute(ruleAdd, "/rule", r);
+        }
+        JsonNode queued = r.get("queued");
+        if (queued.get("text").asText().startsWith("Waiting in queue")) {
+            assertTrue(queued.get("text").asText().contains("queue position 1"), r.toString());
+            assertTrue(r.get("ownerReservations").asText().contains("deployment"), r.toString());
+            assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
+        } else {
+            assertEquals("error", queued.get("kind").asText(), r.toString());
+            assertTrue(queued.get("text").asText().contains("All matching workspace deployments are busy"), r.toString());
+        }
+        JsonNode lock = r.get("lock");
+        if (lock.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
+            JsonNode refused = r.get("borrowAfterLock");
+            assertEquals("error", refused.get("kind").asText(), r.toString());
+            assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
+            assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
+        } else {
+            assertMissingRoute(lock, "/lockout", r);
+            assertEquals("ok", r.get("borrowAfterLock").get("kind").asText(), r.toString());
+        }
+        JsonNode halt = r.get("halt");
+        if (halt.get("kind").asText().equals("ok")) {
+            assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
+            assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
+        } else {
+            assertMissingRoute(halt, "/halt", r);
+        }
+        assertEquals(404, r.get("urlGoneAfterEnd").asInt(), "the ended loan's proxy URL is dead");
+
+        assertEquals(List.of(), Rig.texts(r.get("unlabelled")), "controls without a label");
+        assertTrue(r.get("phoneOverflow").asInt() <= 0, "borrower view wider than a phone: " + r.get("phoneOverflow"));
+        assertTrue(r.get("phoneOverflowOwner").asInt() <= 0, "owner view wider than a phone: " + r.get("phoneOverflowOwner"));
+        assertClean(r);
+        for (String png : List.of("console-borrower.png", "console-owner.png")) {
+            assertTrue(Files.size(shots.resolve(png)) > 10_000, png);
+            if ("true".equals(System.getenv("UPDATE_SCREENSHOTS"))) {
+                Files.copy(shots.resolve(png), Tools.repoRoot().resolve("docs").resolve(png), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    void hostileStringsFromTheRobotTheAuditLogAndTheConfigAreShownAsTextAndNeverRun() throws Exception {
+        requireTools();
+        String base = start("demo " + HOSTILE);
+        JsonNode r = run("hostile", base, "-");
+
+        for (String where : List.of("eventShown", "logShown", "depShown", "ownerAuditShown", "ownerDepShown")) {
+            assertTrue(r.get(where).asText().contains("<img src=x onerror="), where + " shows the string as text: " + r.get(where));
+        }
+        assertTrue(r.get("eventShown").asText().contains("</script><script>"), r.toString());
+        if (r.get("lockStatus").asText().startsWith("Locked")) { // lock-out has landed (issue 11)
+            assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
+            assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
+        }
+        assertTrue(r.get("refusedPath").asText().contains("onerror"), "the refusal's reason names the path: " + r.get("refusedPath"));
+        for (String page : List.of("borrowerDom", "ownerDom")) {
+            JsonNode dom = r.get(page);
+            assertTrue(dom.get("pwned").isNull(), page + ": a hostile script ran: " + dom);
+            assertEquals(0, dom.get("strayImages").asInt(), page + ": markup was parsed: " + dom);
+            assertEquals(List.of("js/main.js"), Rig.texts(dom.get("scripts")), page);
+        }
+        assertClean(r);
+    }
+
+    private static void assertMissingRoute(JsonNode status, String route, JsonNode r) {
+        assertEquals("error", status.get("kind").asText(), r.toString());
+        String text = status.get("text").asText();
+        assertTrue(text.contains(route) && text.contains("no control API route") && text.endsWith("(HTTP 404)"), text);
+    }
+
+    /** No page error, no console error other than logged 4xx refusals, no CSP violation. */
+    private static void assertClean(JsonNode r) {
+        assertEquals(List.of(), Rig.texts(r.get("csp")), "CSP violations");
+        List<String> problems = new ArrayList<>();
+        for (String p : Rig.texts(r.get("problems"))) {
+            if (!REFUSAL_LOGGED.matcher(p).matches()) problems.add(p);
+        }
+        assertEquals(List.of(), problems, "console errors");
+    }
+
+    private JsonNode run(String scenario, String base, String shots) throws Exception {
+        Process node = new ProcessBuilder("node", "console-page.mjs", scenario, base, robot.baseUrl(), Rig.OWNER, Rig.URSULA, Rig.VICTOR, shots)
+                .directory(SCRIPT_DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out;
+        try {
+            out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(node.waitFor(120, TimeUnit.SECONDS), "node did not finish");
+        } finally {
+            node.destroyForcibly();
+        }
+        assertEquals(0, node.exitValue(), "node failed: " + out);
+        return Rig.JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    private static void requireTools() {
+        Tools.require(Files.isExecutable(Path.of("/usr/bin/chromium")), "/usr/bin/chromium (apt-get install chromium)");
+        Tools.require(Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core")),
+                "playwright-core (npm ci --prefix proxy/src/test/browser)");
+        Tools.require(nodeRuns(), "node");
+    }
+
+    private static boolean nodeRuns() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
