@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /** Reads the top-level object of a configuration file into a {@link MistyProxyConfig}. */
 final class ConfigDocument {
-    static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments");
+    static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments",
+            "logs", "retention_days");
     static final String DEFAULT_DATA_DIR = "./data";
 
     private final Scalars scalars;
@@ -49,7 +50,12 @@ final class ConfigDocument {
         nonEmptyList(f, "deployments").forEach((p, n) -> deploymentSection.read(n, p, ids, sources)
                 .ifPresent(deployments::add));
 
-        return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments));
+        LimitsSection limits = new LimitsSection(scalars);
+        Logs logs = f.get("logs").map(n -> limits.logs(n, "logs", dataDir)).orElse(Logs.in(dataDir));
+        int retentionDays = f.get("retention_days").map(n -> limits.retentionDays(n, "retention_days"))
+                .orElse(LimitsSection.DEFAULT_RETENTION_DAYS);
+        return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, logs,
+                retentionDays));
     }
 
     /** A required list that must have at least one item, as (path, item) pairs in order. */

@@ -10,6 +10,7 @@ import java.util.UUID;
  *
  * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ * @param quotas      what one instance of this deployment may hold at once
  */
 public record Deployment(
         UUID id,
@@ -19,11 +20,23 @@ public record Deployment(
         RobotAddress robot,
         Optional<Path> policy,
         List<String> corsOrigins,
-        List<Camera> cameras) {
+        List<Camera> cameras,
+        Quotas quotas) {
 
     public Deployment {
         corsOrigins = List.copyOf(corsOrigins);
         cameras = List.copyOf(cameras);
+        java.util.Objects.requireNonNull(quotas, "quotas");
+    }
+
+    /** With the default quotas. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, Quotas.DEFAULTS);
+    }
+
+    public Deployment withQuotas(Quotas q) {
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, q);
     }
 
     public Optional<Camera> camera(String cameraId) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
     static final List<String> FIELDS =
-            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras");
+            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras", "quotas");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -86,10 +86,13 @@ final class DeploymentSection {
             }
         });
 
+        Quotas quotas = f.get("quotas").map(n -> new LimitsSection(scalars).quotas(n, f.path("quotas")))
+                .orElse(Quotas.DEFAULTS);
+
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, quotas));
     }
 
     /** {@code ["*"]}, or origins such as {@code https://app.example.org} (scheme, host, optional port). */
