@@ -9,25 +9,27 @@ import io.undertow.util.AttachmentKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.mistyproxy.proxy.logs.LogText;
 
 /**
- * One key=value line per finished request on the {@code mistyproxy.access} logger, and a request
+ * One key=value line per finished request on the {@code mistyproxy.access} logger (the server's
+ * {@code access.log}: asynchronous, bounded, rotated; see {@code logs.FileLogs}), and a request
  * counter by route and status class. The router records a log-safe path (tokens replaced by their
- * {@link ProxyToken#logId}); the query string is never logged, because proxied queries are the
- * borrower's business and feed URLs carry secrets.
+ * {@link ProxyToken#logId}), stored at most {@link LogText#PATH} characters long; the query string
+ * is never logged, because proxied queries are the borrower's business and feed URLs carry secrets.
  */
 final class AccessLog implements HttpHandler {
-    private static final Logger LOG = LoggerFactory.getLogger("mistyproxy.access");
     static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
     static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
+    private final Logger log;
     private final HttpHandler next;
     private final MeterRegistry metrics;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    AccessLog(HttpHandler next, MeterRegistry metrics) {
+    AccessLog(HttpHandler next, MeterRegistry metrics, Logger log) {
+        this.log = log;
         this.next = next;
         this.metrics = metrics;
         Gauge.builder("mistyproxy.http.requests.in.flight", inFlight, AtomicInteger::get)
@@ -42,7 +44,7 @@ final class AccessLog implements HttpHandler {
             inFlight.decrementAndGet();
             try {
                 String route = orElse(e.getAttachment(ROUTE), "unknown");
-                String path = orElse(e.getAttachment(SAFE_PATH), "-");
+                String path = LogText.bounded(orElse(e.getAttachment(SAFE_PATH), "-"), LogText.PATH);
                 int status = e.getStatusCode();
                 long micros = (System.nanoTime() - start) / 1000;
                 counters.computeIfAbsent(route + " " + (status / 100) + "xx", k -> Counter.builder("mistyproxy.http.requests")
@@ -50,8 +52,8 @@ final class AccessLog implements HttpHandler {
                         .tag("route", route)
                         .tag("status", (status / 100) + "xx")
                         .register(metrics)).increment();
-                if (LOG.isInfoEnabled()) {
-                    LOG.info("client={} method={} route={} path={} status={} bytes={} ms={}",
+                if (log.isInfoEnabled()) {
+                    log.info("client={} method={} route={} path={} status={} bytes={} ms={}",
                             e.getSourceAddress() == null ? "-" : e.getSourceAddress().getAddress().getHostAddress(),
                             e.getRequestMethod(), route, path, status, e.getResponseBytesSent(), micros / 1000.0);
                 }

@@ -25,6 +25,7 @@ import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.cam.CamDataPlane;
+import org.mistyproxy.proxy.logs.FileLogs;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
 import org.mistyproxy.proxy.ws.PubSubRelay;
@@ -81,11 +82,13 @@ public final class ProxyServer implements AutoCloseable {
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
         // write audit entries), then the audit log, then the cameras.
-        AuditLog auditLog = new AuditLog(config.dataDir(), 200);
+        FileLogs fileLogs = FileLogs.open(config.logs());
+        fileLogs.bindTo(metrics);
+        AuditLog auditLog = new AuditLog(fileLogs, 200);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
         CamDataPlane cam = new CamDataPlane(ctx);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, fileLogs));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
@@ -109,7 +112,7 @@ public final class ProxyServer implements AutoCloseable {
         ApiUsers users = new ApiUsers(config.users());
         ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
-        GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
+        GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics, fileLogs.access()));
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
@@ -125,6 +128,13 @@ public final class ProxyServer implements AutoCloseable {
         } catch (RuntimeException e) {
             instances.close();
             lifecycle.shutdownNow();
+            for (AutoCloseable p : parts) {
+                try {
+                    p.close();
+                } catch (Exception ignored) {
+                    // already failing to start; the listen error is the one to report
+                }
+            }
             throw new IOException("cannot listen on " + host + ":" + config.listen().port() + ": " + rootMessage(e), e);
         }
         int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
