@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.front;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,9 +18,9 @@ import org.mistyproxy.proxy.logs.LogText;
  * {@link ProxyToken#logId}), stored at most {@link LogText#PATH} characters long; the query string
  * is never logged, because proxied queries are the borrower's business and feed URLs carry secrets.
  */
-final class AccessLog implements HttpHandler {
-    static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
-    static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
+public final class AccessLog implements HttpHandler {
+    public static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
+    public static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
     private final Logger log;
     private final HttpHandler next;
@@ -28,7 +28,7 @@ final class AccessLog implements HttpHandler {
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    AccessLog(HttpHandler next, MeterRegistry metrics, Logger log) {
+    public AccessLog(HttpHandler next, MeterRegistry metrics, Logger log) {
         this.log = log;
         this.next = next;
         this.metrics = metrics;
