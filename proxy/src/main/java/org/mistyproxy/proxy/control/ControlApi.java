@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.front.WholeBody;
+import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.instances.InstanceRecord;
@@ -40,6 +42,7 @@ public final class ControlApi {
     private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
+    private final WholeBody body;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -48,10 +51,22 @@ public final class ControlApi {
     }
 
     public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
+        this(instances, users, audit, urls, java.time.Duration.ofSeconds(10));
+    }
+
+    /** @param bodyDeadline how long a request body may take to arrive before the client gets 408 */
+    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls,
+            java.time.Duration bodyDeadline) {
         this.instances = instances;
         this.users = users;
         this.audit = audit;
         this.urls = urls;
+        this.body = new WholeBody(MAX_BODY, bodyDeadline);
+    }
+
+    /** How request bodies are read before {@link #handle} runs: bounded, non-blocking, with a deadline. */
+    public WholeBody body() {
+        return body;
     }
 
     /** True when the first path segment belongs to the control API. */
@@ -70,10 +85,13 @@ public final class ControlApi {
             send(ex, 200, body);
         } catch (ApiError e) {
             send(ex, e.status(), e.body());
+        } catch (ChangeNotStored e) {
+            // The change did not happen (memory and journal unchanged); the cause and path are in the server log.
+            send(ex, 503, ApiError.of(503, e.publicMessage()).body());
         } catch (RuntimeException e) {
-            // e.g. the journal cannot be written: the change did not happen, say so plainly
-            LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
-            send(ex, 500, ApiError.of(500, "internal error: " + e.getMessage()).body());
+            // Details (class names, paths) stay in the server log; the client learns only that it failed.
+            LOG.error("event=control_error method={} route={} error=\"{}\"", ex.getRequestMethod(), seg.get(0), e.toString(), e);
+            send(ex, 500, ApiError.of(500, "internal error; the server log has the details").body());
         }
     }
 
@@ -328,11 +346,8 @@ public final class ControlApi {
     }
 
     private JsonNode readBody(HttpServerExchange ex) throws IOException {
-        ex.startBlocking();
-        byte[] b;
-        try (InputStream in = ex.getInputStream()) {
-            b = in.readNBytes(MAX_BODY + 1);
-        }
+        byte[] b = ex.getAttachment(WholeBody.BYTES);
+        if (b == null) throw new IllegalStateException("the control API's body was not read before dispatch");
         if (b.length > MAX_BODY) throw ApiError.result(413, "request body is larger than " + MAX_BODY + " bytes");
         if (new String(b, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         try {

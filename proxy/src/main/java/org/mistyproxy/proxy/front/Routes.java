@@ -76,18 +76,16 @@ public final class Routes implements HttpHandler {
         }
         if (ControlApi.owns(first)) {
             tag(ex, "control", raw);
-            if (ex.isInIoThread()) {
-                ex.dispatch(() -> {
-                    try {
-                        control.handle(ex, seg);
-                    } catch (Exception e) {
-                        ex.setStatusCode(500);
-                        ex.endExchange();
-                    }
-                });
-                return;
-            }
-            control.handle(ex, seg);
+            // The body is read here, without blocking, so that the worker (which may wait on the
+            // journal's fsync) never waits on a client.
+            control.body().readThen(ex, () -> ex.dispatch(() -> {
+                try {
+                    control.handle(ex, seg);
+                } catch (Exception e) {
+                    ex.setStatusCode(500);
+                    ex.endExchange();
+                }
+            }));
             return;
         }
         if (ProxyToken.looksLikeToken(first)) {

@@ -36,6 +36,7 @@ import org.mistyproxy.proxy.access.TokenTable;
 import org.mistyproxy.proxy.control.ApiError;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
 import org.mistyproxy.proxy.server.ServerOptions;
+import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,14 @@ public final class Instances implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
+    /** Live instance id to its deployment: "busy" without scanning every instance ever kept. */
+    private final Map<String, UUID> live = new HashMap<>();
+    /** Ends that happened in memory while the journal could not be written; retried by housekeeping. */
+    private final Map<String, InstanceRecord> unwritten = new LinkedHashMap<>();
+    private final Duration retention;
+    private final long retryMillis;
+    private long compactAt = COMPACT_MIN_BYTES;
+    private static final long COMPACT_MIN_BYTES = 1 << 20;
     private final TokenTable<ProxyTarget> proxyTokens = new TokenTable<>();
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
@@ -76,6 +85,7 @@ public final class Instances implements AutoCloseable {
         this.clock = options.clock();
         this.initTimeout = options.initTimeout();
         this.lifecycle = lifecycle;
+        this.retention = Duration.ofDays(config.retentionDays());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(initTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -84,9 +94,13 @@ public final class Instances implements AutoCloseable {
         long now = clock.millis();
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
+            if (r.live()) live.put(r.id(), r.deployment());
             deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
         }
         for (Deployment d : deployments.values()) deploymentCreated.putIfAbsent(d.id(), now);
+        long every = options.housekeeping().toMillis();
+        this.retryMillis = Math.min(10_000, every);
+        lifecycle.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -96,11 +110,12 @@ public final class Instances implements AutoCloseable {
             if (!r.live()) continue;
             Deployment d = deployments.get(r.deployment());
             if (d == null) {
-                terminateLocked(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
+                endRollingForward(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
-                terminateLocked(r, Cause.EXPIRED, "expired while the server was down");
+                endRollingForward(r, Cause.EXPIRED, "expired while the server was down");
             } else if (r.status().equals(InstanceRecord.TERMINATING)) {
-                terminateLocked(r, Cause.TERMINATED, r.reason());
+                // written by an older version between its two terminate writes
+                endRollingForward(r, Cause.TERMINATED, r.reason());
             } else {
                 register(r);
                 if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
@@ -135,8 +150,7 @@ public final class Instances implements AutoCloseable {
     }
 
     public synchronized boolean busy(UUID deployment) {
-        for (InstanceRecord r : byId.values()) if (r.live() && r.deployment().equals(deployment)) return true;
-        return false;
+        return live.containsValue(deployment);
     }
 
     // ---- lifecycle
@@ -198,14 +212,81 @@ public final class Instances implements AutoCloseable {
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
+    /**
+     * One durable record ends the loan (TERMINATED, no tokens), written before anything is revoked:
+     * if the write fails, nothing changed and the caller is told ({@link ChangeNotStored}); if the
+     * process dies right after it, a restart finds the instance ended and registers no token.
+     */
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
-        InstanceRecord t = r.withStatus(InstanceRecord.TERMINATING, why, null);
-        persist(t);
-        revokeLocked(r, cause);
-        InstanceRecord done = t.withProxyToken(null).withCamTokens(null)
-                .withStatus(InstanceRecord.TERMINATED, why, clock.millis());
+        InstanceRecord done = ended(r, why);
         persist(done);
+        revokeLocked(r, cause);
+        events.loanEnded(r.id());
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
+    }
+
+    private InstanceRecord ended(InstanceRecord r, String why) {
+        return r.withProxyToken(null).withCamTokens(null).withStatus(InstanceRecord.TERMINATED, why, clock.millis());
+    }
+
+    /**
+     * For ends that must happen whatever the disk says (expiry, recovery): if the journal cannot be
+     * written, the loan still ends in memory (tokens revoked) and housekeeping retries the write. A
+     * restart before it lands reaches the same end, because what decided it is already durable
+     * (the expiry time, a deployment gone from the configuration, an old TERMINATING line).
+     */
+    private void endRollingForward(InstanceRecord r, Cause cause, String why) {
+        try {
+            terminateLocked(r, cause, why);
+        } catch (ChangeNotStored e) {
+            InstanceRecord done = ended(r, why);
+            byId.put(done.id(), done);
+            live.remove(done.id());
+            unwritten.put(done.id(), done);
+            revokeLocked(r, cause);
+            events.loanEnded(r.id());
+            LOG.warn("event=instance_ended_unwritten instance={} cause={} retry_in_ms={}", r.id(), cause, retryMillis);
+            lifecycle.schedule(this::housekeeping, retryMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Retries journal writes that failed (ends rolled forward in memory), forgets ended instances
+     * past the retention period (memory, then the compacted journal), and compacts a journal that
+     * has grown well past its live content.
+     */
+    synchronized void housekeeping() {
+        try {
+            for (var it = unwritten.values().iterator(); it.hasNext(); ) {
+                journal.append(it.next(), false);
+                it.remove();
+            }
+        } catch (ChangeNotStored e) {
+            return; // still full; the next round tries again
+        }
+        long cutoff = clock.millis() - retention.toMillis();
+        int forgotten = 0;
+        for (var it = byId.values().iterator(); it.hasNext(); ) {
+            InstanceRecord r = it.next();
+            if (r.terminated() && r.endMillis() != null && r.endMillis() < cutoff) {
+                it.remove();
+                forgotten++;
+            }
+        }
+        if (forgotten > 0 || journal.size() > compactAt) {
+            try {
+                journal.compact(byId.values());
+                compactAt = Math.max(COMPACT_MIN_BYTES, 2 * journal.size());
+                if (forgotten > 0) LOG.info("event=instances_forgotten count={} retention_days={}", forgotten, retention.toDays());
+            } catch (ChangeNotStored e) {
+                LOG.warn("event=journal_compaction_postponed no_space={}", e.noSpace());
+            }
+        }
+    }
+
+    /** Instances kept in memory (live, and ended within the retention period). */
+    public synchronized int instancesInMemory() {
+        return byId.size();
     }
 
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
@@ -229,7 +310,7 @@ public final class Instances implements AutoCloseable {
     private synchronized void expire(String iid) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !r.live()) return;
-        terminateLocked(r, Cause.EXPIRED, "expired");
+        endRollingForward(r, Cause.EXPIRED, "expired");
     }
 
     private void startInitCheck(String iid, Deployment d) {
@@ -258,12 +339,19 @@ public final class Instances implements AutoCloseable {
     private synchronized void initDone(String iid, String failure) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !r.status().equals(InstanceRecord.INIT)) return;
-        if (failure == null) {
-            persist(r.withStatus(InstanceRecord.READY, null, null));
-            LOG.info("event=instance_ready instance={}", iid);
-        } else {
-            persist(r.withStatus(InstanceRecord.INIT_FAIL, failure, clock.millis()));
-            LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
+        try {
+            if (failure == null) {
+                persist(r.withStatus(InstanceRecord.READY, null, null));
+                LOG.info("event=instance_ready instance={}", iid);
+            } else {
+                persist(r.withStatus(InstanceRecord.INIT_FAIL, failure, clock.millis()));
+                events.loanEnded(iid);
+                LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
+            }
+        } catch (ChangeNotStored e) {
+            // Still INIT (durably and in memory): check the robot again once the disk may have room.
+            Deployment d = deployments.get(r.deployment());
+            lifecycle.schedule(() -> startInitCheck(iid, d), 10, TimeUnit.SECONDS);
         }
     }
 
@@ -391,9 +479,12 @@ public final class Instances implements AutoCloseable {
         }
     }
 
+    /** Durable first, then visible: a failed write throws {@link ChangeNotStored} and changes nothing. */
     private void persist(InstanceRecord r) {
-        journal.append(r);
+        journal.append(r, !byId.containsKey(r.id()));
         byId.put(r.id(), r);
+        if (r.live()) live.put(r.id(), r.deployment());
+        else live.remove(r.id());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.logs.FileLogs;
+import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.PublicUrls;
 import org.mistyproxy.proxy.front.AccessLog;
@@ -87,7 +89,9 @@ public final class ProxyServer implements AutoCloseable {
             return t;
         });
         Map<UUID, Policy> policies = policies(config);
-        Journal.Opened opened = Journal.open(config.dataDir());
+        Journal.Opened opened = Journal.open(config.dataDir(),
+                options.clock().millis() - Duration.ofDays(config.retentionDays()).toMillis(),
+                options.skipDamagedJournalLines(), DurableLog.Channels.REAL);
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
 
@@ -101,6 +105,12 @@ public final class ProxyServer implements AutoCloseable {
         CamDataPlane cam = new CamDataPlane(ctx);
         parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, fileLogs));
         events.onServerStopping(pubSubRelay::closeAllSockets);
+        // A loan's audit ring goes with it; a request that was still finishing may add an entry
+        // after the end, so the ring is dropped again a minute later.
+        events.onLoanEnded(iid -> {
+            auditLog.forget(iid);
+            lifecycle.schedule(() -> auditLog.forget(iid), 60, java.util.concurrent.TimeUnit.SECONDS);
+        });
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
         AuditTrail audit = auditLog::recentJson;
@@ -121,7 +131,7 @@ public final class ProxyServer implements AutoCloseable {
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0], options.bodyDeadline());
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics, fileLogs.access()));
         Undertow.Builder b = Undertow.builder()
@@ -130,6 +140,13 @@ public final class ProxyServer implements AutoCloseable {
                 // a connection that sends nothing, or dribbles its headers, is closed rather than held
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                // Bounds on what a client may make the server hold (the proxy raises the entity
+                // cap per request to what the policy allows; the control API reads at most 64 KiB)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, ServerLimits.MAX_HEAD_BYTES)
+                .setServerOption(UndertowOptions.MAX_HEADERS, ServerLimits.MAX_HEADERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, ServerLimits.MAX_PARAMETERS)
+                .setServerOption(UndertowOptions.MAX_COOKIES, ServerLimits.MAX_COOKIES)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, ServerLimits.MAX_ENTITY_BYTES)
                 .setHandler(graceful);
         if (ssl != null) b.addHttpsListener(config.listen().port(), host, ssl);
         else b.addHttpListener(config.listen().port(), host);
