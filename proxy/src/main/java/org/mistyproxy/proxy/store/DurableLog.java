@@ -162,10 +162,14 @@ public final class DurableLog implements AutoCloseable {
             boolean noSpace = noSpace(e);
             try {
                 channel.truncate(good);
-                channel.force(false);
                 dirtyTail = false;
             } catch (IOException t) {
                 LOG.error("event=durable_log_truncate_failed file={} good_bytes={} error=\"{}\"", file, good, t.toString());
+            }
+            try {
+                channel.force(false); // best effort: the truncation is repeated before the next append anyway
+            } catch (IOException ignored) {
+                dirtyTail = true;
             }
             LOG.error("event=durable_log_append_failed file={} bytes={} no_space={} error=\"{}\"", file, bytes.length, noSpace, e.toString());
             throw new ChangeNotStored("cannot append to " + file + ": " + e.getMessage(), noSpace, e);
