@@ -69,11 +69,22 @@ public final class WholeBody {
             over[0] = true;
             refuse(ex, 408, "request body not received within " + deadline.toSeconds() + " s");
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
-        ex.getRequestReceiver().receiveFullBytes((e, data) -> {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        // Partial reads, counted here: a chunked body's size is only known while it arrives.
+        ex.getRequestReceiver().receivePartialBytes((e, data, last) -> {
             if (over[0]) return;
+            got.write(data, 0, data.length);
+            if (got.size() > maxBytes) {
+                over[0] = true;
+                timer.remove();
+                e.getRequestReceiver().pause();
+                refuse(e, 413, "request body is larger than " + maxBytes + " bytes");
+                return;
+            }
+            if (!last) return;
             over[0] = true;
             timer.remove();
-            e.putAttachment(BYTES, data);
+            e.putAttachment(BYTES, got.toByteArray());
             next.run();
         }, (e, error) -> {
             if (over[0]) return;
