@@ -29,6 +29,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.logs.FileLogs;
+import org.mistyproxy.proxy.quota.InstanceQuotas;
 import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.PublicUrls;
@@ -101,21 +102,26 @@ public final class ProxyServer implements AutoCloseable {
         fileLogs.bindTo(metrics);
         AuditLog auditLog = new AuditLog(fileLogs, 200);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
-        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
+        InstanceQuotas quotas = new InstanceQuotas(auditLog, metrics);
+        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, quotas);
         CamDataPlane cam = new CamDataPlane(ctx);
         parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, fileLogs));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         // A loan's audit ring goes with it; a request that was still finishing may add an entry
         // after the end, so the ring is dropped again a minute later.
         events.onLoanEnded(iid -> {
+            quotas.forget(iid);
             auditLog.forget(iid);
             lifecycle.schedule(() -> auditLog.forget(iid), 60, java.util.concurrent.TimeUnit.SECONDS);
         });
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
         AuditTrail audit = auditLog::recentJson;
-        ProxiedRequestHandler relay = (ex, target, rawPath) ->
+        ProxiedRequestHandler relay = (ex, target, rawPath) -> {
+            if (quotas.admitHttp(ex, target.instanceId(), target.deployment(), rawPath)) {
                 httpRelay.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
+            }
+        };
         ProxiedRequestHandler pubsub = (ex, target, rawPath) ->
                 pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
         CamRequestHandler camData = cam;

@@ -18,6 +18,8 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.WebSocketRules;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.quota.InstanceQuotas;
+import org.mistyproxy.proxy.quota.SocketQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ public final class PubSubRelay implements AutoCloseable {
     private static final AttachmentKey<Long> MAX_MESSAGE = AttachmentKey.create(Long.class);
 
     private final PubSubSettings settings;
+    private final InstanceQuotas quotas;
     private final PubSubMetrics metrics;
     private final WsAudit audit;
     private final RobotDialer dialer;
@@ -47,6 +50,12 @@ public final class PubSubRelay implements AutoCloseable {
     private final WebSocketProtocolHandshakeHandler handshake;
 
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
+        this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry));
+    }
+
+    /** @param quotas the server's per-instance quotas (shared with the HTTP relay) */
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, InstanceQuotas quotas) {
+        this.quotas = quotas;
         this.settings = settings;
         this.metrics = new PubSubMetrics(registry);
         this.audit = new WsAudit(auditLog);
@@ -96,19 +105,28 @@ public final class PubSubRelay implements AutoCloseable {
             ErrorReply.send(exchange, 403, why);
             return;
         }
+        SocketQuota quota = quotas.admitSocket(instanceId, deployment);
+        if (quota == null) {
+            String why = InstanceQuotas.socketRefusal(deployment);
+            audit.refusedUpgrade(instanceId, client, 503, "quota pubsub_sockets", why, null);
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            ErrorReply.send(exchange, 503, why);
+            return;
+        }
         if (exchange.isInIoThread()) {
-            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, client));
+            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, client, quota));
         } else {
-            connect(exchange, instanceId, deployment, rules, client);
+            connect(exchange, instanceId, deployment, rules, client, quota);
         }
     }
 
-    private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules, String client) {
+    private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules, String client,
+            SocketQuota quota) {
         Executor worker = exchange.getConnection().getWorker();
         String connectionId = UUID.randomUUID().toString().substring(0, 8);
         PubSubConnection[] self = new PubSubConnection[1];
         PubSubConnection conn = new PubSubConnection(
-                instanceId, connectionId, rules.open(instanceId), settings, metrics, timers, worker, audit, client,
+                instanceId, connectionId, rules.open(instanceId), settings, metrics, timers, worker, audit, client, quota,
                 () -> live.remove(self[0]));
         self[0] = conn;
         live.add(conn); // before dialling: a revocation during the dial must find it
@@ -118,8 +136,10 @@ public final class PubSubRelay implements AutoCloseable {
             robot = dialer.dial(uri, new RobotEndpoint(conn));
         } catch (Exception e) {
             live.remove(conn);
+            quota.close();
             metrics.robotUnreachable.increment();
-            String why = "robot unreachable: cannot open " + uri + ": " + rootMessage(e);
+            // what the borrower sees names the robot, not this server's internals (the cause is logged)
+            String why = "robot unreachable: cannot open " + uri;
             LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
             audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
             ErrorReply.send(exchange, 502, why);
@@ -128,6 +148,7 @@ public final class PubSubRelay implements AutoCloseable {
         if (!conn.robotConnected(robot)) {
             // Revoked while the robot was being dialled (the robot side is closed already).
             live.remove(conn);
+            quota.close();
             audit.refusedUpgrade(instanceId, client, 404, null, "proxy URL revoked during the upgrade", null);
             ErrorReply.send(exchange, 404, "unknown or revoked proxy URL");
             return;
@@ -138,10 +159,11 @@ public final class PubSubRelay implements AutoCloseable {
             handshake.handleRequest(exchange);
         } catch (Exception e) {
             live.remove(conn);
+            quota.close();
             conn.end(CloseCodes.INTERNAL, "handshake failed", CloseCodes.GOING_AWAY, "client handshake failed");
             LOG.warn("event=ws_handshake_failed instance={} error=\"{}\"", instanceId, e.toString());
             if (!exchange.isResponseStarted()) {
-                ErrorReply.send(exchange, 400, "WebSocket handshake failed: " + e.getMessage());
+                ErrorReply.send(exchange, 400, "WebSocket handshake failed"); // the cause is in the server log
             }
         }
     }
