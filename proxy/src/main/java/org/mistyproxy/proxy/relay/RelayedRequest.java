@@ -302,6 +302,12 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         HeaderMap from = exchange.getRequestHeaders();
         HeaderMap to = req.getRequestHeaders();
         HopHeaders.copyRequest(from, to);
+        if (decision.redaction() != null && !decision.redaction().isEmpty()) {
+            // A byte range of an answer that is redacted could cut a secret out of its key: the
+            // robot sends it whole, it is redacted whole, and the client gets it whole (200).
+            to.remove(Headers.RANGE);
+            to.remove(Headers.IF_RANGE);
+        }
         to.put(Headers.HOST, ctx.pool().authority(deployment.robot()));
         to.put(X_FORWARDED_FOR, clientAddress());
         to.put(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());

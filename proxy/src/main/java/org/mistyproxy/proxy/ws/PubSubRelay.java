@@ -155,6 +155,9 @@ public final class PubSubRelay implements AutoCloseable {
         }
         exchange.putAttachment(CONNECTION, conn);
         exchange.putAttachment(MAX_MESSAGE, (long) rules.maxMessageBytes());
+        // Undertow's handshake echoes the whole request URL (the capability token, and a Host the
+        // client chose) in Sec-WebSocket-Location, a header of the old hixie drafts no client needs.
+        exchange.addResponseCommitListener(ex -> ex.getResponseHeaders().remove(Headers.SEC_WEB_SOCKET_LOCATION));
         try {
             handshake.handleRequest(exchange);
         } catch (Exception e) {
