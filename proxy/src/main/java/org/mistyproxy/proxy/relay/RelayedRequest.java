@@ -237,10 +237,12 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
     private void policyFailed(RuntimeException e) {
         // Fail closed: a policy that cannot decide lets nothing through.
         localRule = "error";
-        localReason = "blocked: the policy could not decide: " + e.getMessage();
+        // the exception (class names, internals) stays in the server log
+        localReason = "blocked: the policy could not decide (the server log has the details)";
         phase = Phase.DONE;
         ctx.metrics().decided(false);
-        ctx.log().warn("event=policy_failed instance={} path={} error={}", instanceId, rawPath, e.toString());
+        ctx.log().warn("event=policy_failed instance={} path={} error=\"{}\"", instanceId,
+                org.mistyproxy.proxy.logs.LogText.bounded(rawPath, org.mistyproxy.proxy.logs.LogText.PATH), e.toString());
         answer(500, localReason);
     }
 
@@ -500,7 +502,9 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
             out = decision.redaction().apply(json);
         } catch (RuntimeException e) {
             // Fail closed: a response we cannot redact may hold the secret the owner wanted hidden.
-            fail(Failure.REDACTION, 502, "robot's response could not be redacted: " + e.getMessage());
+            // (the parser's message may quote the response itself, secret included: not shown)
+            ctx.log().warn("event=redaction_failed instance={} error=\"{}\"", instanceId, e.getClass().getSimpleName());
+            fail(Failure.REDACTION, 502, "robot's response could not be redacted (it is not the JSON the policy expects)");
             return;
         }
         phase = Phase.DONE;
