@@ -125,6 +125,42 @@ class SlowClientTest {
     }
 
     @Test
+    void longPathsAreStoredBoundedInTheAuditRingAndTheAccessLogAndHugeOnesNeverGetIn() throws Exception {
+        Api ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+        Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+        String iid = ursula.ready(a.id().toString());
+        String url = ursula.activate(iid);
+        String otherUrl = victor.activate(victor.ready(b.id().toString()));
+        String longPath = "/api/" + "p".repeat(20_000);
+        Api client = Api.of("", null); // one client, kept-alive connections (each new client would hold its own)
+        for (int i = 0; i < 50; i++) {
+            Resp r = client.send("GET", url + longPath + i, null);
+            assertEquals(403, r.status(), "misty-safe blocks it");
+            if (i % 10 == 0) assertEquals(200, Rig.fetch(otherUrl + "/api/battery").status(), "the other instance goes on");
+        }
+        Rig.await(() -> ursula.get("/addon/mistyproxy/" + iid + "/log?limit=1000").json().get("entries").size() >= 50,
+                Duration.ofSeconds(10), () -> "audit entries");
+        for (var e : ursula.get("/addon/mistyproxy/" + iid + "/log?limit=1000").json().get("entries")) {
+            assertTrue(e.get("path").asText().length() < 600, "path stored bounded");
+            assertTrue(e.get("path").asText().endsWith(" chars]"), "with its real length noted: " + e.get("path").asText().substring(500));
+            assertTrue(e.get("reason").asText().length() < 1100, "reason stored bounded");
+        }
+        Path access = dir.resolve("access.log");
+        Rig.await(() -> {
+            try {
+                return java.nio.file.Files.readString(access).contains(" chars] status=403");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(10), () -> "access log lines");
+        for (String line : java.nio.file.Files.readAllLines(access)) assertTrue(line.length() < 1000, "access log line bounded");
+
+        Resp huge = client.send("GET", url + "/api/" + "h".repeat(1_000_000), null);
+        assertTrue(huge.status() == 431 || huge.status() == 400 || huge.status() == 414, "a 1 MB path never gets in: " + huge.status());
+        assertEquals(0, robotA.requests().stream().filter(r -> r.path().startsWith("/api/pp") || r.path().startsWith("/api/hh")).count());
+    }
+
+    @Test
     void oversizedBodiesAndHeadsAreRefusedWithClearErrors() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);

@@ -129,6 +129,34 @@ class PubSubQuotaTest {
     }
 
     @Test
+    void anEndlessClientMessageIsCutOffAtThePolicyBoundWhileAnotherInstanceGoesOn() throws Exception {
+        String urlA = pubsubUrl(a);
+        String urlB = pubsubUrl(b);
+        TestSocket other = open(urlB);
+        TestSocket hog = open(urlA);
+        String fragment = "x".repeat(64 * 1024);
+        int sent = 0;
+        try {
+            // an unfinished message of up to 64 MiB, in fragments that never say "last"
+            for (; sent < 1024 && !hog.closed.isDone(); sent++) {
+                hog.ws.sendText(fragment, false).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                if (sent % 16 == 0) {
+                    other.send(subscribe("b" + sent)); // the other instance keeps being served meanwhile
+                    other.nextContaining("\"b" + sent + "\"", 5000);
+                }
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the server closed the socket while we were still sending: that is the point
+        }
+        TestSocket.Closed c = hog.awaitClose(5000);
+        assertEquals(1009, c.code(), "closed as too big: " + c);
+        assertTrue(sent < 1024, "cut off long before 64 MiB, after " + sent + " fragments");
+        assertEquals(0, robotA.requests().stream().filter(r -> r.kind().equals("ws")).count(), "nothing of it reached robot a");
+        other.send(subscribe("after"));
+        other.nextContaining("\"after\"", 5000);
+    }
+
+    @Test
     void socketsSubscriptionsAndMessageRateAreBoundedPerInstanceNotPerSocket() throws Exception {
         String urlA = pubsubUrl(a);
         String urlB = pubsubUrl(b);
