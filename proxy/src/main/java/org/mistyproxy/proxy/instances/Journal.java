@@ -76,7 +76,13 @@ public final class Journal implements AutoCloseable {
         }
         if (forgotten > 0) LOG.info("event=journal_retention_forgot instances={}", forgotten);
         Journal j = new Journal(opened.log(), json);
-        j.compact(records.values());
+        try {
+            j.compact(records.values());
+        } catch (ChangeNotStored e) {
+            // A full disk must not keep the server from starting: the file is whole (its torn tail,
+            // if any, was truncated), only longer than it needs to be until the next compaction.
+            LOG.warn("event=journal_compaction_postponed no_space={}", e.noSpace());
+        }
         return new Opened(j, new ArrayList<>(records.values()));
     }
 
