@@ -100,7 +100,13 @@ public final class Instances implements AutoCloseable {
         for (Deployment d : deployments.values()) deploymentCreated.putIfAbsent(d.id(), now);
         long every = options.housekeeping().toMillis();
         this.retryMillis = Math.min(10_000, every);
-        lifecycle.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
+        lifecycle.scheduleWithFixedDelay(() -> {
+            try {
+                housekeeping();
+            } catch (RuntimeException e) { // a failed round must not cancel the ones after it
+                LOG.error("event=housekeeping_failed error=\"{}\"", e.toString(), e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -282,11 +288,6 @@ public final class Instances implements AutoCloseable {
                 LOG.warn("event=journal_compaction_postponed no_space={}", e.noSpace());
             }
         }
-    }
-
-    /** Instances kept in memory (live, and ended within the retention period). */
-    public synchronized int instancesInMemory() {
-        return byId.size();
     }
 
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
