@@ -217,10 +217,11 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         CanonicalRequest c = d.canonical();
         body = c.body().orElse(null);
         streamBody = body == null && c.streamBody();
-        if (streamBody && exchange.getRequestContentLength() >= 0) {
+        if (streamBody) {
             // The policy checked the declared length against its cap; the server-wide entity cap
-            // must not cut off what it allowed, and the length itself still bounds the upload.
-            bodyLimit = exchange.getRequestContentLength();
+            // must not cut off what it allowed, and the length itself still bounds the upload. A
+            // chunked upload (length unknown) is bounded by the policy's cap while it streams.
+            if (exchange.getRequestContentLength() >= 0) bodyLimit = exchange.getRequestContentLength();
             exchange.setMaxEntitySize(bodyLimit);
         }
         connect(false);
