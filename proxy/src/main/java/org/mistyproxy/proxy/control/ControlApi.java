@@ -21,17 +21,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.front.WholeBody;
-import org.mistyproxy.proxy.store.ChangeNotStored;
-import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.front.WholeBody;
+import org.mistyproxy.proxy.gate.ControlEnvelope;
+import org.mistyproxy.proxy.store.ChangeNotStored;
+import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
 
 /**
  * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
  * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
- * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
+ * {@code /addon/cam}). The caller is already authenticated ({@code front.ControlRoute});
+ * refusals of the instance registry ({@link InstanceException}) become HTTP answers here
+ * ({@link ApiError#of(InstanceException)}). Runs on a worker thread; every answer is JSON.
  */
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
@@ -39,7 +42,6 @@ public final class ControlApi {
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
     private final Instances instances;
-    private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
     private final WholeBody body;
@@ -50,15 +52,13 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
-        this(instances, users, audit, urls, java.time.Duration.ofSeconds(10));
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls) {
+        this(instances, audit, urls, java.time.Duration.ofSeconds(10));
     }
 
     /** @param bodyDeadline how long a request body may take to arrive before the client gets 408 */
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls,
-            java.time.Duration bodyDeadline) {
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, java.time.Duration bodyDeadline) {
         this.instances = instances;
-        this.users = users;
         this.audit = audit;
         this.urls = urls;
         this.body = new WholeBody(MAX_BODY, bodyDeadline);
@@ -69,30 +69,29 @@ public final class ControlApi {
         return body;
     }
 
-    /** True when the first path segment belongs to the control API. */
-    public static boolean owns(String first) {
-        return switch (first) {
-            case "workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon" -> true;
-            default -> false;
-        };
-    }
-
-    /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
-    public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
+    /**
+     * Answers one control request of an authenticated {@code user}; {@code seg} are the raw path
+     * segments. Blocking; call on a worker.
+     */
+    public void handle(HttpServerExchange ex, List<String> seg, User user) throws IOException {
         try {
-            User user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
-            Object body = route(ex, seg, user);
-            send(ex, 200, body);
+            send(ex, 200, route(ex, seg, user));
+        } catch (InstanceException e) {
+            refuse(ex, ApiError.of(e));
         } catch (ApiError e) {
-            send(ex, e.status(), e.body());
+            refuse(ex, e);
         } catch (ChangeNotStored e) {
             // The change did not happen (memory and journal unchanged); the cause and path are in the server log.
-            send(ex, 503, ApiError.of(503, e.publicMessage()).body());
+            ControlEnvelope.send(ex, 503, e.publicMessage());
         } catch (RuntimeException e) {
             // Details (class names, paths) stay in the server log; the client learns only that it failed.
             LOG.error("event=control_error method={} route={} error=\"{}\"", ex.getRequestMethod(), seg.get(0), e.toString(), e);
-            send(ex, 500, ApiError.of(500, "internal error; the server log has the details").body());
+            ControlEnvelope.send(ex, 500, "internal error; the server log has the details");
         }
+    }
+
+    private static void refuse(HttpServerExchange ex, ApiError e) {
+        ControlEnvelope.send(ex, e.status(), e.getMessage(), e.withResult());
     }
 
     private Object route(HttpServerExchange ex, List<String> seg, User user) throws IOException {
@@ -330,7 +329,7 @@ public final class ControlApi {
     // ---- plumbing
 
     /** A body already serialised by someone else (the audit log). */
-    public record RawJson(byte[] bytes) {}
+    record RawJson(byte[] bytes) {}
 
     private interface Body {
         Object get() throws IOException;
@@ -346,7 +345,7 @@ public final class ControlApi {
     }
 
     private JsonNode readBody(HttpServerExchange ex) throws IOException {
-        byte[] b = ex.getAttachment(WholeBody.BYTES);
+        byte[] b = ex.getAttachment(WholeBody.BYTES); // read without blocking before dispatch (ControlEndpoint)
         if (b == null) throw new IllegalStateException("the control API's body was not read before dispatch");
         if (b.length > MAX_BODY) throw ApiError.result(413, "request body is larger than " + MAX_BODY + " bytes");
         if (new String(b, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
@@ -377,7 +376,7 @@ public final class ControlApi {
         }
     }
 
-    public static String iso(long millis) {
+    static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }
 

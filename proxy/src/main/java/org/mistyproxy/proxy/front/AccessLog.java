@@ -12,22 +12,23 @@ import org.slf4j.Logger;
 import org.mistyproxy.proxy.logs.LogText;
 
 /**
- * One key=value line per finished request on the {@code mistyproxy.access} logger (the server's
- * {@code access.log}: asynchronous, bounded, rotated; see {@code logs.FileLogs}), and a request
- * counter by route and status class. The router records a log-safe path (tokens replaced by their
- * {@link ProxyToken#logId}), stored at most {@link LogText#PATH} characters long; the query string
- * is never logged, because proxied queries are the borrower's business and feed URLs carry secrets.
+ * One key=value line per finished request on the {@code mistyproxy.access} logger, and a request
+ * counter by route and status class. The route handlers record the route and a log-safe path
+ * ({@link #tag}; tokens replaced by their {@code tok:<8 hex>} id); the query string is never
+ * logged, because proxied queries are the borrower's business and feed URLs carry secrets.
  */
 public final class AccessLog implements HttpHandler {
-    public static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
-    public static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
+    private static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
+    private static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
-    private final Logger log;
     private final HttpHandler next;
     private final MeterRegistry metrics;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
+    private final Logger log;
+
+    /** @param log the server's access log ({@code logs.FileLogs#access}: asynchronous, bounded, rotated) */
     public AccessLog(HttpHandler next, MeterRegistry metrics, Logger log) {
         this.log = log;
         this.next = next;
@@ -44,7 +45,7 @@ public final class AccessLog implements HttpHandler {
             inFlight.decrementAndGet();
             try {
                 String route = orElse(e.getAttachment(ROUTE), "unknown");
-                String path = LogText.bounded(orElse(e.getAttachment(SAFE_PATH), "-"), LogText.PATH);
+                String path = LogText.bounded(orElse(e.getAttachment(SAFE_PATH), "-"), LogText.PATH); // a borrower chose it
                 int status = e.getStatusCode();
                 long micros = (System.nanoTime() - start) / 1000;
                 counters.computeIfAbsent(route + " " + (status / 100) + "xx", k -> Counter.builder("mistyproxy.http.requests")
@@ -62,6 +63,12 @@ public final class AccessLog implements HttpHandler {
             }
         });
         next.handleRequest(ex);
+    }
+
+    /** Names the route of a request and its path as logs may show it (no token, no query). */
+    public static void tag(HttpServerExchange ex, String route, String safePath) {
+        ex.putAttachment(ROUTE, route);
+        ex.putAttachment(SAFE_PATH, safePath);
     }
 
     private static String orElse(String s, String d) {

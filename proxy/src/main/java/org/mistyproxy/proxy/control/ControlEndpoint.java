@@ -1,0 +1,38 @@
+package org.mistyproxy.proxy.control;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import org.mistyproxy.proxy.access.Grant;
+import org.mistyproxy.proxy.access.UserGrant;
+import org.mistyproxy.proxy.front.RequestPath;
+
+/**
+ * The last link on a control-API path: reads the request body without blocking
+ * ({@link ControlApi#body}), then moves to a worker thread (the API may write the journal) and
+ * answers for the user of the {@link UserGrant}.
+ */
+public final class ControlEndpoint implements HttpHandler {
+    private final ControlApi api;
+
+    public ControlEndpoint(ControlApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) throws Exception {
+        // The body is read first, on the IO thread and without blocking (bounded, with a deadline),
+        // so the worker, which may wait on the journal's fsync, never waits on a client.
+        api.body().readThen(ex, () -> ex.dispatch(() -> {
+            try {
+                answer(ex);
+            } catch (Exception e) {
+                ex.setStatusCode(500);
+                ex.endExchange();
+            }
+        }));
+    }
+
+    private void answer(HttpServerExchange ex) throws Exception {
+        api.handle(ex, RequestPath.attached(ex).segments(), Grant.of(ex, UserGrant.class).user());
+    }
+}
