@@ -7,8 +7,6 @@ import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.gate.MistyEnvelope;
 
 /**
  * Per-instance quotas, the admission step after the policy's own checks and before the relays:
@@ -25,8 +24,8 @@ import org.mistyproxy.proxy.audit.AuditLog;
  * sockets). Bounds come from the deployment's {@code quotas}. A refusal names the quota, is audited,
  * and touches only the instance that went over: each instance has its own counters.
  *
- * <p>Two entry points: {@link #admitHttp} (one call before the HTTP relay) and {@link #admitSocket}
- * (one call before a {@code /pubsub} upgrade). Both run on the IO thread, lock-free except a
+ * <p>Two entry points: {@link #admitHttp} (the admission link {@link QuotaLink}, before the HTTP
+ * relay) and {@link #admitSocket} (one call in the WebSocket relay, before a {@code /pubsub} upgrade). Both run on the IO thread, lock-free except a
  * per-instance rate bucket.
  */
 public final class InstanceQuotas {
@@ -55,7 +54,7 @@ public final class InstanceQuotas {
     public boolean admitHttp(HttpServerExchange ex, String instanceId, Deployment d, String rawPath) {
         InstanceUsage u = of(instanceId, d);
         if (!u.requests.take(System.nanoTime())) {
-            return refuse(ex, instanceId, rawPath, 429, "requests_per_second", "more than " + u.quotas.requestsPerSecond()
+            return refuse(ex, d, instanceId, rawPath, 429, "requests_per_second", "more than " + u.quotas.requestsPerSecond()
                     + " requests per second (burst " + u.quotas.burst() + ") on this instance");
         }
         ServerConnection conn = ex.getConnection();
@@ -66,14 +65,14 @@ public final class InstanceQuotas {
         }
         if (!counted.contains(instanceId)) {
             if (!InstanceUsage.take(u.connections, u.quotas.connections())) {
-                return refuse(ex, instanceId, rawPath, 503, "connections", "this instance has " + u.quotas.connections()
+                return refuse(ex, d, instanceId, rawPath, 503, "connections", "this instance has " + u.quotas.connections()
                         + " client connections open already (the limit)");
             }
             counted.add(instanceId);
             conn.addCloseListener(c -> u.connections.decrementAndGet());
         }
         if (!InstanceUsage.take(u.inFlight, u.quotas.inFlight())) {
-            return refuse(ex, instanceId, rawPath, 503, "in_flight", "this instance has " + u.quotas.inFlight()
+            return refuse(ex, d, instanceId, rawPath, 503, "in_flight", "this instance has " + u.quotas.inFlight()
                     + " requests to the robot unanswered already (the limit)");
         }
         ex.addExchangeCompleteListener((e, next) -> {
@@ -112,17 +111,14 @@ public final class InstanceQuotas {
         return usage.size();
     }
 
-    private boolean refuse(HttpServerExchange ex, String instanceId, String rawPath, int status, String quota, String why) {
+    private boolean refuse(HttpServerExchange ex, Deployment d, String instanceId, String rawPath, int status, String quota, String why) {
         count(quota);
         String reason = "quota " + quota + ": " + why;
         InetSocketAddress a = ex.getSourceAddress();
         audit.record(new AuditEntry(Instant.now(), instanceId, a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress(),
                 "http", ex.getRequestMethod().toString(), rawPath, false, "quota " + quota, reason, status, 0, 0, null));
-        ex.setStatusCode(status);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-        String body = "{\"status\":\"Failed\",\"error\":\"" + reason + "\"}";
-        ex.getResponseSender().send(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
+        MistyEnvelope.send(ex, d.corsOrigins(), status, reason); // with the CORS headers, so a browser app can read why
         return false;
     }
 

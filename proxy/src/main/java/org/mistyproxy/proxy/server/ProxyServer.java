@@ -31,6 +31,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.logs.FileLogs;
 import org.mistyproxy.proxy.quota.InstanceQuotas;
+import org.mistyproxy.proxy.quota.QuotaLink;
 import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.ControlEndpoint;
@@ -125,13 +126,8 @@ public final class ProxyServer implements AutoCloseable {
         });
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
-        // Per-instance quotas: one call before the HTTP relay here, one before a /pubsub upgrade in
-        // the WebSocket relay (it needs the socket's share); see quota.InstanceQuotas.
-        ProxiedRequestHandler relay = (ex, g) -> {
-            if (quotas.admitHttp(ex, g.target().instanceId(), g.target().deployment(), g.rawPath())) {
-                httpRelay.relay(ex, g.target().instanceId(), g.target().deployment(), g.target().policy(), g.rawPath());
-            }
-        };
+        ProxiedRequestHandler relay = (ex, g) -> httpRelay.relay(
+                ex, g.target().instanceId(), g.target().deployment(), g.target().policy(), g.rawPath());
         ProxiedRequestHandler pubsub = (ex, g) -> pubSubRelay.handle(
                 ex, g.target().instanceId(), g.target().deployment(), g.target().policy());
 
@@ -160,7 +156,9 @@ public final class ProxyServer implements AutoCloseable {
         // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
-        List<HandlerWrapper> proxyAdmission = List.of();
+        // Per-instance quotas: this link for HTTP requests; /pubsub upgrades are admitted by the
+        // WebSocket relay, whose sockets keep their share while open (quota.InstanceQuotas).
+        List<HandlerWrapper> proxyAdmission = List.of(new QuotaLink(quotas));
         List<HandlerWrapper> controlAdmission = List.of();
         HttpHandler router = new Router(
                 new HealthCheck(),
