@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param dataDir        where instances, add-on states and tokens are persisted
  * @param users          who may call the control API
  * @param deployments    the robots (with their cameras) that can be lent
+ * @param cameraFeedsMax live camera feeds (MJPEG or WebSocket viewers) the whole server keeps open
+ *                       at once; see {@code config/README.md} for the default
  * @param logs           where the access and audit logs go and how they rotate
  * @param retentionDays  how long a terminated instance stays listed before it is forgotten
  */
@@ -29,8 +31,25 @@ public record MistyProxyConfig(
         Path dataDir,
         List<User> users,
         List<Deployment> deployments,
+        int cameraFeedsMax,
         Logs logs,
         int retentionDays) {
+
+    /** Default of {@code camera_feeds_max}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_MAX = 1000;
+
+    /** With the default {@code camera_feeds_max}, logs in the data folder and the default retention. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, DEFAULT_CAMERA_FEEDS_MAX);
+    }
+
+    /** With logs in the data folder and the default retention. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments, int cameraFeedsMax) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, Logs.in(dataDir),
+                DEFAULT_RETENTION_DAYS);
+    }
 
     public MistyProxyConfig {
         users = List.copyOf(users);
@@ -39,24 +58,18 @@ public record MistyProxyConfig(
         if (retentionDays < 1) throw new IllegalArgumentException("retentionDays must be at least 1");
     }
 
-    /** With logs in the data folder and the default retention. */
-    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
-            List<User> users, List<Deployment> deployments) {
-        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, Logs.in(dataDir), DEFAULT_RETENTION_DAYS);
-    }
-
     public static final int DEFAULT_RETENTION_DAYS = 7;
 
     public MistyProxyConfig withDeployments(List<Deployment> d) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, d, logs, retentionDays);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, d, cameraFeedsMax, logs, retentionDays);
     }
 
     public MistyProxyConfig withLogs(Logs l) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, l, retentionDays);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, l, retentionDays);
     }
 
     public MistyProxyConfig withRetentionDays(int days) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, logs, days);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, logs, days);
     }
 
     public Optional<Deployment> deployment(UUID id) {

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
-import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.mistyproxy.policy.Policy;
 import org.mistyproxy.proxy.access.CamTarget;
+import org.mistyproxy.proxy.access.CurrentConfig;
+import org.mistyproxy.proxy.access.LiveConfig;
 import org.mistyproxy.proxy.access.ProxyTarget;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
@@ -42,9 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
 
-    private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
-    private final Map<UUID, Policy> policies;
-    private final Map<UUID, Long> deploymentCreated = new HashMap<>();
+    private final CurrentConfig current;
+    private final Map<UUID, Long> deploymentCreated = new ConcurrentHashMap<>();
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
@@ -68,44 +68,30 @@ public final class Instances implements AutoCloseable {
     private record CamGrant(String instanceId, String cameraId) {}
 
     /**
-     * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
-     * @param lifecycle   runs expiry timers
+     * @param initTimeout  how long {@code INIT} waits for the robot's {@code GET /api/device}
+     * @param lifecycle    runs expiry timers and housekeeping
+     * @param retention    how long an ended instance is kept ({@code retention_days})
+     * @param housekeeping how often ended instances past it are forgotten and failed writes retried
      */
-    public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle) {
-        this(config, policies, opened, events, clock, initTimeout, lifecycle, Duration.ofMinutes(10));
-    }
-
-    /**
-     * @param housekeeping how often ended instances past {@code retention_days} are forgotten and a
-     *                     journal write that failed is retried
-     */
-    public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Duration housekeeping) {
-        this.policies = Map.copyOf(policies);
-        for (Deployment d : config.deployments()) deployments.put(d.id(), d);
+    public Instances(CurrentConfig current, Journal.Opened opened, InstanceEvents events,
+            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Duration retention, Duration housekeeping) {
+        this.current = current;
+        this.retention = retention;
         this.journal = opened.journal();
         this.events = events;
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.probe = new RobotProbe(initTimeout);
-        this.retention = Duration.ofDays(config.retentionDays());
         long now = clock.millis();
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
             if (r.live()) live.put(r.id(), r.deployment());
             deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
         }
-        for (Deployment d : deployments.values()) deploymentCreated.putIfAbsent(d.id(), now);
+        for (Deployment d : current.get().deploymentList()) deploymentCreated.putIfAbsent(d.id(), now);
         long every = housekeeping.toMillis();
         this.retryMillis = Math.min(10_000, every);
-        lifecycle.scheduleWithFixedDelay(() -> {
-            try {
-                housekeeping();
-            } catch (RuntimeException e) { // a failed round must not cancel the ones after it
-                LOG.error("event=housekeeping_failed error=\"{}\"", e.toString(), e);
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        lifecycle.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -113,7 +99,7 @@ public final class Instances implements AutoCloseable {
         long now = clock.millis();
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
             if (!r.live()) continue;
-            Deployment d = deployments.get(r.deployment());
+            Deployment d = current.get().deployments().get(r.deployment());
             if (d == null) {
                 endRollingForward(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
@@ -132,13 +118,14 @@ public final class Instances implements AutoCloseable {
 
     // ---- deployments
 
+    /** The deployments of the configuration in force. */
     public Collection<Deployment> deployments() {
-        return deployments.values();
+        return current.get().deploymentList();
     }
 
     public Optional<Deployment> deployment(String id) {
         try {
-            return Optional.ofNullable(deployments.get(UUID.fromString(id)));
+            return Optional.ofNullable(current.get().deployments().get(UUID.fromString(id)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -167,7 +154,7 @@ public final class Instances implements AutoCloseable {
         if (byIdMatch.isPresent()) {
             matching.add(byIdMatch.get());
         } else {
-            for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
+            for (Deployment d : deployments()) if (d.type().equals(deploymentOrType)) matching.add(d);
         }
         if (matching.isEmpty()) {
             throw new InstanceException(Reason.NO_SUCH_DEPLOYMENT, "no workspace deployment or type matches " + deploymentOrType);
@@ -217,11 +204,7 @@ public final class Instances implements AutoCloseable {
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
-    /**
-     * One durable record ends the loan (TERMINATED, no tokens), written before anything is revoked:
-     * if the write fails, nothing changed and the caller is told ({@link ChangeNotStored}); if the
-     * process dies right after it, a restart finds the instance ended and registers no token.
-     */
+    /** One durable record (TERMINATED, no tokens) ends the loan before anything is revoked: a failed write changes nothing. */
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
         persist(ended(r, why));
         revokeLocked(r, cause);
@@ -261,12 +244,9 @@ public final class Instances implements AutoCloseable {
      */
     synchronized void housekeeping() {
         try {
-            for (var it = unwritten.values().iterator(); it.hasNext(); ) {
-                journal.append(it.next(), false);
-                it.remove();
-            }
-        } catch (ChangeNotStored e) {
-            return; // still full; the next round tries again
+            for (var it = unwritten.values().iterator(); it.hasNext(); it.remove()) journal.append(it.next(), false);
+        } catch (RuntimeException e) { // still full (the next round tries again); never cancel the next rounds
+            return;
         }
         long cutoff = clock.millis() - retention.toMillis();
         int forgotten = 0;
@@ -282,8 +262,8 @@ public final class Instances implements AutoCloseable {
                 journal.compact(byId.values());
                 compactAt = Math.max(COMPACT_MIN_BYTES, 2 * journal.size());
                 if (forgotten > 0) LOG.info("event=instances_forgotten count={} retention_days={}", forgotten, retention.toDays());
-            } catch (ChangeNotStored e) {
-                LOG.warn("event=journal_compaction_postponed no_space={}", e.noSpace());
+            } catch (RuntimeException e) { // e.g. a full disk: the file stays whole, only longer
+                LOG.warn("event=journal_compaction_postponed error=\"{}\"", e.toString());
             }
         }
     }
@@ -330,8 +310,8 @@ public final class Instances implements AutoCloseable {
             }
         } catch (ChangeNotStored e) {
             // Still INIT (durably and in memory): check the robot again once the disk may have room.
-            Deployment d = deployments.get(r.deployment());
-            lifecycle.schedule(() -> startInitCheck(iid, d), 10, TimeUnit.SECONDS);
+            Deployment d = current.get().deployments().get(r.deployment());
+            if (d != null) lifecycle.schedule(() -> startInitCheck(iid, d), 10, TimeUnit.SECONDS);
         }
     }
 
@@ -393,7 +373,8 @@ public final class Instances implements AutoCloseable {
         InstanceRecord r = get(user, iid);
         if (r.camTokens() != null) return r.camTokens();
         requireReady(r);
-        Deployment d = deployments.get(r.deployment());
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) throw new InstanceException(Reason.NOT_READY, "instance " + iid + " is ending: its deployment was removed from the configuration");
         if (d.cameras().isEmpty()) {
             throw new InstanceException(Reason.NO_CAMERAS, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
         }
@@ -426,21 +407,60 @@ public final class Instances implements AutoCloseable {
     public synchronized CamTarget camTarget(User user, String iid, String cameraId) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !maySee(user, r) || r.camTokens() == null) return null;
-        Deployment d = deployments.get(r.deployment());
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) return null;
         return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
     }
 
     /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
     public CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
         CamGrant g = feedTokens.lookup(token);
-        if (g == null || !g.instanceId().equals(iid) || !g.cameraId().equals(cameraId)) return null;
+        if (g == null || !g.instanceId().equals(iid)) return null;
         InstanceRecord r;
         synchronized (this) {
             r = byId.get(iid);
         }
         if (r == null) return null;
-        Deployment d = deployments.get(r.deployment());
-        return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) return null;
+        // The URL may name the camera by id or by position; the token belongs to the camera's id.
+        return d.camera(cameraId).filter(c -> c.id().equals(g.cameraId())).map(c -> new CamTarget(iid, d, c)).orElse(null);
+    }
+
+    // ---- reload
+
+    /**
+     * Brings live instances in line with the configuration just put in force: an instance of a
+     * deployment no longer configured is terminated with {@code reason}; every live proxy token is
+     * registered again, so its next request reaches the deployment's new address under its new
+     * policy (a map entry replaced: the lock-free lookup sees the old target or the new one).
+     *
+     * @return the ids of the instances terminated
+     */
+    public synchronized List<String> reconfigured(LiveConfig old, String reason) {
+        LiveConfig now = current.get();
+        long created = clock.millis();
+        for (Deployment d : now.deploymentList()) deploymentCreated.putIfAbsent(d.id(), created);
+        List<String> ended = new ArrayList<>();
+        for (Deployment gone : old.deploymentList()) {
+            if (!now.deployments().containsKey(gone.id())) ended.addAll(endLoansOf(gone, reason));
+        }
+        for (InstanceRecord r : byId.values()) {
+            if (r.live()) register(r);
+        }
+        return ended;
+    }
+
+    /** Terminates the live instances of {@code d}, a deployment the configuration no longer has. */
+    private List<String> endLoansOf(Deployment d, String reason) {
+        List<String> ended = new ArrayList<>();
+        for (InstanceRecord r : new ArrayList<>(byId.values())) {
+            if (r.live() && r.deployment().equals(d.id())) {
+                terminateLocked(r, Cause.TERMINATED, reason);
+                ended.add(r.id());
+            }
+        }
+        return ended;
     }
 
     // ---- internals
@@ -456,8 +476,10 @@ public final class Instances implements AutoCloseable {
     }
 
     private void register(InstanceRecord r) {
-        Deployment d = deployments.get(r.deployment());
-        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, policies.get(d.id())));
+        LiveConfig now = current.get();
+        Deployment d = now.deployments().get(r.deployment());
+        if (d == null) return; // removed by a reload that is about to terminate r (reconfigured)
+        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, now.policy(d.id())));
         if (r.camTokens() != null) {
             for (Map.Entry<String, String> e : r.camTokens().entrySet()) feedTokens.put(e.getValue(), new CamGrant(r.id(), e.getKey()));
         }
