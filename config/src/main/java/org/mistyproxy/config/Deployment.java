@@ -14,6 +14,8 @@ import java.util.UUID;
  *                    a request's {@code Origin} compares two normal forms.
  * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
  *                    of the server's {@code camera_feeds_max})
+ * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
+ *                    none: every configured user may
  * @param quotas      what one instance of this deployment may hold at once (HTTP, /pubsub)
  */
 public record Deployment(
@@ -26,37 +28,49 @@ public record Deployment(
         List<String> corsOrigins,
         List<Camera> cameras,
         int cameraFeedsPerInstance,
+        List<AccessRule> accessRules,
         Quotas quotas) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
 
-    /** With the default {@code camera_feeds_per_instance} and quotas. */
+    /** With the default {@code camera_feeds_per_instance}, no access rules and the default quotas. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
     }
 
-    /** With the default quotas. */
+    /** Without configured access rules (open to every configured user), with the default quotas. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, Quotas.DEFAULTS);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
     }
 
-    /** With the default {@code camera_feeds_per_instance}. */
+    /** With the default quotas. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
+            List<AccessRule> accessRules) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules,
+                Quotas.DEFAULTS);
+    }
+
+    /** With the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, Quotas quotas) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE, quotas);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE,
+                List.of(), quotas);
     }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
+        accessRules = List.copyOf(accessRules);
         java.util.Objects.requireNonNull(quotas, "quotas");
     }
 
     public Deployment withQuotas(Quotas q) {
-        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, q);
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance,
+                accessRules, q);
     }
 
     /**
