@@ -74,7 +74,7 @@ export OPENCV_LOG_LEVEL=ERROR
 java -jar "$JAR" sim --host 127.0.0.1 --port "$SIM_PORT" > "$WORK/sim.log" 2>&1 &
 PIDS+=($!)
 # SERVER_JAVA_OPTS, e.g. '-XX:StartFlightRecording=filename=/tmp/cam.jfr', to profile the server.
-java ${SERVER_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" serve --config "$WORK/bench.yaml" > "$WORK/server.log" 2>&1 &
+java ${SERVER_JAVA_OPTS:-} -Dmistyproxy.log.level=warn -jar "$JAR" serve --config "$WORK/bench.yaml" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 PIDS+=($SERVER)
 for i in $(seq 1 100); do

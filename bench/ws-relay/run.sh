@@ -8,5 +8,5 @@ jar=proxy/target/mistyproxy.jar
 if [[ ! -f $jar || -n "${REBUILD:-}" ]]; then
   mvn -q -B -o -pl proxy -am package -DskipTests
 fi
-exec java -Dorg.jboss.logging.provider=slf4j -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Dorg.jboss.logging.provider=slf4j -Dmistyproxy.log.level=warn \
   -cp "$jar" bench/ws-relay/WsRelayBench.java "$@"

@@ -18,6 +18,7 @@ import java.util.UUID;
  *                    none: every configured user may
  * @param listed      false hides the deployment from every caller who may not instantiate it
  *                    (anonymous searches included), as if it did not exist
+ * @param quotas      what one instance of this deployment may hold at once (HTTP, /pubsub)
  */
 public record Deployment(
         UUID id,
@@ -30,41 +31,56 @@ public record Deployment(
         List<Camera> cameras,
         int cameraFeedsPerInstance,
         List<AccessRule> accessRules,
-        boolean listed) {
+        boolean listed,
+        Quotas quotas) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
 
-    /** With the default {@code camera_feeds_per_instance} and no access rules. */
+    /** With the default {@code camera_feeds_per_instance}, no access rules and the default quotas. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
     }
 
-    /** Without configured access rules (open to every configured user). */
+    /** Without configured access rules (open to every configured user), with the default quotas. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
     }
 
-    /** Listed (the default). */
+    /** Listed (the default), with the default quotas. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
             List<AccessRule> accessRules) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules, true);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules, true,
+                Quotas.DEFAULTS);
     }
 
     /** With the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(),
-                listed);
+                listed, Quotas.DEFAULTS);
+    }
+
+    /** Listed, with the default {@code camera_feeds_per_instance} and no access rules. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, Quotas quotas) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE,
+                List.of(), true, quotas);
     }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
         accessRules = List.copyOf(accessRules);
+        java.util.Objects.requireNonNull(quotas, "quotas");
+    }
+
+    public Deployment withQuotas(Quotas q) {
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance,
+                accessRules, listed, q);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class DeploymentSection {
     static final List<String> FIELDS =
             List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras",
-                    "camera_feeds_per_instance", "access_rules", "listed");
+                    "camera_feeds_per_instance", "access_rules", "listed", "quotas");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -94,11 +94,14 @@ final class DeploymentSection {
         List<AccessRule> rules = f.get("access_rules").map(n -> accessRules.read(n, f.path("access_rules"), userNames))
                 .orElse(List.of());
         int feeds = feedsPerInstance(f, feedsMax);
+        Quotas quotas = f.get("quotas").map(n -> new LimitsSection(scalars).quotas(n, f.path("quotas")))
+                .orElse(Quotas.DEFAULTS);
 
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules, listed));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules,
+                listed, quotas));
     }
 
     /**

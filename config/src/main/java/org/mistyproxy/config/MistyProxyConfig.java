@@ -20,6 +20,8 @@ import java.util.UUID;
  * @param deployments    the robots (with their cameras) that can be lent
  * @param cameraFeedsMax live camera feeds (MJPEG or WebSocket viewers) the whole server keeps open
  *                       at once; see {@code config/README.md} for the default
+ * @param logs           where the access and audit logs go and how they rotate
+ * @param retentionDays  how long a terminated instance stays listed before it is forgotten
  */
 public record MistyProxyConfig(
         Path source,
@@ -29,20 +31,45 @@ public record MistyProxyConfig(
         Path dataDir,
         List<User> users,
         List<Deployment> deployments,
-        int cameraFeedsMax) {
+        int cameraFeedsMax,
+        Logs logs,
+        int retentionDays) {
 
     /** Default of {@code camera_feeds_max}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_MAX = 1000;
 
-    /** With the default {@code camera_feeds_max}. */
+    /** With the default {@code camera_feeds_max}, logs in the data folder and the default retention. */
     public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
             List<User> users, List<Deployment> deployments) {
         this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, DEFAULT_CAMERA_FEEDS_MAX);
     }
 
+    /** With logs in the data folder and the default retention. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments, int cameraFeedsMax) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, Logs.in(dataDir),
+                DEFAULT_RETENTION_DAYS);
+    }
+
     public MistyProxyConfig {
         users = List.copyOf(users);
         deployments = List.copyOf(deployments);
+        java.util.Objects.requireNonNull(logs, "logs");
+        if (retentionDays < 1) throw new IllegalArgumentException("retentionDays must be at least 1");
+    }
+
+    public static final int DEFAULT_RETENTION_DAYS = 7;
+
+    public MistyProxyConfig withDeployments(List<Deployment> d) {
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, d, cameraFeedsMax, logs, retentionDays);
+    }
+
+    public MistyProxyConfig withLogs(Logs l) {
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, l, retentionDays);
+    }
+
+    public MistyProxyConfig withRetentionDays(int days) {
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, logs, days);
     }
 
     public Optional<Deployment> deployment(UUID id) {

@@ -120,7 +120,10 @@ class PersistenceTest {
         lines.add(0, "not json");
         Files.write(journal, lines);
         IOException e = assertThrows(IOException.class, () -> ProxyServer.start(config, Rig.fast()));
-        assertTrue(e.getMessage().startsWith(journal + ":1: unreadable journal line: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(journal + ":1: damaged line in the middle of the file"), e.getMessage());
+        try (ProxyServer third = ProxyServer.start(config, Rig.fast().withSkipDamagedJournalLines(true))) {
+            assertEquals("READY", Api.of(third.publicBaseUrl(), Rig.URSULA).status(iid), "the flag skips the damaged line");
+        }
     }
 
     private static String readQuietly(Path p) {
@@ -134,9 +137,10 @@ class PersistenceTest {
     @Test
     void urlsSurviveKillMinus9() throws Exception {
         Path log = dir.resolve("child.log");
+        Path access = dir.resolve("data").resolve("access.log"); // the access log is a file of its own
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.jboss.logging.provider=slf4j",
+                "-Dmistyproxy.log.level=info", "-Dorg.jboss.logging.provider=slf4j",
                 ChildServer.class.getName(), dir.resolve("data").toString(), String.valueOf(robot.port()), misty.id().toString())
                 .redirectError(log.toFile()).start();
         String token;
@@ -153,7 +157,7 @@ class PersistenceTest {
             token = url.substring(url.lastIndexOf('/') + 1);
             LifecycleTest.assertLive(url);
             // the access line is written after the answer went out: wait for it before killing
-            Rig.await(() -> readQuietly(log).contains("route=proxy"), Duration.ofSeconds(10), () -> "access log line of the proxied request");
+            Rig.await(() -> readQuietly(access).contains("route=proxy"), Duration.ofSeconds(10), () -> "access log line of the proxied request");
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -164,7 +168,7 @@ class PersistenceTest {
             LifecycleTest.assertLive(after.publicBaseUrl() + urlPath);
             assertEquals("READY", Api.of(after.publicBaseUrl(), Rig.URSULA).status(iid));
         }
-        String logged = Files.readString(log);
+        String logged = Files.readString(log) + Files.readString(access);
         assertTrue(logged.contains("event=mistyproxy_activated instance=" + iid + " token=" + ProxyToken.logId(token)), logged);
         assertTrue(logged.contains("route=proxy path=/" + ProxyToken.logId(token) + "/api/device"), logged);
         assertFalse(logged.contains(token), "the token never appears whole in logs");

@@ -51,7 +51,7 @@ final class Tools {
     static Process mistyproxy(Path log, String... args) throws java.io.IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.jboss.logging.provider=slf4j", Main.class.getName()));
+                "-Dmistyproxy.log.level=info", "-Dorg.jboss.logging.provider=slf4j", Main.class.getName()));
         cmd.addAll(java.util.List.of(args));
         return new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     }

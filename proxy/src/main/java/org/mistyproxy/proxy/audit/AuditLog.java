@@ -1,82 +1,76 @@
 package org.mistyproxy.proxy.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.mistyproxy.config.Logs;
+import org.mistyproxy.proxy.logs.FileLogs;
+import org.mistyproxy.proxy.logs.LogText;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The audit log of policy decisions: every entry goes to {@code audit.jsonl} in the data folder
- * (one JSON object per line, appended) and to a small in-memory ring per instance that the log
- * endpoint reads. {@link #record} is called on IO threads, so it never touches the disk: a single
- * writer thread drains a bounded queue and writes in batches.
+ * The audit log of policy decisions: every entry goes to {@code audit.jsonl} (one JSON object per
+ * line, through Logback's asynchronous, rotating file appender: see {@link FileLogs}) and to a small
+ * in-memory ring per instance that the log endpoint reads. {@link #record} is called on IO threads
+ * and never touches the disk or blocks; what a borrower chose (path, reason quoting it, error) is
+ * stored bounded ({@link LogText}). {@link #forget} releases an instance's ring when its loan ends.
  */
 public final class AuditLog implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-    private static final int QUEUE_CAPACITY = 65_536;
-
-    private final Path file;
+    private final FileLogs logs;
+    private final boolean ownsLogs;
+    private final Logger file;
     private final int recentPerInstance;
     private final ConcurrentHashMap<String, RecentEntries> recent = new ConcurrentHashMap<>();
-    private final BlockingQueue<AuditEntry> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final AtomicLong dropped = new AtomicLong();
     private final AuditJson json = new AuditJson();
-    private final OutputStream out;
-    private final JsonGenerator lines;
-    private final Thread writer;
-    private volatile boolean closing;
 
     /**
-     * @param dataDir           the server's data folder; {@code audit.jsonl} is created there
+     * A log with its own files in {@code dataDir} (default rotation); closing it closes them.
+     *
      * @param recentPerInstance how many entries per instance {@link #recent} can return
      */
     public AuditLog(Path dataDir, int recentPerInstance) {
+        this(FileLogs.open(Logs.in(dataDir)), true, recentPerInstance);
+    }
+
+    /** A log writing to the server's {@code logs}; the server closes them. */
+    public AuditLog(FileLogs logs, int recentPerInstance) {
+        this(logs, false, recentPerInstance);
+    }
+
+    private AuditLog(FileLogs logs, boolean ownsLogs, int recentPerInstance) {
         if (recentPerInstance < 1) {
             throw new IllegalArgumentException("recentPerInstance must be at least 1, got " + recentPerInstance);
         }
-        this.file = dataDir.resolve("audit.jsonl");
+        this.logs = logs;
+        this.ownsLogs = ownsLogs;
+        this.file = logs.audit();
         this.recentPerInstance = recentPerInstance;
-        try {
-            Files.createDirectories(dataDir);
-            this.out = new BufferedOutputStream(Files.newOutputStream(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
-            this.lines = json.lines(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open audit log " + file + ": " + e.getMessage(), e);
-        }
-        this.writer = new Thread(this::drain, "audit-writer");
-        writer.setDaemon(true);
-        writer.start();
     }
 
     /** The file entries are appended to. */
     public Path file() {
-        return file;
+        return logs.dir().resolve("audit.jsonl");
     }
 
-    /** Keeps the entry; never blocks. If the writer falls behind by 65,536 entries, the file misses some and says so. */
+    /** Keeps the entry (bounded); never blocks. If the writer falls a whole queue behind, the file misses entries and counts them. */
     public void record(AuditEntry entry) {
-        RecentEntries ring = recent.get(entry.instanceId());
+        AuditEntry e = bounded(entry);
+        RecentEntries ring = recent.get(e.instanceId());
         if (ring == null) {
-            ring = recent.computeIfAbsent(entry.instanceId(), k -> new RecentEntries(recentPerInstance));
+            ring = recent.computeIfAbsent(e.instanceId(), k -> new RecentEntries(recentPerInstance));
         }
-        ring.add(entry);
-        if (!queue.offer(entry)) {
-            dropped.incrementAndGet();
-        }
+        ring.add(e);
+        file.info("audit", e);
+    }
+
+    private static AuditEntry bounded(AuditEntry e) {
+        String path = LogText.bounded(e.path(), LogText.PATH);
+        String reason = LogText.bounded(e.reason(), LogText.REASON);
+        String error = LogText.bounded(e.error(), LogText.REASON);
+        String method = LogText.bounded(e.method(), 32);
+        if (path == e.path() && reason == e.reason() && error == e.error() && method == e.method()) return e;
+        return new AuditEntry(e.time(), e.instanceId(), e.client(), e.channel(), method, path, e.allowed(), e.rule(),
+                reason, e.status(), e.upstreamStatus(), e.latencyMicros(), error);
     }
 
     /** The last {@code limit} entries of an instance (capped by the ring size), oldest first. */
@@ -105,71 +99,19 @@ public final class AuditLog implements AutoCloseable {
         recent.remove(instanceId);
     }
 
+    /** How many instances have a ring in memory. */
+    public int instancesInMemory() {
+        return recent.size();
+    }
+
     /** Entries the file missed because the writer fell behind. */
     public long dropped() {
-        return dropped.get();
+        return logs.dropped(FileLogs.AUDIT);
     }
 
-    private void drain() {
-        List<AuditEntry> batch = new ArrayList<>(1024);
-        long reportedDrops = 0;
-        while (true) {
-            try {
-                AuditEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closing) {
-                        break;
-                    }
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 1023);
-                for (AuditEntry e : batch) {
-                    json.writeLine(lines, e);
-                }
-                batch.clear();
-                long d = dropped.get();
-                if (d != reportedDrops) {
-                    LOG.warn("event=audit_dropped count={} file={}", d - reportedDrops, file);
-                    reportedDrops = d;
-                }
-                if (queue.isEmpty()) {
-                    lines.flush(); // write when idle: bursts become one write, a quiet log is current
-                }
-            } catch (InterruptedException e) {
-                break;
-            } catch (IOException e) {
-                LOG.error("event=audit_write_failed file={} error={}", file, e.toString());
-                batch.clear();
-            }
-        }
-        try {
-            AuditEntry e;
-            while ((e = queue.poll()) != null) {
-                json.writeLine(lines, e);
-            }
-            lines.flush();
-        } catch (IOException e) {
-            LOG.error("event=audit_write_failed file={} error={}", file, e.toString());
-        }
-    }
-
-    /** Writes what is queued and closes the file. */
+    /** Writes what is queued and closes the file (when this log opened it). */
     @Override
-    public synchronized void close() {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        try {
-            writer.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            lines.close();
-        } catch (IOException e) {
-            LOG.warn("event=audit_close_failed file={} error={}", file, e.toString());
-        }
+    public void close() {
+        if (ownsLogs) logs.close();
     }
 }

@@ -31,6 +31,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file (.yaml, .yml or .json)")
     Path config;
 
+    @Option(names = "--skip-damaged-journal-lines", description = "start even if a line in the middle of "
+            + "data_dir/instances.jsonl is unreadable: drop that line (the change it held is lost) with a warning. "
+            + "Without it the server refuses to start and names the line")
+    boolean skipDamagedJournalLines;
+
     @Spec
     CommandSpec spec;
 
@@ -47,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ProxyServer server;
         try {
-            server = ProxyServer.start(cfg, ServerOptions.defaults());
+            server = ProxyServer.start(cfg, ServerOptions.defaults().withSkipDamagedJournalLines(skipDamagedJournalLines));
         } catch (IOException | RuntimeException e) {
             err.println("mistyproxy: cannot start: " + e.getMessage());
             return 1;

@@ -20,7 +20,9 @@ import java.util.Set;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.front.WholeBody;
 import org.mistyproxy.proxy.gate.ControlEnvelope;
+import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
@@ -47,6 +49,7 @@ public final class ControlApi {
     private final PublicUrlsHolder urls;
     private final DeploymentCatalog catalog;
     private final TokenRevocation revocation;
+    private final WholeBody body;
     private final GovernanceApi governance;
     private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -57,12 +60,24 @@ public final class ControlApi {
 
     public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
             TokenRevocation revocation, GovernanceApi governance) {
+        this(instances, audit, urls, catalog, revocation, governance, java.time.Duration.ofSeconds(10));
+    }
+
+    /** @param bodyDeadline how long a request body may take to arrive before the client gets 408 */
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
+            TokenRevocation revocation, GovernanceApi governance, java.time.Duration bodyDeadline) {
         this.governance = governance;
         this.instances = instances;
         this.audit = audit;
         this.urls = urls;
         this.catalog = catalog;
         this.revocation = revocation;
+        this.body = new WholeBody(MAX_BODY, bodyDeadline);
+    }
+
+    /** How request bodies are read before {@link #handle} runs: bounded, non-blocking, with a deadline. */
+    public WholeBody body() {
+        return body;
     }
 
     /**
@@ -86,10 +101,13 @@ public final class ControlApi {
             refuse(ex, ApiError.of(e));
         } catch (ApiError e) {
             refuse(ex, e);
+        } catch (ChangeNotStored e) {
+            // The change did not happen (memory and journal unchanged); the cause and path are in the server log.
+            ControlEnvelope.send(ex, 503, e.publicMessage());
         } catch (RuntimeException e) {
-            // e.g. the journal cannot be written: the change did not happen, say so plainly
-            LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
-            ControlEnvelope.send(ex, 500, "internal error: " + e.getMessage());
+            // Details (class names, paths) stay in the server log; the client learns only that it failed.
+            LOG.error("event=control_error method={} route={} error=\"{}\"", ex.getRequestMethod(), seg.get(0), e.toString(), e);
+            ControlEnvelope.send(ex, 500, "internal error; the server log has the details");
         }
     }
 
@@ -325,13 +343,10 @@ public final class ControlApi {
         if (!m.equals(wanted)) throw ApiError.of(405, "method " + m + " not allowed here; use " + wanted);
     }
 
-    /** The request body as JSON, null when empty; 400/413 with what is wrong otherwise. Blocking. */
+    /** The request body as JSON, null when empty; 400/413 with what is wrong otherwise. */
     static JsonNode readJsonBody(HttpServerExchange ex) throws IOException {
-        ex.startBlocking();
-        byte[] b;
-        try (InputStream in = ex.getInputStream()) {
-            b = in.readNBytes(MAX_BODY + 1);
-        }
+        byte[] b = ex.getAttachment(WholeBody.BYTES); // read without blocking before dispatch (ControlEndpoint)
+        if (b == null) throw new IllegalStateException("the control API's body was not read before dispatch");
         if (b.length > MAX_BODY) throw ApiError.result(413, "request body is larger than " + MAX_BODY + " bytes");
         if (new String(b, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         try {

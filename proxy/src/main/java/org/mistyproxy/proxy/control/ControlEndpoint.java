@@ -10,8 +10,9 @@ import org.mistyproxy.proxy.access.UserGrant;
 import org.mistyproxy.proxy.front.RequestPath;
 
 /**
- * The last link on a control-API path: moves to a worker thread (the API may write the journal)
- * and answers for the user of the {@link UserGrant}, or anonymously for an {@link AnonymousGrant}.
+ * The last link on a control-API path: reads the request body without blocking
+ * ({@link ControlApi#body}), then moves to a worker thread (the API may write the journal) and
+ * answers for the user of the {@link UserGrant}, or anonymously for an {@link AnonymousGrant}.
  */
 public final class ControlEndpoint implements HttpHandler {
     private final ControlApi api;
@@ -22,18 +23,16 @@ public final class ControlEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        if (ex.isInIoThread()) {
-            ex.dispatch(() -> {
-                try {
-                    answer(ex);
-                } catch (Exception e) {
-                    ex.setStatusCode(500);
-                    ex.endExchange();
-                }
-            });
-            return;
-        }
-        answer(ex);
+        // The body is read first, on the IO thread and without blocking (bounded, with a deadline),
+        // so the worker, which may wait on the journal's fsync, never waits on a client.
+        api.body().readThen(ex, () -> ex.dispatch(() -> {
+            try {
+                answer(ex);
+            } catch (Exception e) {
+                ex.setStatusCode(500);
+                ex.endExchange();
+            }
+        }));
     }
 
     private void answer(HttpServerExchange ex) throws Exception {

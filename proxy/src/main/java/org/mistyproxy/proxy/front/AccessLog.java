@@ -9,7 +9,7 @@ import io.undertow.util.AttachmentKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.mistyproxy.proxy.logs.LogText;
 
 /**
  * One key=value line per finished request on the {@code mistyproxy.access} logger, and a request
@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * logged, because proxied queries are the borrower's business and feed URLs carry secrets.
  */
 public final class AccessLog implements HttpHandler {
-    private static final Logger LOG = LoggerFactory.getLogger("mistyproxy.access");
     private static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
     private static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
@@ -27,7 +26,11 @@ public final class AccessLog implements HttpHandler {
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public AccessLog(HttpHandler next, MeterRegistry metrics) {
+    private final Logger log;
+
+    /** @param log the server's access log ({@code logs.FileLogs#access}: asynchronous, bounded, rotated) */
+    public AccessLog(HttpHandler next, MeterRegistry metrics, Logger log) {
+        this.log = log;
         this.next = next;
         this.metrics = metrics;
         Gauge.builder("mistyproxy.http.requests.in.flight", inFlight, AtomicInteger::get)
@@ -42,7 +45,7 @@ public final class AccessLog implements HttpHandler {
             inFlight.decrementAndGet();
             try {
                 String route = orElse(e.getAttachment(ROUTE), "unknown");
-                String path = orElse(e.getAttachment(SAFE_PATH), "-");
+                String path = LogText.bounded(orElse(e.getAttachment(SAFE_PATH), "-"), LogText.PATH); // a borrower chose it
                 int status = e.getStatusCode();
                 long micros = (System.nanoTime() - start) / 1000;
                 counters.computeIfAbsent(route + " " + (status / 100) + "xx", k -> Counter.builder("mistyproxy.http.requests")
@@ -50,8 +53,8 @@ public final class AccessLog implements HttpHandler {
                         .tag("route", route)
                         .tag("status", (status / 100) + "xx")
                         .register(metrics)).increment();
-                if (LOG.isInfoEnabled()) {
-                    LOG.info("client={} method={} route={} path={} status={} bytes={} ms={}",
+                if (log.isInfoEnabled()) {
+                    log.info("client={} method={} route={} path={} status={} bytes={} ms={}",
                             e.getSourceAddress() == null ? "-" : e.getSourceAddress().getAddress().getHostAddress(),
                             e.getRequestMethod(), route, path, status, e.getResponseBytesSent(), micros / 1000.0);
                 }

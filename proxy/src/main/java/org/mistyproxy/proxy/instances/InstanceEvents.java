@@ -37,6 +37,16 @@ public final class InstanceEvents {
     private final List<Consumer<CamActivated>> camActivated = new CopyOnWriteArrayList<>();
     private final List<Consumer<CamDeactivated>> camDeactivated = new CopyOnWriteArrayList<>();
     private final List<Runnable> stopping = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> ended = new CopyOnWriteArrayList<>();
+
+    /** An instance's loan ended (TERMINATED or INIT_FAIL): release what was kept for it (audit ring). */
+    public void onLoanEnded(Consumer<String> listener) {
+        ended.add(listener);
+    }
+
+    void loanEnded(String instanceId) {
+        fire(ended, instanceId);
+    }
 
     public void onRevoked(Consumer<ProxyRevoked> listener) {
         revoked.add(listener);

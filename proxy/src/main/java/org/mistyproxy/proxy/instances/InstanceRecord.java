@@ -53,6 +53,10 @@ public record InstanceRecord(
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl, reservation);
     }
 
+    InstanceRecord withEurl(String u) {
+        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, camTokens, u, reservation);
+    }
+
     InstanceRecord withCamTokens(Map<String, String> t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl, reservation);
     }

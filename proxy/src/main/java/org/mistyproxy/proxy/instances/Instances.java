@@ -29,6 +29,7 @@ import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
 import org.mistyproxy.proxy.instances.InstanceException.Reason;
+import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,14 @@ public final class Instances implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
+    /** Live instance id to its deployment: "busy" without scanning every instance ever kept. */
+    private final Map<String, UUID> live = new HashMap<>();
+    /** Ends that happened in memory while the journal could not be written; retried by housekeeping. */
+    private final Map<String, InstanceRecord> unwritten = new LinkedHashMap<>();
+    private final Duration retention;
+    private final long retryMillis;
+    private long compactAt = COMPACT_MIN_BYTES;
+    private static final long COMPACT_MIN_BYTES = 1 << 20;
     private final Loans loans;
     private final TokenTable<ProxyTarget> proxyTokens = new TokenTable<>();
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
@@ -60,19 +69,29 @@ public final class Instances implements AutoCloseable {
     private record CamGrant(String instanceId, String cameraId) {}
 
     /**
-     * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
-     * @param lifecycle   runs expiry timers
+     * @param initTimeout  how long {@code INIT} waits for the robot's {@code GET /api/device}
+     * @param lifecycle    runs expiry timers and housekeeping
+     * @param retention    how long an ended instance is kept ({@code retention_days})
+     * @param housekeeping how often ended instances past it are forgotten and failed writes retried
      */
     public Instances(CurrentConfig current, Journal.Opened opened, InstanceEvents events,
-            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Loans loans) {
+            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Loans loans, Duration retention,
+            Duration housekeeping) {
         this.loans = loans;
         this.current = current;
+        this.retention = retention;
         this.journal = opened.journal();
         this.events = events;
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.probe = new RobotProbe(initTimeout);
-        for (InstanceRecord r : opened.records()) byId.put(r.id(), r);
+        for (InstanceRecord r : opened.records()) {
+            byId.put(r.id(), r);
+            if (r.live()) live.put(r.id(), r.deployment());
+        }
+        long every = housekeeping.toMillis();
+        this.retryMillis = Math.min(10_000, every);
+        lifecycle.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
         // Before anything can be served: a reservation whose instance was written before a crash is done.
         Map<String, String> served = new HashMap<>();
         for (InstanceRecord r : byId.values()) if (r.reservation() != null) served.put(r.reservation(), r.id());
@@ -86,11 +105,12 @@ public final class Instances implements AutoCloseable {
             if (!r.live()) continue;
             Deployment d = current.get().deployments().get(r.deployment());
             if (d == null) {
-                terminateLocked(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
+                endRollingForward(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
-                terminateLocked(r, Cause.EXPIRED, "expired while the server was down");
+                endRollingForward(r, Cause.EXPIRED, "expired while the server was down");
             } else if (r.status() == InstanceStatus.TERMINATING) {
-                terminateLocked(r, Cause.TERMINATED, r.reason());
+                // written by an older version between its two terminate writes
+                endRollingForward(r, Cause.TERMINATED, r.reason());
             } else {
                 register(r);
                 if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
@@ -123,8 +143,7 @@ public final class Instances implements AutoCloseable {
     }
 
     public synchronized boolean busy(UUID deployment) {
-        for (InstanceRecord r : byId.values()) if (r.live() && r.deployment().equals(deployment)) return true;
-        return false;
+        return live.containsValue(deployment);
     }
 
     // ---- lifecycle
@@ -247,15 +266,69 @@ public final class Instances implements AutoCloseable {
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
+    /** One durable record (TERMINATED, no tokens) ends the loan before anything is revoked: a failed write changes nothing. */
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
-        InstanceRecord t = r.withStatus(InstanceStatus.TERMINATING, why, null);
-        persist(t);
+        persist(ended(r, why));
         revokeLocked(r, cause);
-        InstanceRecord done = t.withProxyToken(null).withCamTokens(null)
-                .withStatus(InstanceStatus.TERMINATED, why, clock.millis());
-        persist(done);
+        events.loanEnded(r.id());
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
         serveWaiting();
+    }
+
+    private InstanceRecord ended(InstanceRecord r, String why) {
+        return r.withProxyToken(null).withCamTokens(null).withStatus(InstanceStatus.TERMINATED, why, clock.millis());
+    }
+
+    /**
+     * For ends that must happen whatever the disk says (expiry, recovery): if the journal cannot be
+     * written, the loan still ends in memory (tokens revoked) and housekeeping retries the write. A
+     * restart before it lands reaches the same end, because what decided it is already durable
+     * (the expiry time, a deployment gone from the configuration, an old TERMINATING line).
+     */
+    private void endRollingForward(InstanceRecord r, Cause cause, String why) {
+        try {
+            terminateLocked(r, cause, why);
+        } catch (ChangeNotStored e) {
+            InstanceRecord done = ended(r, why);
+            byId.put(done.id(), done);
+            live.remove(done.id());
+            unwritten.put(done.id(), done);
+            revokeLocked(r, cause);
+            events.loanEnded(r.id());
+            LOG.warn("event=instance_ended_unwritten instance={} cause={} retry_in_ms={}", r.id(), cause, retryMillis);
+            lifecycle.schedule(this::housekeeping, retryMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Retries journal writes that failed (ends rolled forward in memory), forgets ended instances
+     * past the retention period (memory, then the compacted journal), and compacts a journal that
+     * has grown well past its live content.
+     */
+    synchronized void housekeeping() {
+        try {
+            for (var it = unwritten.values().iterator(); it.hasNext(); it.remove()) journal.append(it.next(), false);
+        } catch (RuntimeException e) { // still full (the next round tries again); never cancel the next rounds
+            return;
+        }
+        long cutoff = clock.millis() - retention.toMillis();
+        int forgotten = 0;
+        for (var it = byId.values().iterator(); it.hasNext(); ) {
+            InstanceRecord r = it.next();
+            if (r.terminated() && r.endMillis() != null && r.endMillis() < cutoff) {
+                it.remove();
+                forgotten++;
+            }
+        }
+        if (forgotten > 0 || journal.size() > compactAt) {
+            try {
+                journal.compact(byId.values());
+                compactAt = Math.max(COMPACT_MIN_BYTES, 2 * journal.size());
+                if (forgotten > 0) LOG.info("event=instances_forgotten count={} retention_days={}", forgotten, retention.toDays());
+            } catch (RuntimeException e) { // e.g. a full disk: the file stays whole, only longer
+                LOG.warn("event=journal_compaction_postponed error=\"{}\"", e.toString());
+            }
+        }
     }
 
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
@@ -279,7 +352,7 @@ public final class Instances implements AutoCloseable {
     private synchronized void expire(String iid) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !r.live()) return;
-        terminateLocked(r, Cause.EXPIRED, "expired");
+        endRollingForward(r, Cause.EXPIRED, "expired");
     }
 
     private void startInitCheck(String iid, Deployment d) {
@@ -289,13 +362,20 @@ public final class Instances implements AutoCloseable {
     private synchronized void initDone(String iid, String failure) {
         InstanceRecord r = byId.get(iid);
         if (r == null || r.status() != InstanceStatus.INIT) return;
-        if (failure == null) {
-            persist(r.withStatus(InstanceStatus.READY, null, null));
-            LOG.info("event=instance_ready instance={}", iid);
-        } else {
-            persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
-            LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
-            serveWaiting();
+        try {
+            if (failure == null) {
+                persist(r.withStatus(InstanceStatus.READY, null, null));
+                LOG.info("event=instance_ready instance={}", iid);
+            } else {
+                persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
+                events.loanEnded(iid);
+                LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
+                serveWaiting();
+            }
+        } catch (ChangeNotStored e) {
+            // Still INIT (durably and in memory): check the robot again once the disk may have room.
+            Deployment d = current.get().deployments().get(r.deployment());
+            if (d != null) lifecycle.schedule(() -> startInitCheck(iid, d), 10, TimeUnit.SECONDS);
         }
     }
 
@@ -468,10 +548,13 @@ public final class Instances implements AutoCloseable {
         }
     }
 
+    /** Durable first, then visible: a failed write throws {@link ChangeNotStored} and changes nothing. */
     private void persist(InstanceRecord r) {
         InstanceRecord before = byId.get(r.id());
-        journal.append(r);
+        journal.append(r, before == null);
         byId.put(r.id(), r);
+        if (r.live()) live.put(r.id(), r.deployment());
+        else live.remove(r.id());
         if (r.eurl() != null && (before == null || before.status() != r.status())) {
             loans.notifier().post(r.eurl(), r.id(), "instance", r.status().name(),
                     r.reservation() == null ? Map.of() : Map.of("reservation", r.reservation()));

@@ -1,35 +1,30 @@
 package org.mistyproxy.proxy.instances;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mistyproxy.proxy.store.ChangeNotStored;
+import org.mistyproxy.proxy.store.DurableLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable instance state: an append-only file of JSON lines ({@code instances.jsonl} in the data
- * folder), one full {@link InstanceRecord} per line, the last line of an id winning. Every append
- * is forced to disk before the change is acknowledged, so a {@code kill -9} loses nothing that a
- * client was told about. A crash mid-append leaves at most one torn last line, which the next
- * start ignores. On open the file is compacted (one line per instance) by writing a new file,
- * forcing it, and renaming it over the old one, then forcing the folder.
+ * Durable instance state: {@code instances.jsonl} in the data folder, a {@link DurableLog} of JSON
+ * lines, one {@link InstanceRecord} per change, the last line of an id winning. Every append is
+ * forced to disk before the change is visible or acknowledged; a failed append (full disk) leaves
+ * the file at its last complete line and throws {@link ChangeNotStored}. {@code eurl} is written
+ * once, with the instance's first line, and carried over on replay (it never changes). On open the
+ * file is compacted to one line per instance, and instances that ended more than the retention
+ * period ago are left out.
  *
  * <p>The file holds live proxy tokens, so it is created readable by its owner only.
  */
@@ -37,92 +32,103 @@ public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     public static final String FILE = "instances.jsonl";
 
-    private final Path file;
+    private final DurableLog log;
     private final ObjectMapper json;
-    private final FileChannel channel;
 
-    private Journal(Path file, ObjectMapper json, FileChannel channel) {
-        this.file = file;
+    private Journal(DurableLog log, ObjectMapper json) {
+        this.log = log;
         this.json = json;
-        this.channel = channel;
     }
 
-    /** Opens (creating if needed) the journal in {@code dataDir} and returns it with the records it held. */
+    /** Opens the journal in {@code dataDir}, keeping every record and refusing a damaged line. */
     public static Opened open(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
+        return open(dataDir, Long.MIN_VALUE, false, DurableLog.Channels.REAL);
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code dataDir} and returns it with its records.
+     *
+     * @param forgetEndedBefore records that ended (TERMINATED or INIT_FAIL) before this time (epoch
+     *                          ms) are dropped from memory and from the compacted file
+     * @param skipDamaged       skip an unreadable line in the middle instead of refusing to start
+     */
+    public static Opened open(Path dataDir, long forgetEndedBefore, boolean skipDamaged, DurableLog.Channels channels)
+            throws IOException {
         ObjectMapper json = JsonMapper.builder()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
-        Path file = dataDir.resolve(FILE);
+        DurableLog.Opened opened = DurableLog.open(dataDir.resolve(FILE), line -> parse(json, line) != null, skipDamaged, channels);
         Map<String, InstanceRecord> records = new LinkedHashMap<>();
-        if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.isBlank()) continue;
-                try {
-                    InstanceRecord r = json.readValue(line, InstanceRecord.class);
-                    records.put(r.id(), r);
-                } catch (IOException e) {
-                    if (i == lines.size() - 1) {
-                        // The process died while appending; that change was never acknowledged.
-                        LOG.warn("event=journal_torn_line file={} line={}", file, i + 1);
-                    } else {
-                        throw new IOException(file + ":" + (i + 1) + ": unreadable journal line: " + e.getMessage(), e);
-                    }
-                }
+        for (String line : opened.lines()) {
+            InstanceRecord r = parse(json, line);
+            InstanceRecord before = records.get(r.id());
+            if (before != null && r.eurl() == null && before.eurl() != null) r = r.withEurl(before.eurl());
+            records.put(r.id(), r);
+        }
+        int forgotten = 0;
+        for (var it = records.values().iterator(); it.hasNext(); ) {
+            InstanceRecord r = it.next();
+            if (r.terminated() && r.endMillis() != null && r.endMillis() < forgetEndedBefore) {
+                it.remove();
+                forgotten++;
             }
         }
-        compact(dataDir, file, json, records.values());
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return new Opened(new Journal(file, json, ch), new ArrayList<>(records.values()));
+        if (forgotten > 0) LOG.info("event=journal_retention_forgot instances={}", forgotten);
+        Journal j = new Journal(opened.log(), json);
+        try {
+            j.compact(records.values());
+        } catch (ChangeNotStored e) {
+            // A full disk must not keep the server from starting: the file is whole (its torn tail,
+            // if any, was truncated), only longer than it needs to be until the next compaction.
+            LOG.warn("event=journal_compaction_postponed no_space={}", e.noSpace());
+        }
+        return new Opened(j, new ArrayList<>(records.values()));
+    }
+
+    private static InstanceRecord parse(ObjectMapper json, String line) {
+        try {
+            InstanceRecord r = json.readValue(line, InstanceRecord.class);
+            return r.id() == null || r.status() == null || r.deployment() == null ? null : r;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public record Opened(Journal journal, List<InstanceRecord> records) {}
 
-    /** Appends one record and forces it to disk. */
-    public synchronized void append(InstanceRecord r) {
-        try {
-            byte[] line = (json.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8);
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) channel.write(buf);
-            channel.force(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    /**
+     * Appends one record and forces it to disk.
+     *
+     * @param first whether this is the instance's first record (only that one carries {@code eurl})
+     * @throws ChangeNotStored when it could not be made durable (nothing was written)
+     */
+    void append(InstanceRecord r, boolean first) {
+        log.append(line(first ? r : r.withEurl(null)));
     }
 
-    private static void compact(Path dir, Path file, ObjectMapper json, Iterable<InstanceRecord> records) throws IOException {
-        Path tmp = dir.resolve(FILE + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            StringBuilder sb = new StringBuilder();
-            for (InstanceRecord r : records) sb.append(json.writeValueAsString(r)).append('\n');
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the data folder " + dir + " does not support atomic renames", e);
-        }
-        forceDirectory(dir);
+    /** Rewrites the file with one line per record. */
+    void compact(Iterable<InstanceRecord> records) {
+        List<String> lines = new ArrayList<>();
+        for (InstanceRecord r : records) lines.add(line(r));
+        log.rewrite(lines);
     }
 
-    /** Makes the rename itself durable; some file systems cannot open a folder, which is then harmless. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            if (!(e instanceof FileSystemException)) LOG.debug("event=dir_fsync_unsupported dir={}", dir);
+    /** Bytes of the journal file. */
+    long size() {
+        return log.size();
+    }
+
+    private String line(InstanceRecord r) {
+        try {
+            return json.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a record of strings and numbers always serialises
         }
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        channel.close();
+    public void close() throws IOException {
+        log.close();
     }
 }

@@ -9,6 +9,7 @@ import org.mistyproxy.policy.PolicyDecision;
 import org.mistyproxy.proxy.gate.MistyEnvelope;
 import org.mistyproxy.proxy.gate.OriginGate;
 import org.mistyproxy.proxy.gate.PolicyGate;
+import org.mistyproxy.proxy.logs.LogText;
 import org.mistyproxy.proxy.relay.RelayMetrics.Failure;
 import org.xnio.IoUtils;
 
@@ -90,8 +91,10 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     @Override
     public void policyFailed(RuntimeException e) {
         // Fail closed: a policy that cannot decide lets nothing through.
-        ctx.log().warn("event=policy_failed instance={} path={} error={}", instanceId, rawPath, e.toString());
-        refuse("error", 500, "blocked: the policy could not decide: " + e.getMessage());
+        ctx.log().warn("event=policy_failed instance={} path={} error=\"{}\"", instanceId,
+                LogText.bounded(rawPath, LogText.PATH), e.toString());
+        // the exception (class names, internals) stays in the server log
+        refuse("error", 500, "blocked: the policy could not decide (the server log has the details)");
     }
 
     /** The client went away while its body was being read: there is nobody to answer. */

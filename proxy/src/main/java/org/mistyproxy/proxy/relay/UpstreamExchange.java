@@ -96,6 +96,8 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             exchange.setMaxEntitySize(this.bodyLimit);
         } else {
             this.bodyLimit = bodyLimit;
+            // a chunked upload (length unknown) streams under the policy's cap, not the server's 1 MiB
+            if (bodyKind == Body.STREAM) exchange.setMaxEntitySize(bodyLimit);
         }
     }
 
@@ -148,6 +150,12 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     private void send() {
         var req = ForwardedRequest.of(decision.canonical(), exchange, body, bodyKind == Body.STREAM,
                 ctx.pool().authority(deployment.robot()), audit.clientAddress());
+        if (decision.redaction() != null && !decision.redaction().isEmpty()) {
+            // A byte range of an answer that is redacted could cut a secret out of its key: the
+            // robot sends it whole, it is redacted whole, and the client gets it whole (200).
+            req.getRequestHeaders().remove(Headers.RANGE);
+            req.getRequestHeaders().remove(Headers.IF_RANGE);
+        }
         sentNanos = System.nanoTime();
         // Callbacks from a connection we have already given up (a retry moved on) are ignored.
         ClientConnection sentOn = connection;
@@ -280,7 +288,9 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             out = decision.redaction().apply(json);
         } catch (RuntimeException e) {
             // Fail closed: a response we cannot redact may hold the secret the owner wanted hidden.
-            fail(Failure.REDACTION, 502, "robot's response could not be redacted: " + e.getMessage());
+            // (the parser's message may quote the response itself, secret included: not shown)
+            ctx.log().warn("event=redaction_failed robot={} error=\"{}\"", deployment.robot(), e.getClass().getSimpleName());
+            fail(Failure.REDACTION, 502, "robot's response could not be redacted (it is not the JSON the policy expects)");
             return;
         }
         phase = Phase.COMPLETE;

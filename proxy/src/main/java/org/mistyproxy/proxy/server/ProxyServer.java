@@ -11,12 +11,14 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
@@ -36,6 +38,10 @@ import org.mistyproxy.proxy.instances.Loans;
 import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.cam.CamDataPlane;
+import org.mistyproxy.proxy.logs.FileLogs;
+import org.mistyproxy.proxy.quota.InstanceQuotas;
+import org.mistyproxy.proxy.quota.QuotaLink;
+import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.DeploymentCatalog;
 import org.mistyproxy.proxy.control.ControlEndpoint;
@@ -121,8 +127,11 @@ public final class ProxyServer implements AutoCloseable {
         EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock(),
                 config.deployments().stream().map(Deployment::robot).toList());
         Loans loans = new Loans(new Admission(rules, lockouts), queue, notifier, current);
-        Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle, loans);
+        Journal.Opened opened = Journal.open(config.dataDir(),
+                options.clock().millis() - Duration.ofDays(config.retentionDays()).toMillis(),
+                options.skipDamagedJournalLines(), DurableLog.Channels.REAL);
+        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle, loans,
+                Duration.ofDays(config.retentionDays()), options.housekeeping());
         lockouts.onUnlocked(id -> instances.serveWaiting());
         rules.onChange(instances::serveWaiting);
         ConfigReload reload = new ConfigReload(config, current, instances);
@@ -131,14 +140,25 @@ public final class ProxyServer implements AutoCloseable {
                 DeploymentCreated.earliestInstances(opened.records()), options.clock().millis());
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
-        // write audit entries), then the audit log, then the cameras.
-        AuditLog auditLog = new AuditLog(config.dataDir(), 200);
+        // write audit entries), then the audit log, then the cameras, then the log files.
+        FileLogs fileLogs = FileLogs.open(config.logs());
+        fileLogs.bindTo(metrics);
+        AuditLog auditLog = new AuditLog(fileLogs, 200);
+        InstanceQuotas quotas = new InstanceQuotas(auditLog, metrics);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
-        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
+        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, quotas);
         CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked, created));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked, created,
+                fileLogs));
         reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
+        // A loan's audit ring and quota counters go with it; a request that was still finishing may
+        // add an entry after the end, so the ring is dropped again a minute later.
+        events.onLoanEnded(iid -> {
+            quotas.forget(iid);
+            auditLog.forget(iid);
+            lifecycle.schedule(() -> auditLog.forget(iid), 60, TimeUnit.SECONDS);
+        });
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
         ProxiedRequestHandler relay = (ex, g) -> httpRelay.relay(
@@ -166,7 +186,8 @@ public final class ProxyServer implements AutoCloseable {
         DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
                 options.clock());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
-                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier));
+                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier),
+                options.bodyDeadline());
         ControlEndpoint controlEndpoint = new ControlEndpoint(control);
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
@@ -183,7 +204,9 @@ public final class ProxyServer implements AutoCloseable {
         // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
-        List<HandlerWrapper> proxyAdmission = List.of();
+        // Per-instance quotas: this link for HTTP requests; /pubsub upgrades are admitted by the
+        // WebSocket relay, whose sockets keep their share while open (quota.InstanceQuotas).
+        List<HandlerWrapper> proxyAdmission = List.of(new QuotaLink(quotas));
         List<HandlerWrapper> controlAdmission = List.of();
         HttpHandler router = new Router(
                 new HealthCheck(),
@@ -195,7 +218,7 @@ public final class ProxyServer implements AutoCloseable {
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
-        HttpHandler frontDoor = new AccessLog(graceful, metrics);
+        HttpHandler frontDoor = new AccessLog(graceful, metrics, fileLogs.access());
 
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
@@ -203,6 +226,13 @@ public final class ProxyServer implements AutoCloseable {
                 // a connection that sends nothing, or dribbles its headers, is closed rather than held
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                // Bounds on what a client may make the server hold (the relay raises the entity cap
+                // per request to what the policy allows; the control API reads at most 64 KiB)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, ServerLimits.MAX_HEAD_BYTES)
+                .setServerOption(UndertowOptions.MAX_HEADERS, ServerLimits.MAX_HEADERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, ServerLimits.MAX_PARAMETERS)
+                .setServerOption(UndertowOptions.MAX_COOKIES, ServerLimits.MAX_COOKIES)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, ServerLimits.MAX_ENTITY_BYTES)
                 .setHandler(frontDoor);
         if (ssl != null) b.addHttpsListener(config.listen().port(), host, ssl);
         else b.addHttpListener(config.listen().port(), host);
@@ -214,6 +244,13 @@ public final class ProxyServer implements AutoCloseable {
             revoked.close();
             created.close();
             lifecycle.shutdownNow();
+            for (AutoCloseable p : parts) {
+                try {
+                    p.close();
+                } catch (Exception ignored) {
+                    // already failing to start; the listen error is the one to report
+                }
+            }
             throw new IOException("cannot listen on " + host + ":" + config.listen().port() + ": " + rootMessage(e), e);
         }
         int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();

@@ -9,18 +9,44 @@ import java.time.Duration;
  * @param initTimeout   how long {@code INIT} waits for the robot's {@code GET /api/device}
  * @param shutdownGrace how long a graceful shutdown waits for in-flight requests
  * @param clock         the time source for start/end times and {@code expire_d}
+ * @param housekeeping  how often ended instances past their retention are forgotten and a failed
+ *                      journal write is retried
+ * @param skipDamagedJournalLines start even if a line in the middle of the journal is unreadable
+ *                      (it is dropped with a warning); {@code serve --skip-damaged-journal-lines}
+ * @param bodyDeadline  how long a control-API request body may take to arrive (then 408, closed)
  */
-public record ServerOptions(Duration initTimeout, Duration shutdownGrace, Clock clock) {
+public record ServerOptions(Duration initTimeout, Duration shutdownGrace, Clock clock, Duration housekeeping,
+        boolean skipDamagedJournalLines, Duration bodyDeadline) {
+
+    public ServerOptions(Duration initTimeout, Duration shutdownGrace, Clock clock) {
+        this(initTimeout, shutdownGrace, clock, Duration.ofMinutes(10), false, Duration.ofSeconds(10));
+    }
 
     public static ServerOptions defaults() {
         return new ServerOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), Clock.systemUTC());
     }
 
     public ServerOptions withInitTimeout(Duration d) {
-        return new ServerOptions(d, shutdownGrace, clock);
+        return new ServerOptions(d, shutdownGrace, clock, housekeeping, skipDamagedJournalLines, bodyDeadline);
     }
 
     public ServerOptions withShutdownGrace(Duration d) {
-        return new ServerOptions(initTimeout, d, clock);
+        return new ServerOptions(initTimeout, d, clock, housekeeping, skipDamagedJournalLines, bodyDeadline);
+    }
+
+    public ServerOptions withClock(Clock c) {
+        return new ServerOptions(initTimeout, shutdownGrace, c, housekeeping, skipDamagedJournalLines, bodyDeadline);
+    }
+
+    public ServerOptions withHousekeeping(Duration d) {
+        return new ServerOptions(initTimeout, shutdownGrace, clock, d, skipDamagedJournalLines, bodyDeadline);
+    }
+
+    public ServerOptions withBodyDeadline(Duration d) {
+        return new ServerOptions(initTimeout, shutdownGrace, clock, housekeeping, skipDamagedJournalLines, d);
+    }
+
+    public ServerOptions withSkipDamagedJournalLines(boolean skip) {
+        return new ServerOptions(initTimeout, shutdownGrace, clock, housekeeping, skip, bodyDeadline);
     }
 }

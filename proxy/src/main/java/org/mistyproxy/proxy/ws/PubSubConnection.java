@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mistyproxy.policy.WsDecision;
+import org.mistyproxy.proxy.quota.SocketQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -64,6 +65,7 @@ final class PubSubConnection {
     private final AtomicReference<Ending> ending = new AtomicReference<>(Ending.OPEN);
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
+    private final SocketQuota quota;
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
@@ -80,6 +82,7 @@ final class PubSubConnection {
             Executor blockingWork,
             WsAudit audit,
             String clientAddress,
+            SocketQuota quota,
             Runnable onEnded) {
         this.instanceId = instanceId;
         this.connectionId = connectionId;
@@ -90,7 +93,11 @@ final class PubSubConnection {
         this.blockingWork = blockingWork;
         this.audit = audit;
         this.clientAddress = clientAddress;
-        this.onEnded = onEnded;
+        this.quota = quota;
+        this.onEnded = () -> {
+            quota.close();
+            onEnded.run();
+        };
         this.toClient = new ClientQueue(settings.queueMessages(), settings.queueBytes(), subscriptions::isPeriodicEvent, metrics);
     }
 
@@ -152,9 +159,13 @@ final class PubSubConnection {
     void clientText(String text) {
         long start = System.nanoTime();
         lastClientFrame = start;
+        if (overQuota("WS-TEXT", quota.takeMessage())) return;
         WsDecision d = policy.onClientText(text);
         audit.decision(instanceId, clientAddress, "WS-TEXT", d, start);
         if (d.allowed()) {
+            int change = subscriptions.change(d.canonicalText());
+            if (change > 0 && overQuota("WS-TEXT", quota.takeSubscription())) return;
+            if (change < 0) quota.releaseSubscription();
             subscriptions.clientSent(d.canonicalText());
             sendToRobot(d.canonicalText());
         } else {
@@ -165,6 +176,7 @@ final class PubSubConnection {
     void clientBinary(ByteBuffer data) {
         long start = System.nanoTime();
         lastClientFrame = start;
+        if (overQuota("WS-BINARY", quota.takeMessage())) return;
         WsDecision d = policy.onClientBinary(data.remaining());
         audit.decision(instanceId, clientAddress, "WS-BINARY", d, start);
         if (d.allowed()) {
@@ -175,6 +187,16 @@ final class PubSubConnection {
         } else {
             refused(d);
         }
+    }
+
+    /** True (and the client told, the refusal audited) when {@code refusal} is not null. */
+    private boolean overQuota(String kind, String refusal) {
+        if (refusal == null) return false;
+        metrics.refused.increment();
+        audit.quotaRefused(instanceId, clientAddress, kind, refusal);
+        WebSocketChannel ch = client;
+        if (ch != null) WebSockets.sendText(RefusalMessage.quotaJson(refusal), ch, null);
+        return true;
     }
 
     private void refused(WsDecision d) {

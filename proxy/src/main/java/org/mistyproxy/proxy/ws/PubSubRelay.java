@@ -21,6 +21,8 @@ import org.mistyproxy.policy.WebSocketRules;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.gate.MistyEnvelope;
 import org.mistyproxy.proxy.gate.OriginGate;
+import org.mistyproxy.proxy.quota.InstanceQuotas;
+import org.mistyproxy.proxy.quota.SocketQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class PubSubRelay implements AutoCloseable {
     private static final AttachmentKey<Long> MAX_MESSAGE = AttachmentKey.create(Long.class);
 
     private final PubSubSettings settings;
+    private final InstanceQuotas quotas;
     private final PubSubMetrics metrics;
     private final WsAudit audit;
     private final RobotDialer dialer;
@@ -50,6 +53,12 @@ public final class PubSubRelay implements AutoCloseable {
     private final WebSocketProtocolHandshakeHandler handshake;
 
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
+        this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry));
+    }
+
+    /** @param quotas the server's per-instance quotas (shared with the HTTP relay) */
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, InstanceQuotas quotas) {
+        this.quotas = quotas;
         this.settings = settings;
         this.metrics = new PubSubMetrics(registry);
         this.audit = new WsAudit(auditLog);
@@ -100,15 +109,23 @@ public final class PubSubRelay implements AutoCloseable {
             MistyEnvelope.send(exchange, deployment.corsOrigins(), 403, why);
             return;
         }
+        SocketQuota quota = quotas.admitSocket(instanceId, deployment);
+        if (quota == null) {
+            String why = InstanceQuotas.socketRefusal(deployment);
+            audit.refusedUpgrade(instanceId, client, 503, "quota pubsub_sockets", why, null);
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 503, why);
+            return;
+        }
         if (exchange.isInIoThread()) {
-            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, livePolicy, client));
+            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, livePolicy, client, quota));
         } else {
-            connect(exchange, instanceId, deployment, rules, livePolicy, client);
+            connect(exchange, instanceId, deployment, rules, livePolicy, client, quota);
         }
     }
 
     private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules,
-            Supplier<Policy> livePolicy, String client) {
+            Supplier<Policy> livePolicy, String client, SocketQuota quota) {
         Supplier<WebSocketRules> liveRules = () -> {
             Policy p = livePolicy.get();
             return p == null ? null : p.websocket();
@@ -118,6 +135,7 @@ public final class PubSubRelay implements AutoCloseable {
         PubSubConnection[] self = new PubSubConnection[1];
         PubSubConnection conn = new PubSubConnection(
                 instanceId, connectionId, new LiveSession(liveRules, rules, instanceId), settings, metrics, timers, worker, audit, client,
+                quota,
                 () -> live.remove(self[0]));
         self[0] = conn;
         live.add(conn); // before dialling: a revocation during the dial must find it
@@ -127,8 +145,10 @@ public final class PubSubRelay implements AutoCloseable {
             robot = dialer.dial(uri, new RobotEndpoint(conn, metrics));
         } catch (Exception e) {
             live.remove(conn);
+            quota.close();
             metrics.robotUnreachable.increment();
-            String why = "robot unreachable: cannot open " + uri + ": " + rootMessage(e);
+            // what the borrower sees names the robot, not this server's internals (the cause is logged)
+            String why = "robot unreachable: cannot open " + uri;
             LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
             audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
             MistyEnvelope.send(exchange, deployment.corsOrigins(), 502, why);
@@ -137,20 +157,26 @@ public final class PubSubRelay implements AutoCloseable {
         if (!conn.robotConnected(robot)) {
             // Revoked while the robot was being dialled (the robot side is closed already).
             live.remove(conn);
+            quota.close();
             audit.refusedUpgrade(instanceId, client, 404, null, "proxy URL revoked during the upgrade", null);
             MistyEnvelope.send(exchange, deployment.corsOrigins(), 404, "unknown or revoked proxy URL");
             return;
         }
         exchange.putAttachment(CONNECTION, conn);
         exchange.putAttachment(MAX_MESSAGE, (long) rules.maxMessageBytes());
+        // Undertow's handshake echoes the whole request URL (the capability token, and a Host the
+        // client chose) in Sec-WebSocket-Location, a header of the old hixie drafts no client needs.
+        exchange.addResponseCommitListener(ex -> ex.getResponseHeaders().remove(Headers.SEC_WEB_SOCKET_LOCATION));
         try {
             handshake.handleRequest(exchange);
         } catch (Exception e) {
             live.remove(conn);
+            quota.close();
             conn.end(CloseCodes.INTERNAL, "handshake failed", CloseCodes.GOING_AWAY, "client handshake failed");
             LOG.warn("event=ws_handshake_failed instance={} error=\"{}\"", instanceId, e.toString());
             if (!exchange.isResponseStarted()) {
-                MistyEnvelope.send(exchange, deployment.corsOrigins(), 400, "WebSocket handshake failed: " + e.getMessage());
+                // the cause (an exception's text) stays in the server log
+                MistyEnvelope.send(exchange, deployment.corsOrigins(), 400, "WebSocket handshake failed");
             }
         }
     }

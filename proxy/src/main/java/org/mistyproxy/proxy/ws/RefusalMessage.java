@@ -22,6 +22,14 @@ final class RefusalMessage {
         return "blocked by policy: " + why;
     }
 
+    /** A client message refused by a per-instance quota (not the policy), in the robot's style. */
+    static String quotaJson(String reason) {
+        ObjectNode n = JSON.createObjectNode();
+        n.putNull("eventName");
+        n.put("message", "refused: " + reason);
+        return n.toString();
+    }
+
     static String json(String eventName, String reason) {
         ObjectNode n = JSON.createObjectNode();
         n.put("eventName", eventName);

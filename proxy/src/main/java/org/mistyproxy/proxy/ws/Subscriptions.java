@@ -20,6 +20,28 @@ final class Subscriptions {
 
     private final Map<String, String> typeByEventName = new ConcurrentHashMap<>();
 
+    /**
+     * What forwarding this (canonical JSON) client message would do to the number of subscriptions:
+     * +1 for a subscribe under a new event name, -1 for an unsubscribe of a held one, else 0.
+     */
+    int change(String canonicalJson) {
+        JsonNode msg;
+        try {
+            msg = JSON.readTree(canonicalJson);
+        } catch (IOException e) {
+            return 0;
+        }
+        if (msg == null || !msg.isObject()) return 0;
+        String op = text(msg, "Operation");
+        String name = text(msg, "EventName");
+        if (op == null) return 0;
+        if (op.equalsIgnoreCase("subscribe")) {
+            String type = text(msg, "Type");
+            return type != null && !typeByEventName.containsKey(name != null ? name : type) ? 1 : 0;
+        }
+        return op.equalsIgnoreCase("unsubscribe") && name != null && typeByEventName.containsKey(name) ? -1 : 0;
+    }
+
     /** Records a forwarded (canonical JSON) client message; anything but (un)subscribe is ignored. */
     void clientSent(String canonicalJson) {
         JsonNode msg;

@@ -18,6 +18,12 @@ final class WsAudit {
                 d.allowed(), d.rule(), d.reason(), 0, 0, (System.nanoTime() - startNanos) / 1000, null));
     }
 
+    void quotaRefused(String instanceId, String client, String kind, String reason) {
+        String quota = reason.substring(0, Math.max(0, reason.indexOf(':')));
+        log.record(new AuditEntry(Instant.now(), instanceId, client, "ws", kind, "/pubsub",
+                false, quota, reason, 0, 0, 0, null));
+    }
+
     void opened(String instanceId, String client) {
         log.record(new AuditEntry(Instant.now(), instanceId, client, "ws", "WS-OPEN", "/pubsub",
                 true, null, "upgrade accepted", 101, 101, 0, null));

@@ -39,6 +39,23 @@ class AuditLogTest {
     }
 
     @Test
+    void aHugePathIsStoredBoundedWithItsRealLengthInTheRingAndTheFile() throws Exception {
+        String huge = "/api/" + "a".repeat(1_000_000);
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            for (int i = 0; i < 20; i++) {
+                log.record(new AuditEntry(Instant.parse("2026-11-22T01:00:00Z"), "a", "127.0.0.1", "http", "GET", huge, false,
+                        "default", "blocked: GET " + huge + ": no rule matches", 403, 0, 10, null));
+            }
+            AuditEntry kept = log.recent("a", 1).get(0);
+            assertTrue(kept.path().length() < 600 && kept.path().endsWith("…[1000005 chars]"), kept.path().substring(500));
+            assertTrue(kept.reason().length() < 1100 && kept.reason().contains("chars]"));
+        }
+        List<String> lines = Files.readAllLines(tmp.resolve("audit.jsonl"));
+        assertEquals(20, lines.size());
+        assertTrue(lines.get(0).length() < 2500, "one line stays small: " + lines.get(0).length());
+    }
+
+    @Test
     void everyEntryIsOneJsonLineAppendedAcrossRestarts() throws Exception {
         try (AuditLog log = new AuditLog(tmp, 10)) {
             log.record(entry("a", "/api/device", true, 200));

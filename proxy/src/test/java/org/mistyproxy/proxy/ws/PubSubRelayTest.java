@@ -144,6 +144,15 @@ class PubSubRelayTest {
     }
 
     @Test
+    void the101DoesNotEchoTheCapabilityUrl() throws Exception {
+        try (RawUpgrade r = RawUpgrade.connect(f.port(), "/i1/pubsub", "Upgrade", "", 0)) {
+            assertEquals(101, r.status(), r.headers);
+            assertFalse(r.headers.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-location"), r.headers);
+            assertFalse(r.headers.contains("/i1/"), r.headers);
+        }
+    }
+
+    @Test
     void robotUnreachableAtUpgradeIs502WithTheEnvelopeAndNoUpgrade() throws Exception {
         f.robot.refuseConnections();
         try (RawUpgrade r = RawUpgrade.connect(f.port(), "/i1/pubsub", "Upgrade", "", 0)) {

@@ -44,7 +44,9 @@ final class RelayFixture implements AutoCloseable {
         audit = new AuditLog(dataDir, 200);
         relay = new PubSubRelay(settings, metrics, audit);
         deployment = new Deployment(UUID.randomUUID(), "misty2", "lab", "test robot",
-                new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), corsOrigins, List.of());
+                new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), corsOrigins, List.of(),
+                // the relay's mechanics under load, not the per-instance quotas (PubSubQuotaTest has those)
+                new org.mistyproxy.config.Quotas(10_000, 10_000, 100_000, 100_000, 10_000, 100_000, 100_000));
         server = Undertow.builder()
                 .addHttpListener(0, "127.0.0.1")
                 .setHandler(exchange -> {
