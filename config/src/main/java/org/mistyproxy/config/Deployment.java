@@ -10,6 +10,7 @@ import java.util.UUID;
  *
  * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ * @param safety      leased motion, lifecycle actions and the health probe
  */
 public record Deployment(
         UUID id,
@@ -19,11 +20,22 @@ public record Deployment(
         RobotAddress robot,
         Optional<Path> policy,
         List<String> corsOrigins,
-        List<Camera> cameras) {
+        List<Camera> cameras,
+        Safety safety) {
 
     public Deployment {
         corsOrigins = List.copyOf(corsOrigins);
         cameras = List.copyOf(cameras);
+    }
+
+    /** A deployment with the default safety settings. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot, Optional<Path> policy,
+            List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, Safety.DEFAULT);
+    }
+
+    public Deployment withSafety(Safety s) {
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, s);
     }
 
     public Optional<Camera> camera(String cameraId) {

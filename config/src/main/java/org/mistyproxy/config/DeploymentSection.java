@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
-    static final List<String> FIELDS =
-            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras");
+    static final List<String> FIELDS = List.of("id", "type", "region", "description", "robot", "policy", "cors_origins",
+            "cameras", "motion_lease_ms", "on_end", "min_battery", "health");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -23,10 +23,12 @@ final class DeploymentSection {
 
     private final Scalars scalars;
     private final CameraSection cameras;
+    private final SafetySection safety;
 
     DeploymentSection(Scalars scalars) {
         this.scalars = scalars;
         this.cameras = new CameraSection(scalars);
+        this.safety = new SafetySection(scalars);
     }
 
     Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources) {
@@ -86,10 +88,12 @@ final class DeploymentSection {
             }
         });
 
+        Safety safe = safety.read(f);
+
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, safe));
     }
 
     /** {@code ["*"]}, or origins such as {@code https://app.example.org} (scheme, host, optional port). */
