@@ -36,6 +36,7 @@ final class ControlApi {
     private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
+    private final DeploymentHalt halt;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -43,7 +44,8 @@ final class ControlApi {
         PublicUrls get();
     }
 
-    ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
+    ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls, DeploymentHalt halt) {
+        this.halt = halt;
         this.instances = instances;
         this.users = users;
         this.audit = audit;
@@ -80,6 +82,10 @@ final class ControlApi {
         if (a.equals("workspaces") && n == 1) return get(m, () -> workspaces());
         if (a.equals("deployments") && n == 1) return get(m, () -> deployments(ex));
         if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1)));
+        if (a.equals("deployment") && n == 3 && seg.get(2).equals("halt")) {
+            method(m, "POST");
+            return halt.halt(user, seg.get(1));
+        }
         if (a.equals("new") && n == 2) {
             method(m, "POST");
             return create(ex, user, seg.get(1));

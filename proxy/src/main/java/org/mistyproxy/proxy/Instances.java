@@ -1,16 +1,8 @@
 package org.mistyproxy.proxy;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Camera;
@@ -49,9 +41,8 @@ final class Instances implements AutoCloseable {
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
-    private final Duration initTimeout;
     private final ScheduledExecutorService lifecycle;
-    private final HttpClient http;
+    private final ReadinessCheck readiness;
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
@@ -61,20 +52,23 @@ final class Instances implements AutoCloseable {
     /** What a feed token resolves to. */
     record CamGrant(String instanceId, String cameraId) {}
 
+    /**
+     * The check before an instance becomes READY ({@code on_ready}, see safety.LoanActions):
+     * completes with null when it may, else with the reason for INIT_FAIL.
+     */
+    interface ReadinessCheck {
+        CompletableFuture<String> beforeReady(String instanceId, Deployment d);
+    }
+
     Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            ServerOptions options, ScheduledExecutorService lifecycle) {
+            ServerOptions options, ScheduledExecutorService lifecycle, ReadinessCheck readiness) {
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();
         this.events = events;
         this.clock = options.clock();
-        this.initTimeout = options.initTimeout();
         this.lifecycle = lifecycle;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(initTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.readiness = readiness;
         long now = clock.millis();
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
@@ -193,6 +187,7 @@ final class Instances implements AutoCloseable {
     }
 
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
+        boolean lent = !r.status().equals(InstanceRecord.INIT); // READY, or TERMINATING when recovered
         InstanceRecord t = r.withStatus(InstanceRecord.TERMINATING, why, null);
         persist(t);
         revokeLocked(r, cause);
@@ -200,6 +195,28 @@ final class Instances implements AutoCloseable {
                 .withStatus(InstanceRecord.TERMINATED, why, clock.millis());
         persist(done);
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
+        Deployment d = deployments.get(r.deployment());
+        if (lent && d != null) events.loanEnded(new InstanceEvents.LoanEnded(r.id(), d, cause, why));
+    }
+
+    /** The id of the deployment's live instance, or null. */
+    synchronized String liveInstanceOf(UUID deployment) {
+        for (InstanceRecord r : byId.values()) if (r.live() && r.deployment().equals(deployment)) return r.id();
+        return null;
+    }
+
+    /**
+     * Ends the live instance of a deployment, if any (the owner's halt; a deployment removed on
+     * reload): URLs revoked, sockets and feeds closed, {@code on_end} run. Returns its id or null.
+     */
+    synchronized String endLoanOf(UUID deployment, Cause cause, String why) {
+        for (InstanceRecord r : new ArrayList<>(byId.values())) {
+            if (r.live() && r.deployment().equals(deployment)) {
+                terminateLocked(r, cause, why);
+                return r.id();
+            }
+        }
+        return null;
     }
 
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
@@ -227,26 +244,8 @@ final class Instances implements AutoCloseable {
     }
 
     private void startInitCheck(String iid, Deployment d) {
-        URI uri = URI.create("http://" + d.robot().authority() + "/api/device");
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(initTimeout).GET().build();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
-            if (err == null && resp.statusCode() == 200) {
-                initDone(iid, null);
-            } else if (err == null) {
-                initDone(iid, "robot at " + d.robot() + " answered GET /api/device with status " + resp.statusCode());
-            } else {
-                initDone(iid, "robot at " + d.robot() + " " + describe(err));
-            }
-        });
-    }
-
-    private String describe(Throwable err) {
-        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (e instanceof HttpConnectTimeoutException) return "did not accept a connection within " + initTimeout.toMillis() + " ms";
-        if (e instanceof HttpTimeoutException) return "did not answer GET /api/device within " + initTimeout.toMillis() + " ms";
-        if (e instanceof ConnectException) return "refused the connection";
-        if (e instanceof IOException) return "failed GET /api/device: " + e;
-        return "failed GET /api/device: " + e;
+        readiness.beforeReady(iid, d).whenComplete((failure, err) ->
+                initDone(iid, err != null ? "the check before READY failed: " + err : failure));
     }
 
     private synchronized void initDone(String iid, String failure) {
@@ -289,6 +288,8 @@ final class Instances implements AutoCloseable {
         proxyTokens.remove(r.proxyToken());
         events.revoked(new InstanceEvents.ProxyRevoked(iid, Cause.DEACTIVATED));
         LOG.info("event=mistyproxy_deactivated instance={} token={}", iid, ProxyToken.logId(r.proxyToken()));
+        events.loanEnded(new InstanceEvents.LoanEnded(iid, deployments.get(r.deployment()), Cause.DEACTIVATED,
+                "add-on mistyproxy deactivated by " + user.name()));
     }
 
     /** Hot path: the target of a proxy token, or null. Lock-free. */

@@ -9,6 +9,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,12 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
+import org.mistyproxy.proxy.safety.LoanActions;
+import org.mistyproxy.proxy.safety.MotionLeases;
+import org.mistyproxy.proxy.safety.RobotCalls;
+import org.mistyproxy.proxy.safety.RobotProbe;
+import org.mistyproxy.proxy.safety.SafetyLocks;
+import org.mistyproxy.proxy.safety.SafetyLog;
 import org.mistyproxy.proxy.ws.PubSubRelay;
 import org.mistyproxy.proxy.ws.PubSubSettings;
 import org.slf4j.Logger;
@@ -39,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    /** Each command mistyproxy sends a robot itself (stop, halt, on_end, probes) ends within this. */
+    private static final Duration ROBOT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final Undertow undertow;
     private final GracefulShutdownHandler graceful;
@@ -76,16 +85,25 @@ public final class ProxyServer implements AutoCloseable {
         });
         Map<UUID, Policy> policies = policies(config);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
+        AuditLog auditLog = new AuditLog(config.dataDir(), 200);
+
+        // A loan ends safe (safety/): leased motion, lifecycle actions, the owner's halt.
+        RobotCalls robotCalls = new RobotCalls(ROBOT_COMMAND_TIMEOUT);
+        SafetyLog safetyLog = new SafetyLog(auditLog, metrics);
+        MotionLeases leases = new MotionLeases(robotCalls, safetyLog);
+        LoanActions loanActions = new LoanActions(robotCalls, new RobotProbe(robotCalls), safetyLog, leases,
+                options.initTimeout());
+        events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
+        Instances instances = new Instances(config, policies, opened, events, options, lifecycle, loanActions::beforeReady);
+        SafetyLocks locks = SafetyLocks.NONE;
         List<AutoCloseable> parts = new ArrayList<>();
 
-        // The data planes. `parts` close in list order on shutdown: the relays first (they may still
-        // write audit entries), then the audit log, then the cameras.
-        AuditLog auditLog = new AuditLog(config.dataDir(), 200);
-        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
-        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
+        // The data planes. `parts` close in list order on shutdown: motion in progress is stopped
+        // first, then the relays (they may still write audit entries), the audit log, the cameras.
+        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics, leases);
+        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, leases);
         CamDataPlane cam = new CamDataPlane(ctx);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(leases, pubSubRelay, httpRelay, auditLog, cam));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
@@ -107,7 +125,8 @@ public final class ProxyServer implements AutoCloseable {
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0],
+                new DeploymentHalt(instances, loanActions, locks));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()

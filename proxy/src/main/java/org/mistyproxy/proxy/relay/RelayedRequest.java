@@ -50,6 +50,8 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
     private enum Phase { POLICY, CONNECT, UPLOAD, WAIT, DOWNLOAD, DONE }
 
     private static final HttpString X_FORWARDED_FOR = Headers.X_FORWARDED_FOR;
+    /** On the answer to a leased command: how long the motion runs without a further request. */
+    static final HttpString MOTION_LEASE = new HttpString("X-Motion-Lease-Ms");
     /** The most of a refused body the relay reads and throws away so the client sees the answer. */
     private static final long DISCARD_LIMIT = 64L << 20;
 
@@ -64,6 +66,7 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
     private String origin;
     private String client;
     private PolicyDecision decision;
+    private long leaseMs;
     private String localRule;
     private String localReason;
     private Phase phase = Phase.POLICY;
@@ -198,6 +201,7 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
 
     private void decide(PolicyDecision d) {
         decision = d;
+        leaseMs = ctx.leases().decided(instanceId, deployment, d);
         ctx.metrics().decided(d.allowed());
         if (!d.allowed()) {
             phase = Phase.DONE;
@@ -471,6 +475,12 @@ final class RelayedRequest implements Deadlines.Watched, ExchangeCompletionListe
         exchange.setStatusCode(upstreamStatus);
         HopHeaders.copyResponse(response.getResponseHeaders(), exchange.getResponseHeaders(), !redact);
         Cors.decorate(exchange, deployment.corsOrigins(), origin);
+        if (leaseMs > 0) {
+            exchange.getResponseHeaders().put(MOTION_LEASE, leaseMs);
+            if (origin != null) {
+                exchange.getResponseHeaders().put(Cors.EXPOSE_HEADERS, MOTION_LEASE.toString());
+            }
+        }
         if (redact) {
             responseBuffer = new ResponseBuffer(cx.getResponseChannel(), ctx.settings().redactLimitBytes(),
                     exchange.getConnection().getByteBufferPool(), this::redactAndSend, this::redactionFailed);

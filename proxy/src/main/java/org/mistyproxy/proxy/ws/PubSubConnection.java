@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mistyproxy.policy.WebSocketSession;
 import org.mistyproxy.policy.WsDecision;
+import org.mistyproxy.proxy.safety.MotionLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -51,6 +52,9 @@ final class PubSubConnection {
     private final AtomicBoolean robotOpen = new AtomicBoolean();
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
+    private final MotionLease leases;
+    /** Why the client side ended abnormally (no close frame, an error, too slow), or null. */
+    private volatile String lostBecause;
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
@@ -67,7 +71,8 @@ final class PubSubConnection {
             Executor blockingWork,
             WsAudit audit,
             String clientAddress,
-            Runnable onEnded) {
+            Runnable onEnded,
+            MotionLease leases) {
         this.instanceId = instanceId;
         this.connectionId = connectionId;
         this.policy = policy;
@@ -78,6 +83,7 @@ final class PubSubConnection {
         this.audit = audit;
         this.clientAddress = clientAddress;
         this.onEnded = onEnded;
+        this.leases = leases;
         this.toClient = new ClientQueue(settings.queueMessages(), settings.queueBytes(), subscriptions::isPeriodicEvent, metrics);
     }
 
@@ -118,7 +124,10 @@ final class PubSubConnection {
         channel.addCloseTask(ch -> clientGone());
         channel.getReceiveSetter().set(new ClientListener(this, maxMessageBytes));
         channel.resumeReceives();
-        toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away"));
+        toClient.attach(channel, () -> {
+            lostBecause = "sending to the client failed";
+            end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away");
+        });
         audit.opened(instanceId, clientAddress);
         if (ending.get() || revoked.get() || robot == null || !robot.isOpen()) {
             // Revoked, or the robot left, while the handshake ran: the client still learns why.
@@ -136,6 +145,7 @@ final class PubSubConnection {
     void clientText(String text) {
         long start = System.nanoTime();
         lastClientFrame = start;
+        leases.renew(instanceId);
         WsDecision d = policy.onClientText(text);
         audit.decision(instanceId, clientAddress, "WS-TEXT", d, start);
         if (d.allowed()) {
@@ -149,6 +159,7 @@ final class PubSubConnection {
     void clientBinary(ByteBuffer data) {
         long start = System.nanoTime();
         lastClientFrame = start;
+        leases.renew(instanceId);
         WsDecision d = policy.onClientBinary(data.remaining());
         audit.decision(instanceId, clientAddress, "WS-BINARY", d, start);
         if (d.allowed()) {
@@ -212,6 +223,7 @@ final class PubSubConnection {
 
     void clientPing(ByteBuffer payload) {
         lastClientFrame = System.nanoTime();
+        leases.renew(instanceId);
         Session s = robot;
         try {
             if (s != null && s.isOpen()) {
@@ -250,6 +262,7 @@ final class PubSubConnection {
 
     void clientFailed(Throwable error) {
         LOG.debug("event=ws_client_error conn={} error={}", connectionId, error.toString());
+        lostBecause = "connection error: " + error.getClass().getSimpleName();
         end(CloseCodes.INTERNAL, "client connection failed", CloseCodes.GOING_AWAY, "client connection failed");
     }
 
@@ -257,7 +270,14 @@ final class PubSubConnection {
         metrics.openSockets.decrementAndGet();
         toClient.close();
         if (ending.compareAndSet(false, true)) {
+            // Nobody ended it and no close frame came: the connection just broke (reset, EOF).
+            lostBecause = "the connection ended without a close frame";
             closeRobot(CloseCodes.GOING_AWAY, "client went away");
+        }
+        String lost = lostBecause;
+        if (lost != null && !revoked.get()) {
+            // The borrower vanished: motion they started must not wait for its lease to lapse.
+            leases.socketLost(instanceId, lost);
         }
         onEnded.run();
         LOG.info("event=ws_closed instance={} conn={}", instanceId, connectionId);
@@ -279,6 +299,7 @@ final class PubSubConnection {
     private void afterOffer(ClientQueue.Offer result) {
         if (result == ClientQueue.Offer.OVERFLOW) {
             metrics.slowClientsClosed.increment();
+            lostBecause = "the client read nothing for " + settings.stallTimeout().toSeconds() + " s";
             end(CloseCodes.POLICY, "client too slow: send queue full", CloseCodes.GOING_AWAY, "client too slow");
         }
     }

@@ -18,6 +18,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.WebSocketRules;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.safety.MotionLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class PubSubRelay implements AutoCloseable {
     private static final AttachmentKey<Long> MAX_MESSAGE = AttachmentKey.create(Long.class);
 
     private final PubSubSettings settings;
+    private final MotionLease leases;
     private final PubSubMetrics metrics;
     private final WsAudit audit;
     private final RobotDialer dialer;
@@ -47,6 +49,12 @@ public final class PubSubRelay implements AutoCloseable {
     private final WebSocketProtocolHandshakeHandler handshake;
 
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
+        this(settings, registry, auditLog, MotionLease.NONE);
+    }
+
+    /** {@code leases} hears of every client message (renewal) and of sockets lost abnormally. */
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, MotionLease leases) {
+        this.leases = leases;
         this.settings = settings;
         this.metrics = new PubSubMetrics(registry);
         this.audit = new WsAudit(auditLog);
@@ -109,7 +117,7 @@ public final class PubSubRelay implements AutoCloseable {
         PubSubConnection[] self = new PubSubConnection[1];
         PubSubConnection conn = new PubSubConnection(
                 instanceId, connectionId, rules.open(instanceId), settings, metrics, timers, worker, audit, client,
-                () -> live.remove(self[0]));
+                () -> live.remove(self[0]), leases);
         self[0] = conn;
         live.add(conn); // before dialling: a revocation during the dial must find it
         URI uri = RobotDialer.pubsubUri(deployment.robot());
