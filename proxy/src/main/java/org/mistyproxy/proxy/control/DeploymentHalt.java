@@ -1,11 +1,12 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.control;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.InstanceEvents.Cause;
+import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
+import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.safety.LoanActions;
 import org.mistyproxy.proxy.safety.SafetyLocks;
 
@@ -16,14 +17,14 @@ import org.mistyproxy.proxy.safety.SafetyLocks;
  * {@code on_end} queued), and the deployment stays locked until the owner unlocks it. Waiting
  * reservations stay queued.
  */
-final class DeploymentHalt {
+public final class DeploymentHalt {
     static final String REASON = "halted by owner";
 
     private final Instances instances;
     private final LoanActions actions;
     private final SafetyLocks locks;
 
-    DeploymentHalt(Instances instances, LoanActions actions, SafetyLocks locks) {
+    public DeploymentHalt(Instances instances, LoanActions actions, SafetyLocks locks) {
         this.instances = instances;
         this.actions = actions;
         this.locks = locks;
