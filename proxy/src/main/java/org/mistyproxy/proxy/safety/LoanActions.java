@@ -58,8 +58,7 @@ public final class LoanActions {
             for (int i = 0; i < commands.size(); i++) {
                 RobotCommand c = commands.get(i);
                 String reason = "loan ended (" + why + "): on_end " + (i + 1) + " of " + commands.size() + ", " + c;
-                chain = chain.thenCompose(v -> robot.send(d.robot(), c).thenAccept(o ->
-                        log.commandSent(instanceId, d.id().toString(), "on_end", c, reason, o)));
+                chain = chain.thenCompose(v -> log.send(robot, instanceId, d, "on_end", c, reason).thenAccept(o -> {}));
             }
             return chain;
         });
@@ -97,11 +96,8 @@ public final class LoanActions {
             leases.forget(instanceId);
         }
         String reason = "halted by owner " + by;
-        CompletableFuture<Void> stop = robot.send(d.robot(), RobotCommand.DRIVE_STOP).thenAccept(o ->
-                log.commandSent(instanceId, d.id().toString(), "halt", RobotCommand.DRIVE_STOP, reason, o));
-        CompletableFuture<Void> halt = robot.send(d.robot(), RobotCommand.HALT).thenAccept(o ->
-                log.commandSent(instanceId, d.id().toString(), "halt", RobotCommand.HALT, reason, o));
-        return CompletableFuture.allOf(stop, halt);
+        return CompletableFuture.allOf(log.send(robot, instanceId, d, "halt", RobotCommand.DRIVE_STOP, reason),
+                log.send(robot, instanceId, d, "halt", RobotCommand.HALT, reason));
     }
 
     private interface Step {

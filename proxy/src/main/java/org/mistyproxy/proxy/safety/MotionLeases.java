@@ -157,8 +157,7 @@ public final class MotionLeases implements MotionLease, AutoCloseable {
     }
 
     private CompletableFuture<RobotCalls.Outcome> stop(Lease l, String trigger, String reason) {
-        return robot.send(l.deployment.robot(), RobotCommand.DRIVE_STOP).whenComplete((o, e) ->
-                log.commandSent(l.instanceId, l.deployment.id().toString(), trigger, RobotCommand.DRIVE_STOP, reason, o));
+        return log.send(robot, l.instanceId, l.deployment, trigger, RobotCommand.DRIVE_STOP, reason);
     }
 
     private static void cancel(Lease l) {

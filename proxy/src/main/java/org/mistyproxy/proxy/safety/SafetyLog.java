@@ -3,6 +3,8 @@ package org.mistyproxy.proxy.safety;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.RobotCommand;
 import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.audit.AuditLog;
@@ -47,19 +49,32 @@ public final class SafetyLog {
     }
 
     /**
+     * Sends one command to the robot on mistyproxy's own behalf: counted as sent at once (a stop
+     * counts even if the robot never answers), then audited and logged when it ends.
+     */
+    CompletableFuture<RobotCalls.Outcome> send(RobotCalls robot, String instanceId, Deployment d, String trigger,
+            RobotCommand c, String reason) {
+        if (c.path().equalsIgnoreCase(RobotCommand.DRIVE_STOP.path())) {
+            Counter.builder("mistyproxy.robot.stops").description("Drive stops mistyproxy sent, by trigger")
+                    .tag("trigger", trigger).register(metrics).increment();
+        }
+        return robot.send(d.robot(), c).whenComplete((o, e) -> {
+            if (o != null) {
+                commandSent(instanceId, d.id().toString(), trigger, c, reason, o);
+            }
+        });
+    }
+
+    /**
      * One command sent to the robot by mistyproxy itself, and how it ended. {@code instanceId} may
      * be null (a halt with no live loan): it then goes to the server log and metrics only.
      */
-    void commandSent(String instanceId, String deployment, String trigger, RobotCommand c, String reason,
+    private void commandSent(String instanceId, String deployment, String trigger, RobotCommand c, String reason,
             RobotCalls.Outcome o) {
         String result = o.ok() ? "ok" : "failed";
         Counter.builder("mistyproxy.safety.commands").description("Commands mistyproxy sent to robots itself, by trigger")
                 .tag("trigger", trigger).tag("command", c.method() + " " + c.path()).tag("result", result)
                 .register(metrics).increment();
-        if (c.equals(RobotCommand.DRIVE_STOP) || c.path().equalsIgnoreCase(RobotCommand.DRIVE_STOP.path())) {
-            Counter.builder("mistyproxy.robot.stops").description("Drive stops mistyproxy sent, by trigger")
-                    .tag("trigger", trigger).register(metrics).increment();
-        }
         if (o.ok()) {
             LOG.info("event=safety_command trigger={} deployment={} instance={} command=\"{}\" status={} ms={} reason=\"{}\"",
                     trigger, deployment, instanceId, c.method() + " " + c.path(), o.status(), o.micros() / 1000, reason);
