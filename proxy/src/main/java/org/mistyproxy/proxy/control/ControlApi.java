@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.safety.HealthMonitor;
 import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.instances.InstanceRecord;
@@ -41,6 +43,7 @@ public final class ControlApi {
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
     private final DeploymentHalt halt;
+    private final HealthMonitor health;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -48,8 +51,10 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls, DeploymentHalt halt) {
+    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls, DeploymentHalt halt,
+            HealthMonitor health) {
         this.halt = halt;
+        this.health = health;
         this.instances = instances;
         this.users = users;
         this.audit = audit;
@@ -85,7 +90,7 @@ public final class ControlApi {
         String a = seg.get(0);
         if (a.equals("workspaces") && n == 1) return get(m, () -> workspaces());
         if (a.equals("deployments") && n == 1) return get(m, () -> deployments(ex));
-        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1)));
+        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1), user));
         if (a.equals("deployment") && n == 3 && seg.get(2).equals("halt")) {
             method(m, "POST");
             return halt.halt(user, seg.get(1));
@@ -159,7 +164,7 @@ public final class ControlApi {
         return false;
     }
 
-    private Object deployment(String id) {
+    private Object deployment(String id, User user) {
         Deployment d = instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", d.id().toString());
@@ -171,9 +176,10 @@ public final class ControlApi {
         out.put("icounter", instances.instanceCount(d.id()));
         out.put("created", iso(instances.deploymentCreated(d.id())));
         out.put("queuelen", 0);
-        // "online" means available to lend now: configured and not held by a live instance.
-        out.put("online", true);
+        // "online": the robot answered its last health probe (safety.HealthMonitor).
+        out.put("online", health.online(d.id()));
         out.put("busy", instances.busy(d.id()));
+        if (user.role() == Role.OWNER) health.status(d.id()).ifPresent(s -> out.put("health", HealthView.of(d, s)));
         return out;
     }
 

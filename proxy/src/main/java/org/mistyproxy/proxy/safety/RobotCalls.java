@@ -73,7 +73,7 @@ public final class RobotCalls {
                 if (err == null) {
                     out.complete(new Outcome(resp.statusCode(), resp.body(), null, micros));
                 } else {
-                    out.complete(new Outcome(0, null, describe(robot, what, err, within), micros));
+                    out.complete(new Outcome(0, null, describe(robot, what, err, timeout, within), micros));
                 }
             });
         } catch (RuntimeException e) {
@@ -82,11 +82,11 @@ public final class RobotCalls {
         return out;
     }
 
-    static String describe(RobotAddress robot, String what, Throwable err, Duration within) {
+    static String describe(RobotAddress robot, String what, Throwable err, Duration connect, Duration within) {
         Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         String at = "robot at " + robot + " ";
         if (e instanceof HttpConnectTimeoutException) {
-            return at + "did not accept a connection within " + within.toMillis() + " ms";
+            return at + "did not accept a connection within " + Math.min(connect.toMillis(), within.toMillis()) + " ms";
         }
         if (e instanceof HttpTimeoutException) {
             return at + "did not answer " + what + " within " + within.toMillis() + " ms";

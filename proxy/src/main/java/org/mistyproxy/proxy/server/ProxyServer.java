@@ -40,6 +40,7 @@ import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
+import org.mistyproxy.proxy.safety.HealthMonitor;
 import org.mistyproxy.proxy.safety.LoanActions;
 import org.mistyproxy.proxy.safety.MotionLeases;
 import org.mistyproxy.proxy.safety.RobotCalls;
@@ -103,11 +104,13 @@ public final class ProxyServer implements AutoCloseable {
         RobotCalls robotCalls = new RobotCalls(ROBOT_COMMAND_TIMEOUT);
         SafetyLog safetyLog = new SafetyLog(auditLog, metrics);
         MotionLeases leases = new MotionLeases(robotCalls, safetyLog);
-        LoanActions loanActions = new LoanActions(robotCalls, new RobotProbe(robotCalls), safetyLog, leases,
-                options.initTimeout());
+        RobotProbe probe = new RobotProbe(robotCalls);
+        LoanActions loanActions = new LoanActions(robotCalls, probe, safetyLog, leases, options.initTimeout());
         events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle, loanActions::beforeReady);
         SafetyLocks locks = SafetyLocks.NONE;
+        HealthMonitor health = new HealthMonitor(probe, locks, metrics);
+        loanActions.onProbed(health::probed);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: motion in progress is stopped
@@ -115,7 +118,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics, leases);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, leases);
         CamDataPlane cam = new CamDataPlane(ctx);
-        parts.addAll(List.of(leases, pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(health, leases, pubSubRelay, httpRelay, auditLog, cam));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
@@ -132,13 +135,14 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Proxy tokens that currently resolve").register(metrics);
 
         instances.recover();
+        health.watch(config.deployments());
 
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users());
         ControlApi control = new ControlApi(instances, users, audit, () -> urls[0],
-                new DeploymentHalt(instances, loanActions, locks));
+                new DeploymentHalt(instances, loanActions, locks), health);
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()

@@ -1,0 +1,25 @@
+package org.mistyproxy.proxy.control;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.proxy.safety.HealthMonitor;
+
+/** The robot's health as deployment info shows it to owners ({@code "health": {...}}). */
+final class HealthView {
+    private HealthView() {}
+
+    static Map<String, Object> of(Deployment d, HealthMonitor.Status s) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("online", s.online());
+        h.put("battery", s.battery().isPresent() ? Math.round(s.battery().getAsDouble() * 10) / 10.0 : null);
+        h.put("checked", s.checked() == null ? null : s.checked().toString());
+        h.put("failed_probes", s.failedProbes());
+        h.put("healthy", s.healthy());
+        h.put("problem", s.problem());
+        h.put("min_battery", d.safety().minBattery().isPresent() ? d.safety().minBattery().getAsInt() : null);
+        h.put("auto_lock", d.safety().health().autoLock());
+        h.put("motion_lease_ms", d.safety().motionLeaseMs());
+        return h;
+    }
+}
