@@ -124,6 +124,9 @@ class LoanEndTest {
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics,
                 "mistyproxy_safety_commands_total{command=\"POST /api/halt\",result=\"failed\",trigger=\"on_end\"}"), metrics);
+        JsonNode failed = owner.get("/deployment/" + misty.id()).json().get("health").get("last_failed_action");
+        assertEquals("on_end", failed.get("trigger").asText(), failed.toString());
+        assertEquals("answered 503", failed.get("error").asText());
         robot.clearFaults();
         // The next borrower still gets the robot.
         ursula.ready(misty.id().toString());

@@ -179,7 +179,8 @@ public final class ControlApi {
         // "online": the robot answered its last health probe (safety.HealthMonitor).
         out.put("online", health.online(d.id()));
         out.put("busy", instances.busy(d.id()));
-        if (user.role() == Role.OWNER) health.status(d.id()).ifPresent(s -> out.put("health", HealthView.of(d, s)));
+        if (user.role() == Role.OWNER) health.status(d.id())
+                .ifPresent(s -> out.put("health", HealthView.of(d, s, health.lastFailedAction(d.id()))));
         return out;
     }
 

@@ -51,6 +51,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private final RobotProbe probe;
+    private final SafetyLog log;
     private final SafetyLocks locks;
     private final MeterRegistry metrics;
     private final HealthAlerts alerts;
@@ -78,7 +79,8 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    public HealthMonitor(RobotProbe probe, SafetyLocks locks, MeterRegistry metrics) {
+    public HealthMonitor(RobotProbe probe, SafetyLocks locks, MeterRegistry metrics, SafetyLog log) {
+        this.log = log;
         this.probe = probe;
         this.locks = locks;
         this.metrics = metrics;
@@ -122,6 +124,11 @@ public final class HealthMonitor implements AutoCloseable {
         synchronized (w) {
             return Optional.of(w.status);
         }
+    }
+
+    /** The last safety action (stop, halt, on_end) the deployment's robot did not carry out. */
+    public Optional<SafetyLog.FailedAction> lastFailedAction(UUID deployment) {
+        return log.lastFailure(deployment);
     }
 
     /** Whether the robot answered its last probe (true for a deployment not watched). */

@@ -24,6 +24,11 @@ public final class SafetyLog {
     private final Counter leasesStarted;
     private final Counter leasesExpired;
     private final Counter halts;
+    /** The last action that failed, per deployment id: shown to owners in deployment info. */
+    private final java.util.Map<String, FailedAction> lastFailed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A safety action the robot did not carry out. */
+    public record FailedAction(Instant time, String trigger, String command, String instanceId, String error) {}
 
     public SafetyLog(AuditLog audit, MeterRegistry metrics) {
         this.audit = audit;
@@ -79,6 +84,8 @@ public final class SafetyLog {
             LOG.info("event=safety_command trigger={} deployment={} instance={} command=\"{}\" status={} ms={} reason=\"{}\"",
                     trigger, deployment, instanceId, c.method() + " " + c.path(), o.status(), o.micros() / 1000, reason);
         } else {
+            lastFailed.put(deployment, new FailedAction(Instant.now(), trigger, c.method() + " " + c.path(), instanceId,
+                    o.describe()));
             LOG.warn("event=safety_command_failed trigger={} deployment={} instance={} command=\"{}\" error=\"{}\" reason=\"{}\"",
                     trigger, deployment, instanceId, c.method() + " " + c.path(), o.describe(), reason);
         }
@@ -86,6 +93,11 @@ public final class SafetyLog {
             audit.record(new AuditEntry(Instant.now(), instanceId, "mistyproxy", "safety", c.method(), c.path(), true,
                     trigger, reason, 0, o.status(), o.micros(), o.ok() ? null : o.describe(), trigger));
         }
+    }
+
+    /** The last safety command the robot of {@code deployment} did not carry out, if any. */
+    public java.util.Optional<FailedAction> lastFailure(java.util.UUID deployment) {
+        return java.util.Optional.ofNullable(lastFailed.get(deployment.toString()));
     }
 
     /** A check or a decision that sent nothing (on_ready's verdict, a lease ended by the borrower's own stop). */

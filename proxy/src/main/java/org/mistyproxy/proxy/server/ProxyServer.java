@@ -109,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
         events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
         Instances instances = new Instances(config, policies, opened, events, options, lifecycle, loanActions::beforeReady);
         SafetyLocks locks = SafetyLocks.NONE;
-        HealthMonitor health = new HealthMonitor(probe, locks, metrics);
+        HealthMonitor health = new HealthMonitor(probe, locks, metrics, safetyLog);
         loanActions.onProbed(health::probed);
         List<AutoCloseable> parts = new ArrayList<>();
 
