@@ -133,6 +133,8 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
         Gauge.builder("mistyproxy.proxy.urls.active", instances, Instances::activeProxyUrls)
                 .description("Proxy tokens that currently resolve").register(metrics);
+        Gauge.builder("mistyproxy.motion.leases.active", leases, MotionLeases::activeLeases)
+                .description("Instances whose motion is leased right now").register(metrics);
 
         instances.recover();
         health.watch(config.deployments());
