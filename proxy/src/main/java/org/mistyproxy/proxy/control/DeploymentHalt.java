@@ -36,7 +36,7 @@ public final class DeploymentHalt {
         actions.halt(instances.liveInstanceOf(d.id()), d, user.name());
         // Locked before the loan ends, so no reservation can take the robot in between.
         locks.lock(d.id(), REASON + " " + user.name(), false);
-        String ended = instances.endLoanOf(d.id(), Cause.HALTED, REASON);
+        String ended = instances.endLoanOf(d, Cause.HALTED, REASON);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
         out.put("instance", ended);

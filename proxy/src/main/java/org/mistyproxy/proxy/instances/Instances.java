@@ -193,6 +193,11 @@ public final class Instances implements AutoCloseable {
     }
 
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
+        terminateLocked(r, cause, why, deployments.get(r.deployment()));
+    }
+
+    /** {@code d}: the deployment whose robot gets {@code on_end} (null: none, it is not configured). */
+    private void terminateLocked(InstanceRecord r, Cause cause, String why, Deployment d) {
         boolean lent = !r.status().equals(InstanceRecord.INIT); // READY, or TERMINATING when recovered
         InstanceRecord t = r.withStatus(InstanceRecord.TERMINATING, why, null);
         persist(t);
@@ -201,7 +206,6 @@ public final class Instances implements AutoCloseable {
                 .withStatus(InstanceRecord.TERMINATED, why, clock.millis());
         persist(done);
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
-        Deployment d = deployments.get(r.deployment());
         if (lent && d != null) events.loanEnded(new InstanceEvents.LoanEnded(r.id(), d, cause, why));
     }
 
@@ -212,13 +216,15 @@ public final class Instances implements AutoCloseable {
     }
 
     /**
-     * Ends the live instance of a deployment, if any (the owner's halt; a deployment removed on
-     * reload): URLs revoked, sockets and feeds closed, {@code on_end} run. Returns its id or null.
+     * Ends the live instance of a deployment, if any: URLs revoked, sockets and feeds closed, and
+     * {@code on_end} sent to {@code d}'s robot. The owner's halt calls it, and so does a
+     * configuration reload for a removed deployment (with the old {@code Deployment}, which works
+     * whether or not it is still in this registry). Returns the ended instance's id, or null.
      */
-    public synchronized String endLoanOf(UUID deployment, Cause cause, String why) {
+    public synchronized String endLoanOf(Deployment d, Cause cause, String why) {
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
-            if (r.live() && r.deployment().equals(deployment)) {
-                terminateLocked(r, cause, why);
+            if (r.live() && r.deployment().equals(d.id())) {
+                terminateLocked(r, cause, why, d);
                 return r.id();
             }
         }
