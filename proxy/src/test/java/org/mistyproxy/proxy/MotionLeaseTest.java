@@ -174,6 +174,18 @@ class MotionLeaseTest {
     }
 
     @Test
+    void aServerThatStopsDuringMotionStopsTheRobotFirst() throws Exception {
+        Simulator robot = robot();
+        Deployment d = withLease(robot, 60_000);
+        start(d);
+        drive(owner.activate(owner.ready(d.id().toString())));
+        server.close(); // returns once the stop has been answered (or timed out)
+        server = null;
+        assertEquals(1, count(robot, "POST", STOP), "nobody could stop it once the server is gone");
+        assertFalse(driving(robot));
+    }
+
+    @Test
     void aSocketClosedProperlyOrWithoutMotionSendsNothing() throws Exception {
         Simulator robot = robot();
         Simulator control = robot();
