@@ -137,7 +137,7 @@ class RobotHealthTest {
     @Test
     void aBatteryBelowTheMinimumIsUnhealthyWhileTheRobotStaysOnline() throws Exception {
         awaitHealthy();
-        robot.battery(0.1, false);
+        robot.battery(0.1, true); // charging: it does not drain below 10 % while the test reads it
         awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), System.nanoTime(), "unhealthy");
         JsonNode i = info(owner);
         assertTrue(i.get("online").asBoolean(), "it answers: online");
