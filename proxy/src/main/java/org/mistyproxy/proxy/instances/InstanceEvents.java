@@ -83,19 +83,19 @@ public final class InstanceEvents {
         }
     }
 
-    public void revoked(ProxyRevoked e) {
+    void revoked(ProxyRevoked e) {
         fire(revoked, e);
     }
 
-    public void loanEnded(LoanEnded e) {
+    void loanEnded(LoanEnded e) {
         fire(loanEnded, e);
     }
 
-    public void camActivated(CamActivated e) {
+    void camActivated(CamActivated e) {
         fire(camActivated, e);
     }
 
-    public void camDeactivated(CamDeactivated e) {
+    void camDeactivated(CamDeactivated e) {
         fire(camDeactivated, e);
     }
 

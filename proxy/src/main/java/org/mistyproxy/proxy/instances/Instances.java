@@ -25,21 +25,21 @@ import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.ProxyTarget;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
-import org.mistyproxy.proxy.control.ApiError;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
-import org.mistyproxy.proxy.server.ServerOptions;
+import org.mistyproxy.proxy.instances.InstanceException.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instances of all deployments: lifecycle, exclusive use, expiry, the two add-ons and their
- * tokens. Every change is written to the {@link Journal} before it is visible; token lookups (the
- * hot path of every proxied request) read lock-free tables, while changes are serialised on this
- * object, which is fine at control-API rates.
+ * The instance registry: the instances of all deployments, their lifecycle
+ * ({@link InstanceStatus}), exclusive use, expiry, the two add-ons and their tokens. Every change
+ * is written to the {@link Journal} before it is visible; token lookups (the hot path of every
+ * proxied request) read lock-free tables, while changes are serialised on this object, which is
+ * fine at control-API rates. Refusals are {@link InstanceException}s naming a
+ * {@link InstanceException.Reason}; the control API turns them into HTTP answers.
  */
 public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
-    public static final String BUSY = "All matching workspace deployments are busy. Try again later.";
 
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
     private final Map<UUID, Policy> policies;
@@ -56,7 +56,7 @@ public final class Instances implements AutoCloseable {
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
     /** What a feed token resolves to. */
-    public record CamGrant(String instanceId, String cameraId) {}
+    private record CamGrant(String instanceId, String cameraId) {}
 
     /**
      * The check before an instance becomes READY ({@code on_ready}, see safety.LoanActions):
@@ -66,13 +66,17 @@ public final class Instances implements AutoCloseable {
         CompletableFuture<String> beforeReady(String instanceId, Deployment d);
     }
 
+    /**
+     * @param lifecycle runs expiry timers
+     * @param readiness the check before READY ({@code on_ready})
+     */
     public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            ServerOptions options, ScheduledExecutorService lifecycle, ReadinessCheck readiness) {
+            Clock clock, ScheduledExecutorService lifecycle, ReadinessCheck readiness) {
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();
         this.events = events;
-        this.clock = options.clock();
+        this.clock = clock;
         this.lifecycle = lifecycle;
         this.readiness = readiness;
         long now = clock.millis();
@@ -93,13 +97,13 @@ public final class Instances implements AutoCloseable {
                 terminateLocked(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
                 terminateLocked(r, Cause.EXPIRED, "expired while the server was down");
-            } else if (r.status().equals(InstanceRecord.TERMINATING)) {
+            } else if (r.status() == InstanceStatus.TERMINATING) {
                 terminateLocked(r, Cause.TERMINATED, r.reason());
             } else {
                 register(r);
                 if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
                 scheduleExpiry(r);
-                if (r.status().equals(InstanceRecord.INIT)) startInitCheck(r.id(), d);
+                if (r.status() == InstanceStatus.INIT) startInitCheck(r.id(), d);
             }
         }
     }
@@ -145,7 +149,7 @@ public final class Instances implements AutoCloseable {
             for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
         }
         if (matching.isEmpty()) {
-            throw ApiError.result(404, "no workspace deployment or type matches " + deploymentOrType);
+            throw new InstanceException(Reason.NO_SUCH_DEPLOYMENT, "no workspace deployment or type matches " + deploymentOrType);
         }
         Deployment chosen = null;
         for (Deployment d : matching) {
@@ -154,11 +158,11 @@ public final class Instances implements AutoCloseable {
                 break;
             }
         }
-        if (chosen == null) throw ApiError.result(503, BUSY);
+        if (chosen == null) throw new InstanceException(Reason.BUSY, InstanceException.BUSY_MESSAGE);
         long now = clock.millis();
         Long expiresAt = expireSeconds == null ? null : now + expireSeconds * 1000L;
         InstanceRecord r = new InstanceRecord(UUID.randomUUID().toString(), chosen.id(), user.name(),
-                InstanceRecord.INIT, null, now, null, expiresAt, null, null, eurl);
+                InstanceStatus.INIT, null, now, null, expiresAt, null, null, eurl);
         persist(r);
         LOG.info("event=instance_created instance={} deployment={} user={} expire_at={}", r.id(), chosen.id(), user.name(), expiresAt);
         scheduleExpiry(r);
@@ -179,16 +183,16 @@ public final class Instances implements AutoCloseable {
         }
     }
 
-    /** The instance if it exists and {@code user} may see it; otherwise "instance not found" (never "forbidden": ids are not to be probed). */
+    /** The instance if it exists and {@code user} may see it; otherwise {@link Reason#NOT_FOUND} (never "forbidden": ids are not to be probed). */
     public synchronized InstanceRecord get(User user, String iid) {
         InstanceRecord r = byId.get(iid);
-        if (r == null || !maySee(user, r)) throw ApiError.instanceNotFound();
+        if (r == null || !maySee(user, r)) throw InstanceException.notFound();
         return r;
     }
 
     public synchronized void terminate(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (!r.live()) throw ApiError.result(400, "instance " + iid + " is already " + r.status());
+        if (!r.live()) throw new InstanceException(Reason.ALREADY_ENDED, "instance " + iid + " is already " + r.status());
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
@@ -198,12 +202,12 @@ public final class Instances implements AutoCloseable {
 
     /** {@code d}: the deployment whose robot gets {@code on_end} (null: none, it is not configured). */
     private void terminateLocked(InstanceRecord r, Cause cause, String why, Deployment d) {
-        boolean lent = !r.status().equals(InstanceRecord.INIT); // READY, or TERMINATING when recovered
-        InstanceRecord t = r.withStatus(InstanceRecord.TERMINATING, why, null);
+        boolean lent = !r.status().equals(InstanceStatus.INIT); // READY, or TERMINATING when recovered
+        InstanceRecord t = r.withStatus(InstanceStatus.TERMINATING, why, null);
         persist(t);
         revokeLocked(r, cause);
         InstanceRecord done = t.withProxyToken(null).withCamTokens(null)
-                .withStatus(InstanceRecord.TERMINATED, why, clock.millis());
+                .withStatus(InstanceStatus.TERMINATED, why, clock.millis());
         persist(done);
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
         if (lent && d != null) events.loanEnded(new InstanceEvents.LoanEnded(r.id(), d, cause, why));
@@ -262,12 +266,12 @@ public final class Instances implements AutoCloseable {
 
     private synchronized void initDone(String iid, String failure) {
         InstanceRecord r = byId.get(iid);
-        if (r == null || !r.status().equals(InstanceRecord.INIT)) return;
+        if (r == null || r.status() != InstanceStatus.INIT) return;
         if (failure == null) {
-            persist(r.withStatus(InstanceRecord.READY, null, null));
+            persist(r.withStatus(InstanceStatus.READY, null, null));
             LOG.info("event=instance_ready instance={}", iid);
         } else {
-            persist(r.withStatus(InstanceRecord.INIT_FAIL, failure, clock.millis()));
+            persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
             LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
         }
     }
@@ -276,7 +280,9 @@ public final class Instances implements AutoCloseable {
 
     public synchronized String activateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() != null) throw ApiError.of(503, "add-on `mistyproxy` already applied to instance " + iid);
+        if (r.proxyToken() != null) {
+            throw new InstanceException(Reason.ALREADY_ACTIVE, "add-on `mistyproxy` already applied to instance " + iid);
+        }
         requireReady(r);
         String token = ProxyToken.generate(random);
         InstanceRecord a = r.withProxyToken(token);
@@ -286,16 +292,16 @@ public final class Instances implements AutoCloseable {
         return token;
     }
 
-    /** The live proxy token, or 404 when the add-on is not active. */
+    /** The live proxy token, or {@link Reason#NOT_ACTIVE}. */
     public synchronized String proxyToken(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
+        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
         return r.proxyToken();
     }
 
     public synchronized void deactivateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
+        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
         persist(r.withProxyToken(null));
         proxyTokens.remove(r.proxyToken());
         events.revoked(new InstanceEvents.ProxyRevoked(iid, Cause.DEACTIVATED));
@@ -331,7 +337,9 @@ public final class Instances implements AutoCloseable {
         if (r.camTokens() != null) return r.camTokens();
         requireReady(r);
         Deployment d = deployments.get(r.deployment());
-        if (d.cameras().isEmpty()) throw ApiError.of(400, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
+        if (d.cameras().isEmpty()) {
+            throw new InstanceException(Reason.NO_CAMERAS, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
+        }
         Map<String, String> tokens = new LinkedHashMap<>();
         for (Camera c : d.cameras()) tokens.put(c.id(), ProxyToken.generate(random));
         InstanceRecord a = r.withCamTokens(Map.copyOf(tokens));
@@ -344,13 +352,13 @@ public final class Instances implements AutoCloseable {
 
     public synchronized Map<String, String> camTokens(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
+        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
         return r.camTokens();
     }
 
     public synchronized void deactivateCam(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
+        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
         persist(r.withCamTokens(null));
         for (String t : r.camTokens().values()) feedTokens.remove(t);
         events.camDeactivated(new InstanceEvents.CamDeactivated(iid, Cause.DEACTIVATED));
@@ -385,8 +393,8 @@ public final class Instances implements AutoCloseable {
     }
 
     private static void requireReady(InstanceRecord r) {
-        if (!r.status().equals(InstanceRecord.READY)) {
-            throw ApiError.of(400, "instance " + r.id() + " is " + r.status() + ", add-ons need it READY");
+        if (r.status() != InstanceStatus.READY) {
+            throw new InstanceException(Reason.NOT_READY, "instance " + r.id() + " is " + r.status() + ", add-ons need it READY");
         }
     }
 
