@@ -38,7 +38,8 @@ public final class HealthMonitor implements AutoCloseable {
     /**
      * What the owner sees of one deployment's robot.
      *
-     * @param online       the last probe succeeded (true before the first one, which runs at start)
+     * @param online       the last probe succeeded (true before the first one: at start for one
+     *                     deployment, spread over the first interval for many)
      * @param battery      the charge in percent from the last probe that had one
      * @param checked      when the last probe ended, or null before the first
      * @param failedProbes failed probes in a row
@@ -97,6 +98,7 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public synchronized void watch(Collection<Deployment> deployments) {
         Set<UUID> keep = new HashSet<>();
+        int i = 0;
         for (Deployment d : deployments) {
             keep.add(d.id());
             Watch w = watches.get(d.id());
@@ -106,7 +108,8 @@ public final class HealthMonitor implements AutoCloseable {
             if (w != null) {
                 stop(w);
             }
-            start(d);
+            // Spread the first probes over one interval: many robots are not probed all at once.
+            start(d, d.safety().health().interval().toMillis() * i++ / Math.max(1, deployments.size()));
         }
         for (Watch w : new ArrayList<>(watches.values())) {
             if (!keep.contains(w.d.id())) {
@@ -144,7 +147,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    private void start(Deployment d) {
+    private void start(Deployment d, long firstAfterMs) {
         Watch w = new Watch(d);
         watches.put(d.id(), w);
         String id = d.id().toString();
@@ -159,7 +162,7 @@ public final class HealthMonitor implements AutoCloseable {
                 .description("1 while the robot is unhealthy (offline or battery low); see mistyproxy_robot_health_info")
                 .register(metrics));
         long every = d.safety().health().interval().toMillis();
-        w.task = timer.scheduleWithFixedDelay(() -> probeNow(w), 0, every, TimeUnit.MILLISECONDS);
+        w.task = timer.scheduleWithFixedDelay(() -> probeNow(w), firstAfterMs, every, TimeUnit.MILLISECONDS);
     }
 
     private static Status status(Watch w) {
