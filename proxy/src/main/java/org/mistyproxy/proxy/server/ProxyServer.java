@@ -116,6 +116,11 @@ public final class ProxyServer implements AutoCloseable {
         events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
         Instances instances = new Instances(config, policies, opened, events, options.clock(), lifecycle,
                 loanActions::beforeReady);
+        // LOCK-OUT CALL SITE. The owner's halt and the health probe's auto_lock lock through
+        // SafetyLocks; wire it to the lock-out store (issue 11, access.Lockouts) here, and only here:
+        //   lock(id, reason, automatic) -> lockouts.lock(id, reason, automatic ? By.AUTO : By.OWNER)
+        //   unlockAutomatic(id)         -> lockouts.unlock(id, By.AUTO)
+        // Until the store is on main, nothing is locked (the halt answers "locked": false).
         SafetyLocks locks = SafetyLocks.NONE;
         HealthMonitor health = new HealthMonitor(probe, locks, metrics, safetyLog);
         loanActions.onProbed(health::probed);
