@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default.
  *                    Kept in {@link Origin}'s one form (normalised here, once), so whoever checks
  *                    a request's {@code Origin} compares two normal forms.
+ * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
+ *                    of the server's {@code camera_feeds_max})
  * @param safety      leased motion, lifecycle actions and the health probe
  */
 public record Deployment(
@@ -23,24 +25,49 @@ public record Deployment(
         Optional<Path> policy,
         List<String> corsOrigins,
         List<Camera> cameras,
+        int cameraFeedsPerInstance,
         Safety safety) {
+
+    /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
+
+    /** With the default {@code camera_feeds_per_instance} and safety settings. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
+    }
+
+    /** With the default safety settings. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, Safety.DEFAULT);
+    }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
     }
 
-    /** A deployment with the default safety settings. */
-    public Deployment(UUID id, String type, String region, String description, RobotAddress robot, Optional<Path> policy,
-            List<String> corsOrigins, List<Camera> cameras) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, Safety.DEFAULT);
-    }
-
     public Deployment withSafety(Safety s) {
-        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, s);
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, s);
     }
 
+    /**
+     * The camera a URL names: by its configured id, or by its position {@code 0, 1, ...} in the
+     * configuration (the rerobots client asks for camera {@code 0}). The loader refuses numeric ids
+     * other than the camera's own position, so the two ways can never name different cameras.
+     */
     public Optional<Camera> camera(String cameraId) {
-        return cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+        Optional<Camera> byId = cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+        if (byId.isPresent() || !Camera.isIndex(cameraId)) {
+            return byId;
+        }
+        int i = Integer.parseInt(cameraId);
+        return i < cameras.size() ? Optional.of(cameras.get(i)) : Optional.empty();
+    }
+
+    /** The camera's position in the configuration, -1 if it is not one of this deployment's. */
+    public int cameraIndex(Camera camera) {
+        return cameras.indexOf(camera);
     }
 }

@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param dataDir        where instances, add-on states and tokens are persisted
  * @param users          who may call the control API
  * @param deployments    the robots (with their cameras) that can be lent
+ * @param cameraFeedsMax live camera feeds (MJPEG or WebSocket viewers) the whole server keeps open
+ *                       at once; see {@code config/README.md} for the default
  */
 public record MistyProxyConfig(
         Path source,
@@ -26,7 +28,17 @@ public record MistyProxyConfig(
         Optional<Tls> tls,
         Path dataDir,
         List<User> users,
-        List<Deployment> deployments) {
+        List<Deployment> deployments,
+        int cameraFeedsMax) {
+
+    /** Default of {@code camera_feeds_max}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_MAX = 1000;
+
+    /** With the default {@code camera_feeds_max}. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, DEFAULT_CAMERA_FEEDS_MAX);
+    }
 
     public MistyProxyConfig {
         users = List.copyOf(users);

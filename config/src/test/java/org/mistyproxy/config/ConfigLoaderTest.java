@@ -41,6 +41,8 @@ final class ConfigLoaderTest {
         assertEquals(2000, d.safety().motionLeaseMs());
         assertEquals("[POST /api/drive/stop, POST /api/halt]", d.safety().onEnd().toString());
         assertEquals(java.time.Duration.ofSeconds(10), d.safety().health().interval());
+        assertEquals(1000, c.cameraFeedsMax());
+        assertEquals(8, d.cameraFeedsPerInstance());
     }
 
     @Test
@@ -60,6 +62,28 @@ final class ConfigLoaderTest {
         assertEquals(new Health(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(200), 2, false,
                 Optional.of(java.net.URI.create("https://hooks.example.org/misty?k=1"))), s.health());
         assertEquals(List.of(), load("b.yaml", MINIMAL + "    on_end: []\n", Map.of()).deployments().get(0).safety().onEnd());
+    }
+
+    @Test
+    void camerasAnswerToTheirNameAndToTheirPosition() throws Exception {
+        MistyProxyConfig c = load("m.yaml", MINIMAL + "    cameras:\n      - {id: front, source: synthetic}\n"
+                + "      - {id: \"1\", source: synthetic}\n      - {id: top, source: synthetic}\n", Map.of());
+        Deployment d = c.deployments().get(0);
+        assertEquals("front", d.camera("0").orElseThrow().id());
+        assertEquals("front", d.camera("front").orElseThrow().id());
+        assertEquals("1", d.camera("1").orElseThrow().id());
+        assertEquals("top", d.camera("2").orElseThrow().id());
+        assertEquals(2, d.cameraIndex(d.camera("top").orElseThrow()));
+        assertEquals(Optional.empty(), d.camera("3"));
+        assertEquals(Optional.empty(), d.camera("00"));
+        assertEquals(Optional.empty(), d.camera("-1"));
+    }
+
+    @Test
+    void smallServerFeedBoundsLowerThePerInstanceDefault() throws Exception {
+        MistyProxyConfig c = load("m.yaml", "camera_feeds_max: 6\n" + MINIMAL, Map.of());
+        assertEquals(6, c.cameraFeedsMax());
+        assertEquals(3, c.deployments().get(0).cameraFeedsPerInstance());
     }
 
     @Test

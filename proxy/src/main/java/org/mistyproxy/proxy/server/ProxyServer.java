@@ -13,25 +13,23 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
-import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
-import org.mistyproxy.policy.Policy;
-import org.mistyproxy.policy.PolicyException;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
+import org.mistyproxy.proxy.access.LiveConfig;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.DeploymentHalt;
 import org.mistyproxy.proxy.control.PublicUrls;
+import org.mistyproxy.proxy.control.ReloadEndpoint;
+import org.mistyproxy.proxy.control.ReloadOutcome;
 import org.mistyproxy.proxy.front.AccessLog;
 import org.mistyproxy.proxy.front.CamUrls;
 import org.mistyproxy.proxy.front.ControlRoute;
@@ -78,10 +76,12 @@ public final class ProxyServer implements AutoCloseable {
     private final int port;
     private final PublicUrls urls;
     private final ServerOptions options;
+    private final ConfigReload reload;
 
     private ProxyServer(Undertow undertow, GracefulShutdownHandler graceful, Instances instances,
             ScheduledExecutorService lifecycle, List<AutoCloseable> parts, ServerContext context, int port,
-            PublicUrls urls, ServerOptions options) {
+            PublicUrls urls, ServerOptions options, ConfigReload reload) {
+        this.reload = reload;
         this.undertow = undertow;
         this.graceful = graceful;
         this.instances = instances;
@@ -103,7 +103,7 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Map<UUID, Policy> policies = policies(config);
+        CurrentConfig current = new CurrentConfig(compile(config));
         Journal.Opened opened = Journal.open(config.dataDir());
         AuditLog auditLog = new AuditLog(config.dataDir(), 200);
 
@@ -114,8 +114,8 @@ public final class ProxyServer implements AutoCloseable {
         RobotProbe probe = new RobotProbe(robotCalls);
         LoanActions loanActions = new LoanActions(robotCalls, probe, safetyLog, leases, options.initTimeout());
         events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
-        Instances instances = new Instances(config, policies, opened, events, options.clock(), lifecycle,
-                loanActions::beforeReady);
+        Instances instances = new Instances(current, opened, events, options.clock(), lifecycle, loanActions::beforeReady);
+        ConfigReload reload = new ConfigReload(config, current, instances);
         // LOCK-OUT CALL SITE. The owner's halt and the health probe's auto_lock lock through
         // SafetyLocks; wire it to the lock-out store (issue 11, access.Lockouts) here, and only here:
         //   lock(id, reason, automatic) -> lockouts.lock(id, reason, automatic ? By.AUTO : By.OWNER)
@@ -124,21 +124,26 @@ public final class ProxyServer implements AutoCloseable {
         SafetyLocks locks = SafetyLocks.NONE;
         HealthMonitor health = new HealthMonitor(probe, locks, metrics, safetyLog);
         loanActions.onProbed(health::probed);
+        reload.onApplied(next -> health.watch(next.deploymentList()));
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: motion in progress is stopped
         // first, then the relays (they may still write audit entries), the audit log, the cameras.
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics, leases);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, leases);
-        CamDataPlane cam = new CamDataPlane(config.deployments(), metrics, events);
+        CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
         parts.addAll(List.of(health, leases, pubSubRelay, httpRelay, auditLog, cam));
+        reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
         ProxiedRequestHandler relay = (ex, g) -> httpRelay.relay(
                 ex, g.target().instanceId(), g.target().deployment(), g.target().policy(), g.rawPath());
-        ProxiedRequestHandler pubsub = (ex, g) -> pubSubRelay.handle(
-                ex, g.target().instanceId(), g.target().deployment(), g.target().policy());
+        // A socket judges each message by the policy in force (a reload may change it while it is open).
+        ProxiedRequestHandler pubsub = (ex, g) -> {
+            UUID deployment = g.target().deployment().id();
+            pubSubRelay.handle(ex, g.target().instanceId(), g.target().deployment(), () -> current.get().policy(deployment));
+        };
 
         Gauge.builder("mistyproxy.instances.live", instances, Instances::liveInstances)
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
@@ -153,7 +158,6 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ApiUsers users = new ApiUsers(config.users());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0],
                 new DeploymentHalt(instances, loanActions, locks), health);
 
@@ -174,8 +178,8 @@ public final class ProxyServer implements AutoCloseable {
         HttpHandler router = new Router(
                 new HealthCheck(),
                 new MetricsPage(metrics),
-                new CamUrls(instances, users, cam),
-                new ControlRoute(users, chain(controlAdmission, new ControlEndpoint(control))),
+                new CamUrls(instances, current, cam),
+                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, new ControlEndpoint(control)))),
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
@@ -204,26 +208,29 @@ public final class ProxyServer implements AutoCloseable {
         urls[0] = new PublicUrls(config.publicBaseUrl().orElse(URI.create(scheme + "://" + hostPart + ":" + port)));
         LOG.info("event=listening scheme={} host={} port={} public_base={} deployments={}",
                 scheme, host, port, urls[0].base(), config.deployments().size());
-        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options);
+        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options, reload);
     }
 
-    /** One policy per deployment, loaded once; a deployment without one gets the shipped misty-safe. */
-    private static Map<UUID, Policy> policies(MistyProxyConfig config) throws IOException {
-        Map<UUID, Policy> out = new HashMap<>();
-        List<String> problems = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
-            if (d.policy().isEmpty()) {
-                out.put(d.id(), Policy.shipped("misty-safe"));
-                continue;
-            }
-            try {
-                out.put(d.id(), Policy.load(d.policy().get()));
-            } catch (PolicyException e) {
-                problems.add("deployment " + d.id() + ": policy " + d.policy().get() + ":\n" + e.getMessage());
-            }
+    /** The configuration's snapshot with every policy compiled; any policy error stops the start. */
+    private static LiveConfig compile(MistyProxyConfig config) throws IOException {
+        try {
+            return LiveConfig.of(config);
+        } catch (LiveConfig.PolicyProblems e) {
+            throw new IOException(e.getMessage());
         }
-        if (!problems.isEmpty()) throw new IOException(String.join("\n", problems));
-        return out;
+    }
+
+    /**
+     * Re-reads the configuration file and puts it in force, or refuses it whole (the running one
+     * stays); see {@link ConfigReload}. {@code SIGHUP} and {@code POST /reload} come here.
+     */
+    public ReloadOutcome reload(String requestedBy) {
+        return reload.reload(requestedBy);
+    }
+
+    /** Where parts that hold per-deployment state learn of a configuration put in force by a reload. */
+    public ConfigReload reloads() {
+        return reload;
     }
 
     /** {@code links} around {@code end}, the first link outermost. */
