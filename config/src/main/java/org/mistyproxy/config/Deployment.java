@@ -14,6 +14,8 @@ import java.util.UUID;
  *                    a request's {@code Origin} compares two normal forms.
  * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
  *                    of the server's {@code camera_feeds_max})
+ * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
+ *                    none: every configured user may
  * @param safety      leased motion, lifecycle actions and the health probe
  */
 public record Deployment(
@@ -26,30 +28,41 @@ public record Deployment(
         List<String> corsOrigins,
         List<Camera> cameras,
         int cameraFeedsPerInstance,
+        List<AccessRule> accessRules,
         Safety safety) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
 
-    /** With the default {@code camera_feeds_per_instance} and safety settings. */
+    /** With the default {@code camera_feeds_per_instance}, no access rules and the default safety settings. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
     }
 
-    /** With the default safety settings. */
+    /** Without configured access rules (open to every configured user). */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
-        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, Safety.DEFAULT);
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
+    }
+
+    /** With the default safety settings. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
+            List<AccessRule> accessRules) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules,
+                Safety.DEFAULT);
     }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
+        accessRules = List.copyOf(accessRules);
     }
 
     public Deployment withSafety(Safety s) {
-        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, s);
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance,
+                accessRules, s);
     }
 
     /**

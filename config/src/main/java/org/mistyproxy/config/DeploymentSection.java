@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
     static final List<String> FIELDS = List.of("id", "type", "region", "description", "robot", "policy", "cors_origins",
-            "cameras", "camera_feeds_per_instance", "motion_lease_ms", "on_end", "min_battery", "health");
+            "cameras", "camera_feeds_per_instance", "access_rules", "motion_lease_ms", "on_end", "min_battery", "health");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -21,11 +22,15 @@ final class DeploymentSection {
     private final Scalars scalars;
     private final CameraSection cameras;
     private final SafetySection safety;
+    private final AccessRuleSection accessRules;
+    private final Set<String> userNames;
 
-    DeploymentSection(Scalars scalars) {
+    DeploymentSection(Scalars scalars, Set<String> userNames) {
         this.scalars = scalars;
         this.cameras = new CameraSection(scalars);
         this.safety = new SafetySection(scalars);
+        this.accessRules = new AccessRuleSection(scalars, scalars.problems().file());
+        this.userNames = Set.copyOf(userNames);
     }
 
     Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources, int feedsMax) {
@@ -85,13 +90,15 @@ final class DeploymentSection {
             }
         });
 
+        List<AccessRule> rules = f.get("access_rules").map(n -> accessRules.read(n, f.path("access_rules"), userNames))
+                .orElse(List.of());
         int feeds = feedsPerInstance(f, feedsMax);
         Safety safe = safety.read(f);
 
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, safe));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules, safe));
     }
 
     /**

@@ -45,7 +45,8 @@ class LoanEndTest {
         lowBattery = Simulator.start("127.0.0.1", 0);
         // A long lease: only the loan's end may stop these robots within the tests' bounds.
         misty = Rig.deployment("misty2", robot.port()).withSafety(Safety.DEFAULT.withMotionLeaseMs(60_000));
-        picky = Rig.deployment("picky", lowBattery.port()).withSafety(Safety.DEFAULT.withMinBattery(20));
+        picky = Rig.deployment("picky", lowBattery.port()).withSafety(Safety.DEFAULT.withMinBattery(20).withHealth(
+                new org.mistyproxy.config.Health(Duration.ofMillis(400), Duration.ofMillis(300), 3, true, Optional.empty())));
         server = ProxyServer.start(Rig.config(dir, List.of(misty, picky)), Rig.fast());
         owner = Api.of(server.publicBaseUrl(), Rig.OWNER);
         ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
@@ -153,7 +154,10 @@ class LoanEndTest {
         assertEquals("battery 12% is below the deployment's minimum 20%",
                 ursula.get("/instance/" + iid).json().get("reason").asText());
         assertEquals(400, ursula.post("/addon/mistyproxy/" + iid).status());
+        // The health probe counted on_ready's look too: the deployment is locked until the battery is back.
         lowBattery.battery(0.5, false);
+        Rig.await(() -> !owner.get("/deployment/" + picky.id()).json().path("lockout").asBoolean(), Duration.ofSeconds(5),
+                () -> "unlocked once the battery is back: " + owner.get("/deployment/" + picky.id()));
         ursula.ready(picky.id().toString());
     }
 
@@ -181,6 +185,13 @@ class LoanEndTest {
             assertTrue((System.nanoTime() - t) / 1_000_000L < 1000 + 100, "all of it within about a second");
         }
         robot.latencyMs(0);
+        JsonNode locked = owner.get("/deployment/" + misty.id()).json();
+        assertTrue(locked.get("lockout").asBoolean(), locked.toString());
+        assertEquals("owner", locked.get("lockout_by").asText());
+        assertTrue(locked.get("lockout_reason").asText().startsWith("halted by owner"), locked.toString());
+        assertTrue(ursula.post("/new/" + misty.id()).status() != 200, "locked until the owner unlocks it");
+        assertEquals(200, owner.delete("/deployment/" + misty.id() + "/lockout").status());
+        ursula.ready(misty.id().toString());
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_owner_halts_total"), metrics);
         assertTrue(SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"halt\"}") >= 1.0, metrics);

@@ -116,6 +116,9 @@ class RobotHealthTest {
         long unhealthy = awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), t, "unhealthy");
         assertTrue(offline <= BOUND_MS + 500 && unhealthy <= BOUND_MS + 500,
                 "offline after " + offline + " ms, unhealthy after " + unhealthy + " ms; bound " + BOUND_MS + " ms");
+        awaitInfo(i -> i.path("lockout").asBoolean(), t, "locked");
+        assertEquals("health", info(owner).get("lockout_by").asText());
+        assertTrue(ursula.post("/new/" + misty.id()).status() != 200, "a locked deployment takes no new instance");
         String problem = info(owner).get("health").get("problem").asText();
         assertTrue(problem.matches("robot offline: \\d+ probes failed in a row \\(robot at 127\\.0\\.0\\.1:\\d+ answered "
                 + "GET /api/battery with status 503\\)"), problem);
@@ -128,7 +131,8 @@ class RobotHealthTest {
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_unhealthy{deployment=\"" + misty.id() + "\"}"));
 
         robot.clearFaults();
-        awaitInfo(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean(), System.nanoTime(), "recovered");
+        awaitInfo(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean()
+                && !i.path("lockout").asBoolean(), System.nanoTime(), "recovered and unlocked");
         nextAlert("recovered");
         metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"));
