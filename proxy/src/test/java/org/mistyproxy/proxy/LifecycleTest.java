@@ -80,7 +80,7 @@ class LifecycleTest {
         assertFalse(created.json().has("sshkey"));
         String iid = created.json().get("id").asText();
         ursula.awaitStatus(iid, "READY");
-        assertTrue(robot.requests().stream().anyMatch(q -> q.path().equals("/api/battery")), "INIT (on_ready) asked the robot for /api/battery");
+        assertTrue(robot.requests().stream().anyMatch(q -> q.path().equals("/api/device")), "INIT (on_ready) asked the robot for /api/device");
 
         JsonNode info = ursula.get("/instance/" + iid).json();
         assertEquals(misty.id().toString(), info.get("deployment").asText());
@@ -276,7 +276,7 @@ class LifecycleTest {
         robot.stall(true);
         String iid = ursula.post("/new/" + misty.id()).json().get("id").asText();
         ursula.awaitStatus(iid, "INIT_FAIL");
-        assertEquals("robot at 127.0.0.1:" + robot.port() + " did not answer GET /api/battery within 2000 ms",
+        assertEquals("robot at 127.0.0.1:" + robot.port() + " did not answer GET /api/device within 2000 ms",
                 ursula.get("/instance/" + iid).json().get("reason").asText());
     }
 

@@ -142,7 +142,7 @@ class LoanEndTest {
         owner.awaitStatus(next, "READY");
         List<String> seen = robot.requests().stream().map(q -> q.method() + " " + q.path()).toList();
         int halt = seen.lastIndexOf("POST " + HALT);
-        int ready = seen.lastIndexOf("GET /api/battery");
+        int ready = seen.lastIndexOf("GET /api/device");
         assertTrue(halt >= 0 && halt < ready, "on_end (stop, halt) before the next on_ready probe: " + seen);
     }
 

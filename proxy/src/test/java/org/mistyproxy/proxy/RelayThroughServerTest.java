@@ -64,7 +64,7 @@ class RelayThroughServerTest {
     @Test
     void mistySafeRelaysReadsRefusesRebootRedactsAndLogsEveryDecision() throws Exception {
         String iid = owner.ready(misty.id().toString());
-        robot.clearRequests(); // INIT's own GET /api/battery (on_ready)
+        robot.clearRequests(); // INIT's own GET /api/device (on_ready)
         String url = owner.activate(iid);
 
         HttpResponse<String> device = send("GET", url + "/api/device", null);

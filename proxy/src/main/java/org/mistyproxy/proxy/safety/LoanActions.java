@@ -75,7 +75,7 @@ public final class LoanActions {
             probed.accept(d, r);
             String unfit = r.unfit(d);
             String battery = r.battery().isPresent() ? ", battery " + RobotProbe.percent(r.battery().getAsDouble()) + "%" : "";
-            log.noted(instanceId, "on_ready", "GET", RobotProbe.BATTERY.path(), unfit == null,
+            log.noted(instanceId, "on_ready", probe.request().method(), probe.request().path(), unfit == null,
                     unfit == null ? "on_ready: robot answered in " + r.micros() / 1000 + " ms" + battery
                             : "on_ready refused the loan: " + unfit, 0, r.micros(), unfit);
             verdict.complete(unfit);

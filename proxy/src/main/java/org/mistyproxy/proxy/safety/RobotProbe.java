@@ -16,7 +16,10 @@ import org.mistyproxy.config.RobotCommand;
  * ({@code on_ready}) and the periodic health probe, so both judge a robot the same way.
  */
 public final class RobotProbe {
-    static final RobotCommand BATTERY = new RobotCommand("GET", "/api/battery", Optional.empty());
+    /** The health probe's request: the cheapest command that says both. */
+    public static final RobotCommand BATTERY = new RobotCommand("GET", "/api/battery", Optional.empty());
+    /** on_ready's request: the device information, which carries the battery level too. */
+    public static final RobotCommand DEVICE = new RobotCommand("GET", "/api/device", Optional.empty());
 
     /**
      * What one probe found.
@@ -37,7 +40,7 @@ public final class RobotProbe {
             if (d.safety().minBattery().isPresent()) {
                 int min = d.safety().minBattery().getAsInt();
                 if (battery.isEmpty()) {
-                    return "robot at " + d.robot() + " did not report its battery level (GET /api/battery), and the "
+                    return "robot at " + d.robot() + " did not report its battery level, and the "
                             + "deployment's minimum is " + min + "%";
                 }
                 if (battery.getAsDouble() < min) {
@@ -49,21 +52,29 @@ public final class RobotProbe {
     }
 
     private final RobotCalls calls;
+    private final RobotCommand request;
     private final ObjectMapper json = new ObjectMapper();
 
-    public RobotProbe(RobotCalls calls) {
+    /** {@code request}: {@link #BATTERY} or {@link #DEVICE}; both answers carry the battery level. */
+    public RobotProbe(RobotCalls calls, RobotCommand request) {
         this.calls = calls;
+        this.request = request;
+    }
+
+    public RobotCommand request() {
+        return request;
     }
 
     /** Probes within {@code timeout}; never fails exceptionally. */
     public CompletableFuture<Result> probe(Deployment d, Duration timeout) {
-        return calls.send(d.robot(), BATTERY, timeout).thenApply(o -> {
+        return calls.send(d.robot(), request, timeout).thenApply(o -> {
             if (o.error() != null) {
                 return new Result(false, OptionalDouble.empty(), o.error(), o.micros());
             }
             if (o.status() < 200 || o.status() >= 300) {
                 return new Result(false, OptionalDouble.empty(),
-                        "robot at " + d.robot() + " answered GET /api/battery with status " + o.status(), o.micros());
+                        "robot at " + d.robot() + " answered " + request.method() + " " + request.path() + " with status "
+                                + o.status(), o.micros());
             }
             return new Result(true, charge(o.body()), null, o.micros());
         });
@@ -71,7 +82,8 @@ public final class RobotProbe {
 
     private OptionalDouble charge(byte[] body) {
         try {
-            JsonNode c = json.readTree(body).path("result").path("chargePercent");
+            JsonNode result = json.readTree(body).path("result");
+            JsonNode c = result.has("chargePercent") ? result.path("chargePercent") : result.path("batteryLevel").path("chargePercent");
             if (c.isNumber() && c.asDouble() >= 0 && c.asDouble() <= 1) {
                 return OptionalDouble.of(c.asDouble() * 100);
             }

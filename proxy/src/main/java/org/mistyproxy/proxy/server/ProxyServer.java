@@ -128,8 +128,8 @@ public final class ProxyServer implements AutoCloseable {
         RobotCalls robotCalls = new RobotCalls(ROBOT_COMMAND_TIMEOUT);
         SafetyLog safetyLog = new SafetyLog(auditLog, metrics);
         MotionLeases leases = new MotionLeases(robotCalls, safetyLog);
-        RobotProbe probe = new RobotProbe(robotCalls);
-        LoanActions loanActions = new LoanActions(robotCalls, probe, safetyLog, leases, options.initTimeout());
+        LoanActions loanActions = new LoanActions(robotCalls, new RobotProbe(robotCalls, RobotProbe.DEVICE), safetyLog,
+                leases, options.initTimeout());
         events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
         Instances instances = new Instances(current, opened, events, options.clock(), lifecycle, loans,
                 loanActions::beforeReady);
@@ -148,7 +148,7 @@ public final class ProxyServer implements AutoCloseable {
                 lockouts.unlock(deployment, Lockouts.By.AUTO);
             }
         };
-        HealthMonitor health = new HealthMonitor(probe, locks, metrics, safetyLog);
+        HealthMonitor health = new HealthMonitor(new RobotProbe(robotCalls, RobotProbe.BATTERY), locks, metrics, safetyLog);
         loanActions.onProbed(health::probed);
         reload.onApplied(next -> health.watch(next.deploymentList()));
         List<AutoCloseable> parts = new ArrayList<>();
