@@ -75,6 +75,21 @@ RATES = {
     "Speak": "30/min", "SpeakAndListen": "30/min", "PlayAudio": "30/min", "PlayAndListen": "30/min",
     "ChangeLED": "10/s", "TransitionLED": "10/s",
 }
+# Motion that runs until told otherwise: mistyproxy leases it (motion_lease_ms per deployment) and
+# sends POST /api/drive/stop itself when the borrower goes quiet. From the catalogue's motion
+# commands: Drive and DriveTrack run until cancelled; DriveArc and DriveHeading take a TimeMs that the
+# robot does not bound (misty-safe bounds it to 10 s, still far longer than a lease), so they are
+# leased too; DriveToLocation and FollowPath navigate until the goal is reached (blocked in
+# misty-safe, leased wherever a copy allows them). DriveTime is bounded by its own TimeMs (the rule's
+# range enforces it), and Stop, Halt and the arm and head moves end by themselves.
+LEASED = {
+    "Drive": "runs until cancelled",
+    "DriveTrack": "runs until cancelled",
+    "DriveArc": "TimeMs has no upper bound on the robot",
+    "DriveHeading": "TimeMs has no upper bound on the robot",
+    "DriveToLocation": "navigates until the goal is reached",
+    "FollowPath": "navigates until the path ends",
+}
 # Dropped from the schema (so refused, because every rule says default: block).
 DROP = {
     "TakePicture": {"FileName": "would save the picture on the robot", "OverwriteExisting": "goes with FileName"},
@@ -155,6 +170,8 @@ def rule_lines(e, path, drop, readonly):
     lines.append("    default: block       # parameters not listed below are refused")
     if e["name"] in RATES:
         lines.append("    rate: " + RATES[e["name"]])
+    if e["name"] in LEASED:
+        lines.append("    lease: motion        # %s: stopped when the borrower goes quiet" % LEASED[e["name"]])
     if e["name"] in REDACT:
         lines.append("    redact: [%s]   # the hotspot password, present while the hotspot is on" %
                      ", ".join(yaml_scalar(r) for r in REDACT[e["name"]]))

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param listed      false hides the deployment from every caller who may not instantiate it
  *                    (anonymous searches included), as if it did not exist
  * @param quotas      what one instance of this deployment may hold at once (HTTP, /pubsub)
+ * @param safety      leased motion, lifecycle actions and the health probe
  */
 public record Deployment(
         UUID id,
@@ -32,7 +33,8 @@ public record Deployment(
         int cameraFeedsPerInstance,
         List<AccessRule> accessRules,
         boolean listed,
-        Quotas quotas) {
+        Quotas quotas,
+        Safety safety) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
@@ -54,21 +56,21 @@ public record Deployment(
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
             List<AccessRule> accessRules) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules, true,
-                Quotas.DEFAULTS);
+                Quotas.DEFAULTS, Safety.DEFAULT);
     }
 
     /** With the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(),
-                listed, Quotas.DEFAULTS);
+                listed, Quotas.DEFAULTS, Safety.DEFAULT);
     }
 
     /** Listed, with the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, Quotas quotas) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE,
-                List.of(), true, quotas);
+                List.of(), true, quotas, Safety.DEFAULT);
     }
 
     public Deployment {
@@ -76,11 +78,17 @@ public record Deployment(
         cameras = List.copyOf(cameras);
         accessRules = List.copyOf(accessRules);
         java.util.Objects.requireNonNull(quotas, "quotas");
+        java.util.Objects.requireNonNull(safety, "safety");
     }
 
     public Deployment withQuotas(Quotas q) {
         return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance,
-                accessRules, listed, q);
+                accessRules, listed, q, safety);
+    }
+
+    public Deployment withSafety(Safety s) {
+        return new Deployment(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance,
+                accessRules, listed, quotas, s);
     }
 
     /**

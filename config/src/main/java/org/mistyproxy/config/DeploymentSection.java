@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 final class DeploymentSection {
     static final List<String> FIELDS =
             List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras",
-                    "camera_feeds_per_instance", "access_rules", "listed", "quotas");
+                    "camera_feeds_per_instance", "access_rules", "listed", "quotas", "motion_lease_ms", "on_end",
+                    "min_battery", "health");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -22,12 +23,14 @@ final class DeploymentSection {
 
     private final Scalars scalars;
     private final CameraSection cameras;
+    private final SafetySection safety;
     private final AccessRuleSection accessRules;
     private final Set<String> userNames;
 
     DeploymentSection(Scalars scalars, Set<String> userNames) {
         this.scalars = scalars;
         this.cameras = new CameraSection(scalars);
+        this.safety = new SafetySection(scalars);
         this.accessRules = new AccessRuleSection(scalars, scalars.problems().file());
         this.userNames = Set.copyOf(userNames);
     }
@@ -96,12 +99,13 @@ final class DeploymentSection {
         int feeds = feedsPerInstance(f, feedsMax);
         Quotas quotas = f.get("quotas").map(n -> new LimitsSection(scalars).quotas(n, f.path("quotas")))
                 .orElse(Quotas.DEFAULTS);
+        Safety safe = safety.read(f);
 
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules,
-                listed, quotas));
+                listed, quotas, safe));
     }
 
     /**

@@ -38,8 +38,31 @@ final class ConfigLoaderTest {
         assertEquals(List.of("*"), d.corsOrigins());
         assertEquals(new Camera("cam", "synthetic", 640, 480, 15, Optional.empty(), 80), d.cameras().get(0));
         assertTrue(d.listed(), "deployments are listed unless the owner says otherwise");
+        assertEquals(Safety.DEFAULT, d.safety());
+        assertEquals(2000, d.safety().motionLeaseMs());
+        assertEquals("[POST /api/drive/stop, POST /api/halt]", d.safety().onEnd().toString());
+        assertEquals(java.time.Duration.ofSeconds(10), d.safety().health().interval());
         assertEquals(1000, c.cameraFeedsMax());
         assertEquals(8, d.cameraFeedsPerInstance());
+    }
+
+    @Test
+    void safetyFields() throws Exception {
+        MistyProxyConfig c = load("mistyproxy.yaml", MINIMAL + String.join("\n",
+                "    motion_lease_ms: 0",
+                "    min_battery: 20",
+                "    on_end: ['POST /api/drive/stop', 'POST /api/head {\"Pitch\": 0, \"Velocity\": 50}']",
+                "    health: {interval_ms: 500, timeout_ms: 200, failures_to_lock: 2, auto_lock: false,",
+                "             alert_url: 'https://hooks.example.org/misty?k=1'}",
+                ""), Map.of());
+        Safety s = c.deployments().get(0).safety();
+        assertEquals(0, s.motionLeaseMs());
+        assertEquals(java.util.OptionalInt.of(20), s.minBattery());
+        assertEquals(List.of(RobotCommand.DRIVE_STOP,
+                new RobotCommand("POST", "/api/head", Optional.of("{\"Pitch\":0,\"Velocity\":50}"))), s.onEnd());
+        assertEquals(new Health(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(200), 2, false,
+                Optional.of(java.net.URI.create("https://hooks.example.org/misty?k=1"))), s.health());
+        assertEquals(List.of(), load("b.yaml", MINIMAL + "    on_end: []\n", Map.of()).deployments().get(0).safety().onEnd());
     }
 
     @Test

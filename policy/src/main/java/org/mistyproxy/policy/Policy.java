@@ -125,10 +125,16 @@ public final class Policy {
         return file;
     }
 
-    /** A one-line summary, e.g. {@code 94 rules, default block, /pubsub open}. */
+    /** A one-line summary, e.g. {@code 94 rules (4 leased), default block, /pubsub open}. */
     public String summary() {
-        return rules.length + (rules.length == 1 ? " rule" : " rules") + ", default " + (defaultAllow ? "allow" : "block")
-                + ", /pubsub " + (websocket.enabled() ? "open" : "refused");
+        int leased = 0;
+        for (Rule r : rules) {
+            if (r.leased) {
+                leased++;
+            }
+        }
+        return rules.length + (rules.length == 1 ? " rule" : " rules") + (leased > 0 ? " (" + leased + " leased)" : "")
+                + ", default " + (defaultAllow ? "allow" : "block") + ", /pubsub " + (websocket.enabled() ? "open" : "refused");
     }
 
     /** The rules for {@code /pubsub} messages. */
@@ -404,7 +410,7 @@ public final class Policy {
                 reason = rule.allowedReason(methodBit, method, path.decoded());
             }
             return new PolicyDecision(true, 200, reason, ruleName(), canonical(body, stream, contentType),
-                    rule == null ? Redaction.none() : rule.redaction);
+                    rule == null ? Redaction.none() : rule.redaction, rule != null && rule.leased);
         }
     }
 

@@ -13,6 +13,16 @@ package org.mistyproxy.policy;
  * @param canonical  what the relay forwards when allowed; when blocked, a best-effort description
  *                   for logs only
  * @param redaction  what to remove from the robot's JSON response before the client sees it
+ * @param leased     allowed by a rule with {@code lease: motion}: the command moves the robot until
+ *                   told otherwise, so the proxy leases it (stops the robot when the borrower goes quiet)
  */
 public record PolicyDecision(
-        boolean allowed, int httpStatus, String reason, String rule, CanonicalRequest canonical, Redaction redaction) {}
+        boolean allowed, int httpStatus, String reason, String rule, CanonicalRequest canonical, Redaction redaction,
+        boolean leased) {
+
+    /** A decision that starts no motion lease. */
+    public PolicyDecision(
+            boolean allowed, int httpStatus, String reason, String rule, CanonicalRequest canonical, Redaction redaction) {
+        this(allowed, httpStatus, reason, rule, canonical, redaction, false);
+    }
+}

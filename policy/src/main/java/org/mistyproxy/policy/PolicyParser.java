@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
 final class PolicyParser {
     private static final List<String> TOP_ORDER = List.of("default", "rules", "websocket");
     private static final List<String> RULE_KEYS = List.of("verb", "verbs", "uri", "action", "has_body", "has_params",
-            "default", "schema", "rate", "max_body_bytes", "raw_body", "redact");
+            "default", "schema", "rate", "max_body_bytes", "raw_body", "redact", "lease");
     private static final List<String> PARAM_KEYS = List.of("name", "type", "range", "optional", "case_sensitive",
             "max_length", "pattern", "enum");
     private static final List<String> WS_KEYS = List.of("enabled", "operations", "allowed_types", "blocked_types",
@@ -199,8 +199,18 @@ final class PolicyParser {
                 }
             }
         }
+        boolean leased = false;
+        YamlTree.Node leaseNode = n.map.get("lease");
+        if (leaseNode != null) {
+            if (leaseNode.isString() && leaseNode.text.equals("motion")) {
+                leased = true;
+            } else {
+                error(leaseNode, path + ".lease", "must be motion (the command moves the robot until told otherwise,"
+                        + " so mistyproxy stops it when the borrower goes quiet), not " + leaseNode.shown());
+            }
+        }
         if (block) {
-            for (String k : List.of("schema", "rate", "redact", "raw_body", "max_body_bytes")) {
+            for (String k : List.of("schema", "rate", "redact", "raw_body", "max_body_bytes", "lease")) {
                 if (n.map.containsKey(k)) {
                     error(n.map.get(k), path + "." + k, k + " has no effect on a rule with action: block");
                 }
@@ -211,7 +221,7 @@ final class PolicyParser {
         }
         return new Rule(i, label, methods, uri, block, hasBody, hasParams, blockUnknown,
                 schema.toArray(new ParamSchema[0]), rate, maxBody, raw != null && raw,
-                Redaction.of(redact, json.mapper()));
+                Redaction.of(redact, json.mapper()), leased);
     }
 
     private int method(YamlTree.Node v, String path) {

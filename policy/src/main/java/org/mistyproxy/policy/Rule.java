@@ -18,6 +18,8 @@ final class Rule {
     final long maxBodyBytes;
     final boolean rawBody;
     final Redaction redaction;
+    /** {@code lease: motion}: the command moves the robot until told otherwise. */
+    final boolean leased;
 
     private final String[] allowedReasons;
 
@@ -26,7 +28,7 @@ final class Rule {
 
     Rule(int index, String label, int methods, UriPattern uri, boolean block, Boolean hasBody, Boolean hasParams,
             boolean blockUnknown, ParamSchema[] schema, Rate rate,
-            long maxBodyBytes, boolean rawBody, Redaction redaction) {
+            long maxBodyBytes, boolean rawBody, Redaction redaction, boolean leased) {
         this.index = index;
         this.label = label;
         this.methods = methods;
@@ -40,6 +42,7 @@ final class Rule {
         this.maxBodyBytes = maxBodyBytes;
         this.rawBody = rawBody;
         this.redaction = redaction;
+        this.leased = leased;
         this.allowedReasons = new String[Methods.NAMES.length];
         if (uri.isExact()) {
             for (int i = 0; i < Methods.NAMES.length; i++) {

@@ -48,6 +48,16 @@ class ExtensionsTest {
     }
 
     @Test
+    void leaseMotionMarksAllowedDecisionsOfItsRuleOnly() {
+        Policy p = policy("default: allow\nrules:\n  - verb: POST\n    uri: /api/drive\n    lease: motion\n");
+        assertTrue(decide(p, "POST", "/api/drive", "{\"LinearVelocity\": 10}").leased());
+        assertTrue(decide(p, "POST", "/API/Drive/", null).leased(), "the canonical path decides, as for every rule");
+        assertFalse(decide(p, "POST", "/api/drive/time", "{}").leased(), "the default allows but leases nothing");
+        assertFalse(decide(p, "GET", "/api/drive", null).leased(), "another verb is another command");
+        assertTrue(p.summary().startsWith("1 rule (1 leased)"), p.summary());
+    }
+
+    @Test
     void actionBlockCarvesOutOfADefaultAllow() {
         Policy p = policy("default: allow\nrules:\n  - verb: POST\n    uri: /api/reboot\n    action: block\n");
         PolicyDecision d = decide(p, "POST", "/api/reboot", "{}");

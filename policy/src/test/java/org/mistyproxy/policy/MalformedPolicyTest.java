@@ -25,7 +25,7 @@ class MalformedPolicyTest {
             Map.entry("04-unknown-keys.yaml", List.of(
                     "04-unknown-keys.yaml:2:1 rule: unknown key (expected one of default, rules, websocket)",
                     "04-unknown-keys.yaml:6:5 rules[0]: missing uri",
-                    "04-unknown-keys.yaml:7:5 rules[0].url: unknown key (expected one of verb, verbs, uri, action, has_body, has_params, default, schema, rate, max_body_bytes, raw_body, redact)",
+                    "04-unknown-keys.yaml:7:5 rules[0].url: unknown key (expected one of verb, verbs, uri, action, has_body, has_params, default, schema, rate, max_body_bytes, raw_body, redact, lease)",
                     "04-unknown-keys.yaml:11:9 rules[0].schema[0].optinal: unknown key (expected one of name, type, range, optional, case_sensitive, max_length, pattern, enum)")),
             Map.entry("05-bad-verbs.yaml", List.of(
                     "05-bad-verbs.yaml:3:11 rules[0].verb: unknown HTTP method \"FETCH\" (use GET, POST, PUT, DELETE, PATCH, HEAD or OPTIONS)",
@@ -76,6 +76,10 @@ class MalformedPolicyTest {
                     "13-bad-redact.yaml:8:29 rules[1].redact[1]: must be a JSON path such as result.password, not 5")),
             Map.entry("14-empty.yaml", List.of(
                     "14-empty.yaml:1:1 (file): the file is empty; a policy needs at least default: allow or default: block")),
+            Map.entry("16-bad-lease.yaml", List.of(
+                    "16-bad-lease.yaml:5:12 rules[0].lease: must be motion (the command moves the robot until told otherwise, so mistyproxy stops it when the borrower goes quiet), not \"forever\"",
+                    "16-bad-lease.yaml:8:12 rules[1].lease: must be motion (the command moves the robot until told otherwise, so mistyproxy stops it when the borrower goes quiet), not true",
+                    "16-bad-lease.yaml:12:12 rules[2].lease: lease has no effect on a rule with action: block")),
             Map.entry("15-not-a-map.yaml", List.of(
                     "15-not-a-map.yaml:1:1 (file): a policy is a map with default, rules and websocket, not a list of 1 item"))
     );

@@ -152,6 +152,34 @@ class ShippedPoliciesTest {
         assertEquals(List.of(), wrong);
     }
 
+    /** Commands that move the robot until told otherwise (generate.py's LEASED table). */
+    static final Set<String> OPEN_ENDED_MOTION = Set.of(
+            "Drive", "DriveTrack", "DriveArc", "DriveHeading", "DriveToLocation", "FollowPath");
+
+    @Test
+    void exactlyTheOpenEndedMotionCommandsAreLeasedWhereverTheyAreAllowed() throws IOException {
+        List<String> wrong = new ArrayList<>();
+        int leased = 0;
+        for (String name : Policy.SHIPPED) {
+            Policy p = Policy.shipped(name);
+            for (Endpoint e : catalogue()) {
+                PolicyDecision d = send(p, e);
+                if (!d.allowed()) {
+                    continue;
+                }
+                if (d.leased()) {
+                    leased++;
+                }
+                if (d.leased() != OPEN_ENDED_MOTION.contains(e.name())) {
+                    wrong.add(name + ": " + e.name() + " leased=" + d.leased());
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+        // misty-safe allows 4 of them (navigation is blocked), allow-all all 6, misty-readonly none.
+        assertEquals(10, leased);
+    }
+
     @Test
     void systemAndSkillsAreBlockedUnderMistySafeAndReadonlyWhateverTheParameters() throws IOException {
         for (String name : List.of("misty-safe", "misty-readonly")) {

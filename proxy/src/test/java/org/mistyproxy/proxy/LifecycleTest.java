@@ -80,7 +80,7 @@ class LifecycleTest {
         assertFalse(created.json().has("sshkey"));
         String iid = created.json().get("id").asText();
         ursula.awaitStatus(iid, "READY");
-        assertTrue(robot.requests().stream().anyMatch(q -> q.path().equals("/api/device")), "INIT asked the robot for /api/device");
+        assertTrue(robot.requests().stream().anyMatch(q -> q.path().equals("/api/device")), "INIT (on_ready) asked the robot for /api/device");
 
         JsonNode info = ursula.get("/instance/" + iid).json();
         assertEquals(misty.id().toString(), info.get("deployment").asText());

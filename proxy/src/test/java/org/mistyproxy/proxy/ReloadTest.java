@@ -172,7 +172,8 @@ final class ReloadTest {
         assertEquals("deployment removed from the configuration", info.json().get("reason").asText(), info::toString);
         simB.clearRequests();
         assertEquals(404, Rig.fetch(urlB + "/api/battery").status());
-        assertTrue(simB.requests().isEmpty(), simB.requests()::toString);
+        // only mistyproxy's own on_end commands for the ended loan; the request on the dead URL never arrives
+        assertTrue(simB.requests().stream().noneMatch(q -> q.path().equals("/api/battery")), simB.requests()::toString);
         assertEquals(1008, socketB.closed.get(5, TimeUnit.SECONDS).code());
         assertEquals(404, victor.get("/deployment/" + b.id()).status());
         // the other deployment's instance is untouched

@@ -54,6 +54,10 @@ final class InspectionHandler implements HttpHandler {
                 reply(exchange, 200, json.createObjectNode().put("cleared", true));
             }
             case "GET /_sim/state" -> reply(exchange, 200, simulator.stateNode());
+            case "PUT /_sim/state", "POST /_sim/state" -> {
+                setState(body);
+                reply(exchange, 200, simulator.stateNode());
+            }
             case "GET /_sim/faults" -> reply(exchange, 200, faults.toJson(json));
             case "PUT /_sim/faults", "POST /_sim/faults" -> {
                 setFaults(body);
@@ -100,6 +104,40 @@ final class InspectionHandler implements HttpHandler {
                         + "'; known: latencyMs, failStatus, resetMidResponse, stall");
             }
         }
+    }
+
+    /** {@code {"battery": {"chargePercent": 0.12, "isCharging": false}}}: the only settable part so far. */
+    private void setState(byte[] body) throws IOException {
+        JsonNode node = lenient.parse(body);
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("body must be a JSON object such as {\"battery\": {\"chargePercent\": 0.12}}");
+        }
+        Double charge = null;
+        Boolean charging = null;
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            if (!f.getKey().equals("battery")) {
+                throw new IllegalArgumentException("unknown state '" + f.getKey() + "'; settable: battery");
+            }
+            if (!f.getValue().isObject()) {
+                throw new IllegalArgumentException("battery must be an object such as {\"chargePercent\": 0.12}");
+            }
+            for (Map.Entry<String, JsonNode> b : f.getValue().properties()) {
+                JsonNode v = b.getValue();
+                switch (b.getKey()) {
+                    case "chargePercent" -> {
+                        if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1) {
+                            throw new IllegalArgumentException("battery.chargePercent must be a number from 0 to 1 "
+                                    + "(the robot reports a fraction: 0.12 is 12 %), got " + v);
+                        }
+                        charge = v.asDouble();
+                    }
+                    case "isCharging" -> charging = requireBool("battery.isCharging", v);
+                    default -> throw new IllegalArgumentException("unknown battery field '" + b.getKey()
+                            + "'; known: chargePercent, isCharging");
+                }
+            }
+        }
+        state.battery(charge, charging);
     }
 
     private static long requireInt(String name, JsonNode v) {

@@ -27,6 +27,7 @@ final class RobotState {
     private double leftDistanceMm;
     private double rightDistanceMm;
     private double charge = 0.95;
+    private boolean charging;
     private long lastUpdateNanos = System.nanoTime();
     private String lastSpoken = "";
     private String lastAudio = "";
@@ -113,6 +114,21 @@ final class RobotState {
         return charge;
     }
 
+    /** Sets the battery (the {@code PUT /_sim/state} knob); a null leaves that part as it is. */
+    synchronized void battery(Double chargePercent, Boolean isCharging) {
+        advance();
+        if (chargePercent != null) {
+            charge = chargePercent;
+        }
+        if (isCharging != null) {
+            charging = isCharging;
+        }
+    }
+
+    synchronized boolean charging() {
+        return charging;
+    }
+
     synchronized void spoke(String text) {
         advance();
         lastSpoken = text;
@@ -167,7 +183,9 @@ final class RobotState {
             rightDistanceMm += mm + turn;
         }
         double seconds = (now - lastUpdateNanos) / 1e9;
-        charge = Math.max(0, charge - seconds * (moving ? DRIVE_DRAIN_PER_S : IDLE_DRAIN_PER_S));
+        if (!charging) {
+            charge = Math.max(0, charge - seconds * (moving ? DRIVE_DRAIN_PER_S : IDLE_DRAIN_PER_S));
+        }
         if (now >= driveUntilNanos) {
             linearVelocity = 0;
             angularVelocity = 0;
@@ -185,7 +203,7 @@ final class RobotState {
         o.putObject("drive").put("driving", linearVelocity != 0 || angularVelocity != 0)
                 .put("linearVelocity", linearVelocity).put("angularVelocity", angularVelocity)
                 .put("leftDistanceMm", leftDistanceMm).put("rightDistanceMm", rightDistanceMm);
-        o.putObject("battery").put("chargePercent", charge).put("isCharging", false);
+        o.putObject("battery").put("chargePercent", charge).put("isCharging", charging);
         o.put("lastSpoken", lastSpoken);
         o.put("lastAudio", lastAudio);
         o.put("hotspot", hotspot);

@@ -75,7 +75,7 @@ final class SensorReadings {
                 double charge = state.charge();
                 m.put("chargePercent", Math.round(charge * 10000) / 10000.0);
                 m.put("voltage", Math.round((7.4 + charge) * 1000) / 1000.0);
-                m.put("isCharging", false);
+                m.put("isCharging", state.charging());
                 m.put("state", "Discharging");
                 out.add(m);
             }

@@ -125,6 +125,17 @@ public final class Simulator implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Sets the battery, the same as {@code PUT /_sim/state {"battery": {"chargePercent": .., "isCharging": ..}}}:
+     * {@code chargePercent} is a fraction from 0 to 1, as the robot reports it.
+     */
+    public void battery(double chargePercent, boolean isCharging) {
+        if (chargePercent < 0 || chargePercent > 1) {
+            throw new IllegalArgumentException("chargePercent is a fraction from 0 to 1, got " + chargePercent);
+        }
+        state.battery(chargePercent, isCharging);
+    }
+
     /** Adds this much delay before every /api answer and WebSocket handshake; 0 turns it off. */
     public void latencyMs(long ms) {
         faults.latencyMs(ms);

@@ -54,9 +54,9 @@ final class SystemCommands {
         b.put("created", Timestamps.now());
         b.put("current", state.driving() ? -1.1 : -0.441);
         b.putNull("healthPercent");
-        b.put("isCharging", false);
+        b.put("isCharging", state.charging());
         b.put("sensorId", "charge");
-        b.put("state", "Discharging");
+        b.put("state", state.charging() ? "Charging" : "Discharging");
         b.put("temperature", 0);
         b.put("trained", false);
         b.put("voltage", Math.round((7.4 + 1.0 * state.charge()) * 1000) / 1000.0);

@@ -78,6 +78,29 @@ class FaultsTest {
     }
 
     @Test
+    void theBatteryLevelIsSetThroughTheStateKnobAndReadByTheRobotsApi() throws Exception {
+        HttpResponse<String> r = send("PUT", "/_sim/state", "{\"battery\": {\"chargePercent\": 0.12, \"isCharging\": true}}",
+                Duration.ofSeconds(5));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(0.12, json.readTree(r.body()).at("/battery/chargePercent").asDouble(), 1e-9);
+        JsonNode battery = json.readTree(get("/api/battery").body()).get("result");
+        assertEquals(0.12, battery.get("chargePercent").asDouble(), 1e-9, "charging: no drain");
+        assertTrue(battery.get("isCharging").asBoolean());
+        assertEquals("Charging", battery.get("state").asText());
+        assertEquals(0.12, json.readTree(get("/api/device").body()).at("/result/batteryLevel/chargePercent").asDouble(), 1e-9);
+
+        for (String bad : new String[] {"{\"battery\": {\"chargePercent\": 12}}", "{\"battery\": {\"level\": 0.5}}",
+                "{\"led\": {}}", "{\"battery\": 0.5}"}) {
+            HttpResponse<String> refused = send("PUT", "/_sim/state", bad, Duration.ofSeconds(5));
+            assertEquals(400, refused.statusCode(), bad);
+            assertTrue(json.readTree(refused.body()).get("error").asText().length() > 10, refused.body());
+        }
+        robot.battery(0.5, false);
+        assertEquals(0.5, json.readTree(get("/api/battery").body()).at("/result/chargePercent").asDouble(), 0.001);
+        assertTrue(robot.requests().stream().noneMatch(q -> q.path().startsWith("/_sim")), "inspection is never logged");
+    }
+
+    @Test
     void resetMidResponseCutsTheAnswerShort() throws Exception {
         robot.resetMidResponse(true);
         HttpRequest request = HttpRequest.newBuilder(URI.create(robot.baseUrl() + "/api/cameras/rgb")).build();

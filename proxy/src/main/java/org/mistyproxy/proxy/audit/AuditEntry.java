@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param time           when the decision was made
  * @param instanceId     the instance whose proxy URL was used
  * @param client         the client's address, without port
- * @param channel        {@code "http"} or {@code "ws"}
+ * @param channel        {@code "http"}, {@code "ws"}, or {@code "safety"} for a command mistyproxy sent
+ *                       to the robot itself (a lapsed motion lease, a lifecycle action, the owner's halt)
  * @param method         the HTTP verb; for WebSocket entries {@code WS-OPEN}, {@code WS-TEXT},
  *                       {@code WS-BINARY} or {@code WS-CLOSE}
  * @param path           the canonical path (for {@code ws}: {@code /pubsub})
@@ -20,6 +21,8 @@ import java.time.Instant;
  * @param upstreamStatus the robot's status, 0 when the robot did not answer (or was not asked)
  * @param latencyMicros  from the request's arrival to the end of the answer
  * @param error          why relaying failed (timeout, refused connection), or {@code null}
+ * @param trigger        for {@code safety} entries, what made mistyproxy act: {@code lease}, {@code socket},
+ *                       {@code on_end}, {@code on_ready}, {@code halt}, {@code shutdown}; otherwise {@code null}
  */
 public record AuditEntry(
         Instant time,
@@ -34,4 +37,13 @@ public record AuditEntry(
         int status,
         int upstreamStatus,
         long latencyMicros,
-        String error) {}
+        String error,
+        String trigger) {
+
+    /** An entry about a borrower's own request or message (no trigger). */
+    public AuditEntry(Instant time, String instanceId, String client, String channel, String method, String path,
+            boolean allowed, String rule, String reason, int status, int upstreamStatus, long latencyMicros, String error) {
+        this(time, instanceId, client, channel, method, path, allowed, rule, reason, status, upstreamStatus, latencyMicros,
+                error, null);
+    }
+}

@@ -93,6 +93,9 @@ final class AuditJson {
         }
         g.writeNumberField("latency_ms", e.latencyMicros() / 1000.0);
         g.writeStringField("error", e.error());
+        if (e.trigger() != null) {
+            g.writeStringField("trigger", e.trigger());
+        }
         g.writeEndObject();
     }
 }

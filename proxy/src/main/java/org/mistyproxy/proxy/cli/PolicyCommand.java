@@ -154,6 +154,10 @@ public final class PolicyCommand implements Runnable {
             if (d.allowed() && !d.redaction().isEmpty()) {
                 out.println("redacts:   " + String.join(", ", d.redaction().paths()) + " (from the response)");
             }
+            if (d.allowed() && d.leased()) {
+                out.println("leased:    motion (lease: motion): stopped when the borrower is quiet for the deployment's"
+                        + " motion_lease_ms");
+            }
             out.flush();
             return 0;
         }

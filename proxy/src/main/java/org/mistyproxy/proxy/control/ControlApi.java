@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.front.WholeBody;
@@ -26,6 +27,7 @@ import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
+import org.mistyproxy.proxy.safety.HealthMonitor;
 
 /**
  * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /queuelen},
@@ -50,6 +52,8 @@ public final class ControlApi {
     private final DeploymentCatalog catalog;
     private final TokenRevocation revocation;
     private final WholeBody body;
+    private final DeploymentHalt halt;
+    private final HealthMonitor health;
     private final GovernanceApi governance;
     private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -59,14 +63,17 @@ public final class ControlApi {
     }
 
     public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
-            TokenRevocation revocation, GovernanceApi governance) {
-        this(instances, audit, urls, catalog, revocation, governance, java.time.Duration.ofSeconds(10));
+            TokenRevocation revocation, GovernanceApi governance, DeploymentHalt halt, HealthMonitor health) {
+        this(instances, audit, urls, catalog, revocation, governance, halt, health, java.time.Duration.ofSeconds(10));
     }
 
     /** @param bodyDeadline how long a request body may take to arrive before the client gets 408 */
     public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
-            TokenRevocation revocation, GovernanceApi governance, java.time.Duration bodyDeadline) {
+            TokenRevocation revocation, GovernanceApi governance, DeploymentHalt halt, HealthMonitor health,
+            java.time.Duration bodyDeadline) {
         this.governance = governance;
+        this.halt = halt;
+        this.health = health;
         this.instances = instances;
         this.audit = audit;
         this.urls = urls;
@@ -127,8 +134,14 @@ public final class ControlApi {
         if (a.equals("deployment") && n == 2) {
             return get(m, () -> {
                 Map<String, Object> out = catalog.one(caller, seg.get(1));
+                Deployment d = catalog.find(caller, seg.get(1));
                 // lock-out, access rules (owners) and the queue from the owner's side
-                if (caller.isPresent()) governance.describe(out, catalog.find(caller, seg.get(1)), caller.get());
+                if (caller.isPresent()) governance.describe(out, d, caller.get());
+                // "online": the robot answered its last health probe (safety.HealthMonitor).
+                out.put("online", health.online(d.id()));
+                if (caller.isPresent() && caller.get().role() == Role.OWNER) {
+                    health.status(d.id()).ifPresent(st -> out.put("health", HealthView.of(d, st, health.lastFailedAction(d.id()))));
+                }
                 return out;
             });
         }
@@ -145,6 +158,10 @@ public final class ControlApi {
         if (a.equals("purge") && n == 1) {
             method(m, "POST");
             return revocation.purge(user);
+        }
+        if (a.equals("deployment") && n == 3 && seg.get(2).equals("halt")) {
+            method(m, "POST");
+            return halt.halt(user, seg.get(1));
         }
         if (a.equals("new") && n == 2) {
             method(m, "POST");

@@ -144,8 +144,8 @@ public final class DeploymentCatalog {
         out.put("icounter", instances.instanceCount(d.id()));
         out.put("created", RerobotsTime.format(created.of(d.id(), clock.millis())));
         out.put("queuelen", queue.of(d.id()));
-        // "online" means available to lend now: configured and not held by a live instance.
-        out.put("online", true);
+        // "online" (whether the robot answered its last health probe) is added by ControlApi, which
+        // holds the safety.HealthMonitor.
         out.put("busy", instances.busy(d.id()));
         if (caller.isPresent() && caller.get().role() == Role.OWNER) {
             // hardshare reads the robot address of the mistyproxy add-on here ({"mistyproxy": {"ip": ...}})

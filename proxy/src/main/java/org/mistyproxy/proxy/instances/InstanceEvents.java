@@ -21,7 +21,9 @@ public final class InstanceEvents {
     public enum Cause {
         DEACTIVATED,
         TERMINATED,
-        EXPIRED
+        EXPIRED,
+        /** The owner halted the robot ({@code POST /deployment/{id}/halt}). */
+        HALTED
     }
 
     /** The proxy URLs of an instance stopped working (mistyproxy add-on deactivated, or instance ended). */
@@ -33,23 +35,36 @@ public final class InstanceEvents {
     /** The cam add-on of an instance went away; its feed tokens no longer resolve. */
     public record CamDeactivated(String instanceId, Cause cause) {}
 
+    /**
+     * A borrower's loan of the robot ended: the instance ended after being READY, or its mistyproxy
+     * add-on was deactivated. The lifecycle actions ({@code on_end}) run on it.
+     *
+     * @param reason the end as the instance records it, e.g. {@code terminated by ursula}
+     */
+    public record LoanEnded(String instanceId, Deployment deployment, Cause cause, String reason) {}
+
     private final List<Consumer<ProxyRevoked>> revoked = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LoanEnded>> loanEnded = new CopyOnWriteArrayList<>();
     private final List<Consumer<CamActivated>> camActivated = new CopyOnWriteArrayList<>();
     private final List<Consumer<CamDeactivated>> camDeactivated = new CopyOnWriteArrayList<>();
     private final List<Runnable> stopping = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> ended = new CopyOnWriteArrayList<>();
 
-    /** An instance's loan ended (TERMINATED or INIT_FAIL): release what was kept for it (audit ring). */
-    public void onLoanEnded(Consumer<String> listener) {
+    /** An instance ended (TERMINATED or INIT_FAIL): release what was kept for it (audit ring, quotas). */
+    public void onInstanceEnded(Consumer<String> listener) {
         ended.add(listener);
     }
 
-    void loanEnded(String instanceId) {
+    void instanceEnded(String instanceId) {
         fire(ended, instanceId);
     }
 
     public void onRevoked(Consumer<ProxyRevoked> listener) {
         revoked.add(listener);
+    }
+
+    public void onLoanEnded(Consumer<LoanEnded> listener) {
+        loanEnded.add(listener);
     }
 
     public void onCamActivated(Consumer<CamActivated> listener) {
@@ -80,6 +95,10 @@ public final class InstanceEvents {
 
     void revoked(ProxyRevoked e) {
         fire(revoked, e);
+    }
+
+    void loanEnded(LoanEnded e) {
+        fire(loanEnded, e);
     }
 
     void camActivated(CamActivated e) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ public final class Instances implements AutoCloseable {
     private final InstanceEvents events;
     private final Clock clock;
     private final ScheduledExecutorService lifecycle;
-    private final RobotProbe probe;
+    private final ReadinessCheck readiness;
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
@@ -69,13 +70,21 @@ public final class Instances implements AutoCloseable {
     private record CamGrant(String instanceId, String cameraId) {}
 
     /**
-     * @param initTimeout  how long {@code INIT} waits for the robot's {@code GET /api/device}
+     * The check before an instance becomes READY ({@code on_ready}, see safety.LoanActions):
+     * completes with null when it may, else with the reason for INIT_FAIL.
+     */
+    public interface ReadinessCheck {
+        CompletableFuture<String> beforeReady(String instanceId, Deployment d);
+    }
+
+    /**
      * @param lifecycle    runs expiry timers and housekeeping
+     * @param readiness    the check before READY ({@code on_ready})
      * @param retention    how long an ended instance is kept ({@code retention_days})
      * @param housekeeping how often ended instances past it are forgotten and failed writes retried
      */
     public Instances(CurrentConfig current, Journal.Opened opened, InstanceEvents events,
-            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Loans loans, Duration retention,
+            Clock clock, ScheduledExecutorService lifecycle, Loans loans, ReadinessCheck readiness, Duration retention,
             Duration housekeeping) {
         this.loans = loans;
         this.current = current;
@@ -84,7 +93,7 @@ public final class Instances implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.lifecycle = lifecycle;
-        this.probe = new RobotProbe(initTimeout);
+        this.readiness = readiness;
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
             if (r.live()) live.put(r.id(), r.deployment());
@@ -266,13 +275,27 @@ public final class Instances implements AutoCloseable {
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
-    /** One durable record (TERMINATED, no tokens) ends the loan before anything is revoked: a failed write changes nothing. */
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
+        terminateLocked(r, cause, why, current.get().deployments().get(r.deployment()));
+    }
+
+    /**
+     * {@code d}: the deployment whose robot gets {@code on_end} (null: none, it is not configured).
+     * One TERMINATED record is written before anything is revoked, so a failed write changes nothing.
+     */
+    private void terminateLocked(InstanceRecord r, Cause cause, String why, Deployment d) {
         persist(ended(r, why));
-        revokeLocked(r, cause);
-        events.loanEnded(r.id());
-        LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
+        afterEnd(r, cause, why, d);
         serveWaiting();
+    }
+
+    /** What follows a loan's end, written or rolled forward: tokens revoked, listeners told, {@code on_end}. */
+    private void afterEnd(InstanceRecord r, Cause cause, String why, Deployment d) {
+        boolean lent = !r.status().equals(InstanceStatus.INIT); // READY, or TERMINATING when recovered
+        revokeLocked(r, cause);
+        events.instanceEnded(r.id());
+        LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
+        if (lent && d != null) events.loanEnded(new InstanceEvents.LoanEnded(r.id(), d, cause, why));
     }
 
     private InstanceRecord ended(InstanceRecord r, String why) {
@@ -293,8 +316,7 @@ public final class Instances implements AutoCloseable {
             byId.put(done.id(), done);
             live.remove(done.id());
             unwritten.put(done.id(), done);
-            revokeLocked(r, cause);
-            events.loanEnded(r.id());
+            afterEnd(r, cause, why, current.get().deployments().get(r.deployment()));
             LOG.warn("event=instance_ended_unwritten instance={} cause={} retry_in_ms={}", r.id(), cause, retryMillis);
             lifecycle.schedule(this::housekeeping, retryMillis, TimeUnit.MILLISECONDS);
         }
@@ -331,6 +353,28 @@ public final class Instances implements AutoCloseable {
         }
     }
 
+    /** The id of the deployment's live instance, or null. */
+    public synchronized String liveInstanceOf(UUID deployment) {
+        for (InstanceRecord r : byId.values()) if (r.live() && r.deployment().equals(deployment)) return r.id();
+        return null;
+    }
+
+    /**
+     * Ends the live instance of a deployment, if any: URLs revoked, sockets and feeds closed, and
+     * {@code on_end} sent to {@code d}'s robot. The owner's halt calls it, and so does a
+     * configuration reload for a removed deployment (with the old {@code Deployment}, which works
+     * whether or not it is still in this registry). Returns the ended instance's id, or null.
+     */
+    public synchronized String endLoanOf(Deployment d, Cause cause, String why) {
+        for (InstanceRecord r : new ArrayList<>(byId.values())) {
+            if (r.live() && r.deployment().equals(d.id())) {
+                terminateLocked(r, cause, why, d);
+                return r.id();
+            }
+        }
+        return null;
+    }
+
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
     private void revokeLocked(InstanceRecord r, Cause cause) {
         if (r.proxyToken() != null) {
@@ -356,7 +400,8 @@ public final class Instances implements AutoCloseable {
     }
 
     private void startInitCheck(String iid, Deployment d) {
-        probe.probe(d.robot(), failure -> initDone(iid, failure));
+        readiness.beforeReady(iid, d).whenComplete((failure, err) ->
+                initDone(iid, err != null ? "the check before READY failed: " + err : failure));
     }
 
     private synchronized void initDone(String iid, String failure) {
@@ -368,7 +413,7 @@ public final class Instances implements AutoCloseable {
                 LOG.info("event=instance_ready instance={}", iid);
             } else {
                 persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
-                events.loanEnded(iid);
+                events.instanceEnded(iid);
                 LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
                 serveWaiting();
             }
@@ -409,6 +454,8 @@ public final class Instances implements AutoCloseable {
         proxyTokens.remove(r.proxyToken());
         events.revoked(new InstanceEvents.ProxyRevoked(iid, Cause.DEACTIVATED));
         LOG.info("event=mistyproxy_deactivated instance={} token={}", iid, ProxyToken.logId(r.proxyToken()));
+        events.loanEnded(new InstanceEvents.LoanEnded(iid, current.get().deployments().get(r.deployment()), Cause.DEACTIVATED,
+                "add-on mistyproxy deactivated by " + user.name()));
     }
 
     /** Hot path: the target of a proxy token, or null. Lock-free. */
@@ -519,7 +566,7 @@ public final class Instances implements AutoCloseable {
         List<String> ended = new ArrayList<>();
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
             if (r.live() && r.deployment().equals(d.id())) {
-                terminateLocked(r, Cause.TERMINATED, reason);
+                terminateLocked(r, Cause.TERMINATED, reason, d); // on_end still reaches the removed robot
                 ended.add(r.id());
             }
         }

@@ -69,6 +69,8 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     public void decided(PolicyDecision d, long bodyLimit) {
         phase = Phase.DECIDED;
         audit.decided(d);
+        // Every decision renews a running motion lease; an allowed leased command starts one.
+        long leaseMs = ctx.leases().decided(instanceId, deployment, d);
         ctx.metrics().decided(d.allowed());
         if (!d.allowed()) {
             if (d.httpStatus() == 413) {
@@ -84,7 +86,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
             answer(exchange, deployment, d.httpStatus(), d.reason());
             return;
         }
-        upstream = new UpstreamExchange(ctx, exchange, deployment, d, bodyLimit, audit);
+        upstream = new UpstreamExchange(ctx, exchange, deployment, d, bodyLimit, audit, leaseMs);
         upstream.start();
     }
 

@@ -6,6 +6,7 @@ import io.undertow.util.SameThreadExecutor;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.safety.MotionLease;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,9 +24,14 @@ public final class HttpRelay implements AutoCloseable {
     private final RelayContext ctx;
 
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics) {
+        this(settings, audit, metrics, MotionLease.NONE);
+    }
+
+    /** {@code leases} hears of every decision (renewal, leased commands); see safety.MotionLeases. */
+    public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics, MotionLease leases) {
         UpstreamPool pool = new UpstreamPool(settings.idlePerRobot(), settings.keepAlive());
         this.ctx = new RelayContext(settings, pool, new Deadlines(), new RelayMetrics(metrics, pool), audit,
-                LoggerFactory.getLogger(HttpRelay.class));
+                LoggerFactory.getLogger(HttpRelay.class), leases);
     }
 
     /**

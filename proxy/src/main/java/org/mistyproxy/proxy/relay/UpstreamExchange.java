@@ -7,6 +7,7 @@ import io.undertow.client.ClientResponse;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
@@ -50,6 +51,10 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     /** How the connection in use was obtained: only a reused one is worth one retry. */
     private enum Attempt { REUSED, FRESH, RETRY }
 
+    /** On the answer to a leased command: how long the motion runs without a further request. */
+    static final HttpString MOTION_LEASE = new HttpString("X-Motion-Lease-Ms");
+    private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
+
     private final RelayContext ctx;
     private final HttpServerExchange exchange;
     private final Deployment deployment;
@@ -58,6 +63,8 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     private final byte[] body;
     private final Body bodyKind;
     private final long bodyLimit;
+    /** The motion lease to announce on the answer ({@code X-Motion-Lease-Ms}), or 0. */
+    private final long leaseMs;
 
     private Phase phase = Phase.CONNECT;
     private Attempt attempt = Attempt.FRESH;
@@ -78,9 +85,11 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
 
     /**
      * @param bodyLimit the policy's body limit, for the 413 of a streamed upload that exceeds it
+     * @param leaseMs   the motion lease a leased command started, announced on the answer; 0 for none
      */
     UpstreamExchange(RelayContext ctx, HttpServerExchange exchange, Deployment deployment, PolicyDecision decision,
-            long bodyLimit, RelayAudit audit) {
+            long bodyLimit, RelayAudit audit, long leaseMs) {
+        this.leaseMs = leaseMs;
         this.ctx = ctx;
         this.exchange = exchange;
         this.deployment = deployment;
@@ -266,6 +275,12 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
         exchange.setStatusCode(response.getResponseCode());
         HopHeaders.copyResponse(response.getResponseHeaders(), exchange.getResponseHeaders(), !redact);
         OriginGate.decorate(exchange, deployment.corsOrigins());
+        if (leaseMs > 0) {
+            exchange.getResponseHeaders().put(MOTION_LEASE, leaseMs);
+            if (OriginGate.origin(exchange) != null) {
+                exchange.getResponseHeaders().put(EXPOSE_HEADERS, MOTION_LEASE.toString()); // readable by browser apps
+            }
+        }
         if (redact) {
             responseBuffer = new ResponseBuffer(cx.getResponseChannel(), ctx.settings().redactLimitBytes(),
                     exchange.getConnection().getByteBufferPool(), this::redactAndSend, this::redactionFailed);

@@ -45,6 +45,7 @@ import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.DeploymentCatalog;
 import org.mistyproxy.proxy.control.ControlEndpoint;
+import org.mistyproxy.proxy.control.DeploymentHalt;
 import org.mistyproxy.proxy.control.PublicUrls;
 import org.mistyproxy.proxy.control.TokenRevocation;
 import org.mistyproxy.proxy.control.ReloadEndpoint;
@@ -67,6 +68,13 @@ import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.proxy.instances.QueueLength;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
+import org.mistyproxy.proxy.safety.HealthMonitor;
+import org.mistyproxy.proxy.safety.LoanActions;
+import org.mistyproxy.proxy.safety.MotionLeases;
+import org.mistyproxy.proxy.safety.RobotCalls;
+import org.mistyproxy.proxy.safety.RobotProbe;
+import org.mistyproxy.proxy.safety.SafetyLocks;
+import org.mistyproxy.proxy.safety.SafetyLog;
 import org.mistyproxy.proxy.ws.PubSubRelay;
 import org.mistyproxy.proxy.ws.PubSubSettings;
 import org.slf4j.Logger;
@@ -79,6 +87,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    /** Each command mistyproxy sends a robot itself (stop, halt, on_end, probes) ends within this. */
+    private static final Duration ROBOT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final Undertow undertow;
     private final GracefulShutdownHandler graceful;
@@ -130,31 +140,55 @@ public final class ProxyServer implements AutoCloseable {
         Journal.Opened opened = Journal.open(config.dataDir(),
                 options.clock().millis() - Duration.ofDays(config.retentionDays()).toMillis(),
                 options.skipDamagedJournalLines(), DurableLog.Channels.REAL);
-        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle, loans,
-                Duration.ofDays(config.retentionDays()), options.housekeeping());
+        FileLogs fileLogs = FileLogs.open(config.logs());
+        fileLogs.bindTo(metrics);
+        AuditLog auditLog = new AuditLog(fileLogs, 200);
+
+        // A loan ends safe (safety/): leased motion, lifecycle actions, the owner's halt, robot health.
+        RobotCalls robotCalls = new RobotCalls(ROBOT_COMMAND_TIMEOUT);
+        SafetyLog safetyLog = new SafetyLog(auditLog, metrics);
+        MotionLeases leases = new MotionLeases(robotCalls, safetyLog);
+        LoanActions loanActions = new LoanActions(robotCalls, new RobotProbe(robotCalls, RobotProbe.DEVICE), safetyLog,
+                leases, options.initTimeout());
+        events.onLoanEnded(e -> loanActions.loanEnded(e.instanceId(), e.deployment(), e.reason()));
+        Instances instances = new Instances(current, opened, events, options.clock(), lifecycle, loans,
+                loanActions::beforeReady, Duration.ofDays(config.retentionDays()), options.housekeeping());
         lockouts.onUnlocked(id -> instances.serveWaiting());
         rules.onChange(instances::serveWaiting);
         ConfigReload reload = new ConfigReload(config, current, instances);
+        // The owner's halt locks as the owner; the health probe's auto_lock locks and unlocks only its own lock.
+        SafetyLocks locks = new SafetyLocks() {
+            @Override
+            public void lock(UUID deployment, String reason, boolean automatic) {
+                lockouts.lock(deployment, reason, automatic ? Lockouts.By.AUTO : Lockouts.By.OWNER);
+            }
+
+            @Override
+            public void unlockAutomatic(UUID deployment) {
+                lockouts.unlock(deployment, Lockouts.By.AUTO);
+            }
+        };
+        HealthMonitor health = new HealthMonitor(new RobotProbe(robotCalls, RobotProbe.BATTERY), locks, metrics, safetyLog);
+        loanActions.onProbed(health::probed);
+        reload.onApplied(next -> health.watch(next.deploymentList()));
         List<AutoCloseable> parts = new ArrayList<>();
         DeploymentCreated created = DeploymentCreated.open(config.dataDir(), config.deployments(),
                 DeploymentCreated.earliestInstances(opened.records()), options.clock().millis());
 
-        // The data planes. `parts` close in list order on shutdown: the relays first (they may still
-        // write audit entries), then the audit log, then the cameras, then the log files.
-        FileLogs fileLogs = FileLogs.open(config.logs());
-        fileLogs.bindTo(metrics);
-        AuditLog auditLog = new AuditLog(fileLogs, 200);
+        // The data planes. `parts` close in list order on shutdown: motion in progress is stopped
+        // first, then the relays (they may still write audit entries), the audit log, the cameras,
+        // then the log files.
         InstanceQuotas quotas = new InstanceQuotas(auditLog, metrics);
-        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
-        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, quotas);
+        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics, leases);
+        PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, quotas, leases);
         CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked, created,
-                fileLogs));
+        parts.addAll(List.of(health, leases, pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked,
+                created, fileLogs));
         reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         // A loan's audit ring and quota counters go with it; a request that was still finishing may
         // add an entry after the end, so the ring is dropped again a minute later.
-        events.onLoanEnded(iid -> {
+        events.onInstanceEnded(iid -> {
             quotas.forget(iid);
             auditLog.forget(iid);
             lifecycle.schedule(() -> auditLog.forget(iid), 60, TimeUnit.SECONDS);
@@ -173,10 +207,13 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
         Gauge.builder("mistyproxy.proxy.urls.active", instances, Instances::activeProxyUrls)
                 .description("Proxy tokens that currently resolve").register(metrics);
+        Gauge.builder("mistyproxy.motion.leases.active", leases, MotionLeases::activeLeases)
+                .description("Instances whose motion is leased right now").register(metrics);
         Gauge.builder("mistyproxy.reservations.waiting", queue, q -> q.waiting().size())
                 .description("Reservations waiting in the use-queue").register(metrics);
 
         instances.recover();
+        health.watch(config.deployments());
 
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
@@ -187,7 +224,7 @@ public final class ProxyServer implements AutoCloseable {
                 options.clock());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
                 new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier),
-                options.bodyDeadline());
+                new DeploymentHalt(instances, loanActions, locks), health, options.bodyDeadline());
         ControlEndpoint controlEndpoint = new ControlEndpoint(control);
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Settings that are not in the configuration file because only tests and the CLI change them.
  *
- * @param initTimeout   how long {@code INIT} waits for the robot's {@code GET /api/device}
+ * @param initTimeout   how long {@code INIT} waits for the robot to answer {@code on_ready}'s {@code GET /api/battery}
  * @param shutdownGrace how long a graceful shutdown waits for in-flight requests
  * @param clock         the time source for start/end times and {@code expire_d}
  * @param housekeeping  how often ended instances past their retention are forgotten and a failed

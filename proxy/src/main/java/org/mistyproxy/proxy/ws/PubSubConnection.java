@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mistyproxy.policy.WsDecision;
 import org.mistyproxy.proxy.quota.SocketQuota;
+import org.mistyproxy.proxy.safety.MotionLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -66,6 +67,9 @@ final class PubSubConnection {
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
     private final SocketQuota quota;
+    private final MotionLease leases;
+    /** Why the client side ended abnormally (no close frame, an error, too slow), or null. */
+    private volatile String lostBecause;
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
@@ -83,7 +87,8 @@ final class PubSubConnection {
             WsAudit audit,
             String clientAddress,
             SocketQuota quota,
-            Runnable onEnded) {
+            Runnable onEnded,
+            MotionLease leases) {
         this.instanceId = instanceId;
         this.connectionId = connectionId;
         this.policy = policy;
@@ -98,6 +103,7 @@ final class PubSubConnection {
             quota.close();
             onEnded.run();
         };
+        this.leases = leases;
         this.toClient = new ClientQueue(settings.queueMessages(), settings.queueBytes(), subscriptions::isPeriodicEvent, metrics);
     }
 
@@ -141,7 +147,10 @@ final class PubSubConnection {
         channel.addCloseTask(ch -> clientGone());
         channel.getReceiveSetter().set(new ClientListener(this, maxMessageBytes));
         channel.resumeReceives();
-        toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away"));
+        toClient.attach(channel, () -> {
+            lostBecause = "sending to the client failed";
+            end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away");
+        });
         audit.opened(instanceId, clientAddress);
         if (!open() || robot == null || !robot.isOpen()) {
             // Revoked, or the robot left, while the handshake ran: the client still learns why.
@@ -160,6 +169,7 @@ final class PubSubConnection {
         long start = System.nanoTime();
         lastClientFrame = start;
         if (overQuota("WS-TEXT", quota.takeMessage())) return;
+        leases.renew(instanceId);
         WsDecision d = policy.onClientText(text);
         audit.decision(instanceId, clientAddress, "WS-TEXT", d, start);
         if (d.allowed()) {
@@ -177,6 +187,7 @@ final class PubSubConnection {
         long start = System.nanoTime();
         lastClientFrame = start;
         if (overQuota("WS-BINARY", quota.takeMessage())) return;
+        leases.renew(instanceId);
         WsDecision d = policy.onClientBinary(data.remaining());
         audit.decision(instanceId, clientAddress, "WS-BINARY", d, start);
         if (d.allowed()) {
@@ -250,6 +261,7 @@ final class PubSubConnection {
 
     void clientPing(ByteBuffer payload) {
         lastClientFrame = System.nanoTime();
+        leases.renew(instanceId);
         Session s = robot;
         try {
             if (s != null && s.isOpen()) {
@@ -288,6 +300,7 @@ final class PubSubConnection {
 
     void clientFailed(Throwable error) {
         LOG.debug("event=ws_client_error conn={} error={}", connectionId, error.toString());
+        lostBecause = "connection error: " + error.getClass().getSimpleName();
         end(CloseCodes.INTERNAL, "client connection failed", CloseCodes.GOING_AWAY, "client connection failed");
     }
 
@@ -295,7 +308,14 @@ final class PubSubConnection {
         metrics.openSockets.decrementAndGet();
         toClient.close();
         if (endAs(Ending.CLIENT_GONE)) {
+            // Nobody ended it and no close frame came: the connection just broke (reset, EOF).
+            lostBecause = "the connection ended without a close frame";
             closeRobot(CloseCodes.GOING_AWAY, "client went away");
+        }
+        String lost = lostBecause;
+        if (lost != null && ending.get() != Ending.REVOKED) {
+            // The borrower vanished: motion they started must not wait for its lease to lapse.
+            leases.socketLost(instanceId, lost);
         }
         onEnded.run();
         LOG.info("event=ws_closed instance={} conn={}", instanceId, connectionId);
@@ -317,6 +337,7 @@ final class PubSubConnection {
     private void afterOffer(ClientQueue.Offer result) {
         if (result == ClientQueue.Offer.OVERFLOW) {
             metrics.slowClientsClosed.increment();
+            lostBecause = "the client read too slowly (send queue full)";
             end(CloseCodes.POLICY, "client too slow: send queue full", CloseCodes.GOING_AWAY, "client too slow");
         }
     }
@@ -418,6 +439,7 @@ final class PubSubConnection {
         long stalled = toClient.stalledNanos(now);
         if (stalled > settings.stallTimeout().toNanos()) {
             metrics.slowClientsClosed.increment();
+            lostBecause = "the client read nothing for " + settings.stallTimeout().toSeconds() + " s";
             end(CloseCodes.POLICY, "client too slow: nothing read for " + settings.stallTimeout().toSeconds() + " s",
                     CloseCodes.GOING_AWAY, "client too slow");
             return;

@@ -23,6 +23,7 @@ import org.mistyproxy.proxy.gate.MistyEnvelope;
 import org.mistyproxy.proxy.gate.OriginGate;
 import org.mistyproxy.proxy.quota.InstanceQuotas;
 import org.mistyproxy.proxy.quota.SocketQuota;
+import org.mistyproxy.proxy.safety.MotionLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class PubSubRelay implements AutoCloseable {
 
     private final PubSubSettings settings;
     private final InstanceQuotas quotas;
+    private final MotionLease leases;
     private final PubSubMetrics metrics;
     private final WsAudit audit;
     private final RobotDialer dialer;
@@ -53,12 +55,27 @@ public final class PubSubRelay implements AutoCloseable {
     private final WebSocketProtocolHandshakeHandler handshake;
 
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
-        this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry));
+        this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry), MotionLease.NONE);
     }
 
     /** @param quotas the server's per-instance quotas (shared with the HTTP relay) */
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, InstanceQuotas quotas) {
+        this(settings, registry, auditLog, quotas, MotionLease.NONE);
+    }
+
+    /** {@code leases} hears of every client message (renewal) and of sockets lost abnormally. */
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, MotionLease leases) {
+        this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry), leases);
+    }
+
+    /**
+     * @param quotas the server's per-instance quotas (shared with the HTTP relay)
+     * @param leases hears of every client message (renewal) and of sockets lost abnormally
+     */
+    public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog, InstanceQuotas quotas,
+            MotionLease leases) {
         this.quotas = quotas;
+        this.leases = leases;
         this.settings = settings;
         this.metrics = new PubSubMetrics(registry);
         this.audit = new WsAudit(auditLog);
@@ -136,7 +153,7 @@ public final class PubSubRelay implements AutoCloseable {
         PubSubConnection conn = new PubSubConnection(
                 instanceId, connectionId, new LiveSession(liveRules, rules, instanceId), settings, metrics, timers, worker, audit, client,
                 quota,
-                () -> live.remove(self[0]));
+                () -> live.remove(self[0]), leases);
         self[0] = conn;
         live.add(conn); // before dialling: a revocation during the dial must find it
         URI uri = RobotDialer.pubsubUri(deployment.robot());

@@ -116,6 +116,9 @@ class PolicyCommandTest {
 
     @Test
     void explainShowsRedactionsAndHeaders() {
+        Run drive = run("policy", "explain", "misty-safe", "POST /api/drive", "--body", "{\"LinearVelocity\": 10, \"AngularVelocity\": 0}");
+        assertTrue(drive.out().contains("leased:    motion (lease: motion)"), drive.out());
+        assertTrue(!run("policy", "explain", "misty-safe", "POST /api/drive/stop").out().contains("leased:"));
         Run r = run("policy", "explain", "misty-safe", "GET /api/device");
         assertTrue(r.out().contains("redacts:   **.currentPreSharedKey, **.password, **.preSharedKey (from the response)"),
                 r.out());

@@ -1,0 +1,45 @@
+package org.mistyproxy.proxy.safety;
+
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.policy.PolicyDecision;
+
+/**
+ * What the relays tell the motion leases: one call per request decided on a proxy URL (from the
+ * HTTP relay) and one per message on a {@code /pubsub} socket (from the WebSocket relay), plus the
+ * end of a socket that did not close properly. Calls are cheap and never block: a map lookup and
+ * a volatile write on the hot path.
+ */
+public interface MotionLease {
+
+    /**
+     * The policy decided a request of {@code instanceId}: any request renews a running lease; an
+     * allowed leased command ({@code lease: motion}) starts one; the borrower's own stop ends it.
+     *
+     * @return the lease in milliseconds to announce in {@code X-Motion-Lease-Ms}, or 0 when the
+     *         request is not a leased command or leasing is off for the deployment
+     */
+    long decided(String instanceId, Deployment deployment, PolicyDecision decision);
+
+    /** A message (or ping) from the borrower on {@code /pubsub}: renews a running lease. */
+    void renew(String instanceId);
+
+    /**
+     * The borrower's {@code /pubsub} socket ended abnormally (no close frame, an error, a timeout):
+     * if motion is in progress, stop the robot now rather than at the end of the lease.
+     */
+    void socketLost(String instanceId, String why);
+
+    /** Leases nothing (for relays mounted without a server, as in tests). */
+    MotionLease NONE = new MotionLease() {
+        @Override
+        public long decided(String instanceId, Deployment deployment, PolicyDecision decision) {
+            return 0;
+        }
+
+        @Override
+        public void renew(String instanceId) {}
+
+        @Override
+        public void socketLost(String instanceId, String why) {}
+    };
+}

@@ -1,0 +1,154 @@
+package org.mistyproxy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Health;
+import org.mistyproxy.config.Safety;
+import org.mistyproxy.proxy.Rig.Api;
+import org.mistyproxy.proxy.server.ProxyServer;
+import org.mistyproxy.sim.Simulator;
+
+/** The health probe against the simulator's fault and battery knobs, with a loopback alert receiver. */
+class RobotHealthTest {
+    private static final int INTERVAL_MS = 400;
+    private static final int TIMEOUT_MS = 300;
+    private static final int FAILURES = 2;
+    /** When a failing robot must show as offline and unhealthy: N probes, the last one timing out. */
+    private static final long BOUND_MS = (long) FAILURES * INTERVAL_MS + TIMEOUT_MS;
+
+    @TempDir Path dir;
+    Simulator robot;
+    Deployment misty;
+    ProxyServer server;
+    Api owner;
+    Api ursula;
+    HttpServer receiver;
+    final LinkedBlockingQueue<String> alerts = new LinkedBlockingQueue<>();
+    final LinkedBlockingQueue<String> alertQueries = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/alert", ex -> {
+            alerts.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            alertQueries.add(String.valueOf(ex.getRequestURI().getRawQuery()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        robot = Simulator.start("127.0.0.1", 0);
+        URI alertUrl = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/alert?key=s3cret");
+        misty = Rig.deployment("misty2", robot.port()).withSafety(Safety.DEFAULT.withMinBattery(20).withHealth(
+                new Health(Duration.ofMillis(INTERVAL_MS), Duration.ofMillis(TIMEOUT_MS), FAILURES, true, Optional.of(alertUrl))));
+        server = ProxyServer.start(Rig.config(dir, List.of(misty)), Rig.fast());
+        owner = Api.of(server.publicBaseUrl(), Rig.OWNER);
+        ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        robot.close();
+        receiver.stop(0);
+    }
+
+    private JsonNode info(Api api) {
+        return api.get("/deployment/" + misty.id()).json();
+    }
+
+    /** The next alert of this kind (a late one from a cold start's flap may come first; it is skipped). */
+    private JsonNode nextAlert(String event) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String a = alerts.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (a == null) throw new AssertionError("no " + event + " alert within 10 s");
+            JsonNode j = Rig.JSON.readTree(a);
+            if (j.get("event").asText().equals(event)) return j;
+        }
+    }
+
+    /** Awaits a condition on the owner's deployment info; returns how long it took from {@code since}. */
+    private long awaitInfo(java.util.function.Predicate<JsonNode> condition, long since, String what) {
+        Rig.await(() -> condition.test(info(owner)), Duration.ofSeconds(10), () -> what + ": " + info(owner));
+        return (System.nanoTime() - since) / 1_000_000L;
+    }
+
+    /**
+     * The start: probed, online and healthy. (A cold JVM's first probes may miss their short test
+     * timeout; what they alerted is not what the tests below look at.)
+     */
+    private void awaitHealthy() {
+        awaitInfo(i -> i.path("health").path("checked").isTextual() && i.get("online").asBoolean()
+                && i.path("health").path("healthy").asBoolean(), System.nanoTime(), "probed and healthy");
+        alerts.clear();
+        alertQueries.clear();
+    }
+
+    @Test
+    void aFailingRobotTurnsOfflineAndUnhealthyWithinTheBoundAndBothReturnWhenItRecovers() throws Exception {
+        awaitHealthy();
+        JsonNode healthy = info(owner);
+        assertTrue(healthy.get("online").asBoolean());
+        assertTrue(healthy.get("health").get("healthy").asBoolean(), healthy.toString());
+        assertEquals(95.0, healthy.get("health").get("battery").asDouble(), 1.0);
+        assertFalse(info(ursula).has("health"), "health details are for owners");
+
+        long t = System.nanoTime();
+        robot.failWith(503);
+        long offline = awaitInfo(i -> !i.get("online").asBoolean(), t, "online false");
+        long unhealthy = awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), t, "unhealthy");
+        assertTrue(offline <= BOUND_MS + 500 && unhealthy <= BOUND_MS + 500,
+                "offline after " + offline + " ms, unhealthy after " + unhealthy + " ms; bound " + BOUND_MS + " ms");
+        awaitInfo(i -> i.path("lockout").asBoolean(), t, "locked");
+        assertEquals("health", info(owner).get("lockout_by").asText());
+        assertTrue(ursula.post("/new/" + misty.id()).status() != 200, "a locked deployment takes no new instance");
+        String problem = info(owner).get("health").get("problem").asText();
+        assertTrue(problem.matches("robot offline: \\d+ probes failed in a row \\(robot at 127\\.0\\.0\\.1:\\d+ answered "
+                + "GET /api/battery with status 503\\)"), problem);
+        JsonNode alert = nextAlert("unhealthy");
+        assertEquals(misty.id().toString(), alert.get("deployment").asText());
+        assertTrue(alert.get("reason").asText().startsWith("robot offline"), alert.toString());
+        assertTrue(alertQueries.stream().allMatch(q -> q.equals("key=s3cret")), "alerts go to the URL as configured");
+        String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(0.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"), metrics);
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_unhealthy{deployment=\"" + misty.id() + "\"}"));
+
+        robot.clearFaults();
+        awaitInfo(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean()
+                && !i.path("lockout").asBoolean(), System.nanoTime(), "recovered and unlocked");
+        nextAlert("recovered");
+        metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"));
+    }
+
+    @Test
+    void aBatteryBelowTheMinimumIsUnhealthyWhileTheRobotStaysOnline() throws Exception {
+        awaitHealthy();
+        robot.battery(0.1, true); // charging: it does not drain below 10 % while the test reads it
+        awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), System.nanoTime(), "unhealthy");
+        JsonNode i = info(owner);
+        assertTrue(i.get("online").asBoolean(), "it answers: online");
+        assertEquals("battery 10% is below the deployment's minimum 20%", i.get("health").get("problem").asText(), i.toString());
+        nextAlert("unhealthy");
+        robot.battery(0.8, true);
+        awaitInfo(x -> x.path("health").path("healthy").asBoolean(), System.nanoTime(), "recovered");
+        nextAlert("recovered");
+    }
+}
