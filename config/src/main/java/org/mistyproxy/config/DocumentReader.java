@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,19 +17,34 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads Jackson's token stream (JSON or YAML alike) into a {@link Node} tree that keeps every
  * value's position. Duplicate keys are reported here rather than by Jackson's
- * {@code STRICT_DUPLICATE_DETECTION}, which would stop at the first one.
+ * {@code STRICT_DUPLICATE_DETECTION}, which would stop at the first one. YAML anchors and aliases
+ * are refused: Jackson hands an alias over as the anchor's name, so it would be read silently as
+ * the wrong value. The configuration loader and the policy module both read their files here.
  */
-final class DocumentReader {
+public final class DocumentReader {
     private final Problems problems;
     /** The path being read, so that a syntax error can say where in the document it happened. */
     private String currentPath = "";
 
-    DocumentReader(Problems problems) {
+    public DocumentReader(Problems problems) {
         this.problems = problems;
     }
 
+    /**
+     * {@code text} read as one YAML document (JSON is YAML too); empty when the document is empty
+     * or not well-formed, which {@code problems} then says.
+     */
+    public static Optional<Node> readYaml(String text, Problems problems) {
+        try (JsonParser parser = new YAMLFactory().createParser(text)) {
+            return new DocumentReader(problems).read(parser);
+        } catch (IOException e) {
+            problems.add(Node.Position.START, "", "cannot parse the file: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The document's root value; empty when the document is empty or not well-formed (reported). */
-    Optional<Node> read(JsonParser parser) throws IOException {
+    public Optional<Node> read(JsonParser parser) throws IOException {
         try {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -56,6 +72,11 @@ final class DocumentReader {
             // Jackson hands an alias over as the anchor's name, a string: silently wrong, so refuse.
             problems.add(at, path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
             return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
+        }
+        if (p instanceof YAMLParser && ((YAMLParser) p).getObjectId() != null) {
+            // An anchor alone changes nothing, but it exists only to be aliased: say so where it is written.
+            problems.add(at, path, "YAML anchors (&" + ((YAMLParser) p).getObjectId()
+                    + ") are not supported; write the value out where it is used");
         }
         switch (p.currentToken()) {
             case START_OBJECT:
