@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Problems {
     /** How a path to the document itself is shown (a path is otherwise {@code a.b[0].c}). */
-    static final String TOP_LEVEL = "(top level)";
+    public static final String TOP_LEVEL = "(top level)";
 
     private final String file;
     private final List<ConfigError> errors = new ArrayList<>();

@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.mistyproxy.config.ConfigError;
+import org.mistyproxy.config.Problems;
 
 /**
  * An owner's policy: what a borrower may send to the robot. Built once from a file (the rrhttp
@@ -70,7 +72,7 @@ public final class Policy {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-            throw new PolicyException(List.of(new PolicyError(name, 0, 0, "(file)", "cannot read " + file + ": "
+            throw new PolicyException(List.of(new ConfigError(name, 0, 0, Problems.TOP_LEVEL, "cannot read " + file + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()))));
         }
         Path name = file.getFileName();
