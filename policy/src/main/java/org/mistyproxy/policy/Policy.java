@@ -156,6 +156,13 @@ public final class Policy {
                 return refuse(method + " " + Reasons.path(head.rawPath()),
                         "more than one Content-Type header is refused", head);
             }
+            String encoding = BodyType.encoding(headers.get("content-encoding"));
+            if (encoding != null && head.contentLength() != 0) {
+                // The policy reads bodies as sent; an encoded one it would have to decode, and the
+                // robot's API decodes none, so nothing legitimate is lost.
+                return refuse(method + " " + Reasons.path(head.rawPath()), "a body with Content-Encoding: "
+                        + Reasons.bare(encoding) + " is refused (the robot's API takes only unencoded bodies)", head);
+            }
             for (String h : OVERRIDE_HEADERS) {
                 if (headers.containsKey(h)) {
                     return refuse(method + " " + Reasons.path(head.rawPath()), "the method-override header " + h
@@ -221,7 +228,16 @@ public final class Policy {
         }
         long limit = rule == null ? Rule.DEFAULT_MAX_BODY_BYTES : rule.maxBodyBytes;
         String contentType = head.header("content-type");
-        if (!isJsonType(contentType)) {
+        if (!BodyType.isJson(contentType) && !BodyType.isUpload(contentType, rule, length)) {
+            // Browser apps post JSON text under other types (jQuery's default is a form type), and
+            // the robot reads it as JSON: the body itself decides whether it is JSON (withBody).
+            if (length > limit) {
+                return RequestCheck.decided(d.tooLarge());
+            }
+            d.candidate(contentType);
+            return RequestCheck.pending(d, limit);
+        }
+        if (!BodyType.isJson(contentType)) {
             if (rule == null || !rule.rawBody) {
                 return RequestCheck.decided(d.blocked(403, "a body of type " + Reasons.bare(contentType)
                         + " is allowed only by a rule with raw_body: true"));
@@ -258,6 +274,8 @@ public final class Policy {
         private String[] queryValues;
         private boolean[] present;
         private String rawContentType;
+        /** The type of a body that is JSON if it parses as JSON, and a raw upload otherwise. */
+        private String candidateType;
 
         Decider(Policy policy, Rule rule, String instanceId, String method, int methodBit, CanonicalPath.Result path,
                 CanonicalQuery.Result query) {
@@ -287,6 +305,10 @@ public final class Policy {
 
         void raw(String contentType) {
             this.rawContentType = contentType;
+        }
+
+        void candidate(String contentType) {
+            this.candidateType = contentType;
         }
 
         private String label() {
@@ -328,6 +350,13 @@ public final class Policy {
                 return allow(Optional.of(body.clone()), false, rawContentType);
             }
             LenientJson.Parsed parsed = policy.json.parse(body);
+            if (parsed.error() != null && candidateType != null) {
+                if (rule != null && rule.rawBody) {
+                    return allow(Optional.of(body.clone()), false, candidateType);
+                }
+                return blocked(403, "a body of type " + Reasons.bare(BodyType.essence(candidateType))
+                        + " that is not JSON is allowed only by a rule with raw_body: true");
+            }
             if (parsed.error() != null) {
                 return blocked(403, "the JSON body is refused: " + parsed.error());
             }
@@ -415,19 +444,5 @@ public final class Policy {
         return RequestCheck.decided(new PolicyDecision(false, 403, "blocked: " + what + ": " + why + " ("
                 + CANONICAL + ")", CANONICAL, new CanonicalRequest(head.method(), head.rawPath(), rawQuery,
                 Optional.empty(), false, null), Redaction.none()));
-    }
-
-    /**
-     * Bodies read as JSON: no type (the robot does not require one), JSON types, and text/plain
-     * (what browsers send for a fetch without a Content-Type). Anything else is a raw upload.
-     */
-    static boolean isJsonType(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        int semi = contentType.indexOf(';');
-        String t = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
-        return t.isEmpty() || t.equals("application/json") || t.equals("text/json") || t.equals("text/plain")
-                || (t.startsWith("application/") && t.endsWith("+json"));
     }
 }
