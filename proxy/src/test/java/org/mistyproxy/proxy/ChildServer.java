@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.RobotAddress;
+import org.mistyproxy.proxy.server.ProxyServer;
 
 /** A server in its own JVM, so that a test can {@code kill -9} it. Args: data dir, robot port, deployment id. */
 public final class ChildServer {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.Rig.Api;
+import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.sim.Simulator;
 
 /** {@code mistyproxy demo} and {@code mistyproxy serve}, each in its own JVM, stopped with SIGTERM. */

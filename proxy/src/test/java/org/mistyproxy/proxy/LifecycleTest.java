@@ -17,6 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.Rig.Resp;
+import org.mistyproxy.proxy.access.ProxyToken;
+import org.mistyproxy.proxy.instances.InstanceEvents;
+import org.mistyproxy.proxy.instances.Instances;
+import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
 /** The control API end to end over real sockets, with the simulator as the robot. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.proxy.Rig.Api;
+import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
 /** /healthz, /metrics and graceful shutdown. */

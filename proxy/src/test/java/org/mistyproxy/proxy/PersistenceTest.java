@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.proxy.Rig.Api;
+import org.mistyproxy.proxy.access.ProxyToken;
+import org.mistyproxy.proxy.instances.Journal;
+import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
 /** Instances, add-ons and tokens survive a restart and a kill -9. */

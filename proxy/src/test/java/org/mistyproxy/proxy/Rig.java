@@ -22,6 +22,8 @@ import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.Tls;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.ProxyToken;
+import org.mistyproxy.proxy.server.ServerOptions;
 
 /** Builds configurations and talks to a running server the way a client would. */
 final class Rig {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Tls;
+import org.mistyproxy.proxy.server.ProxyServer;
 
 /** The listener serves HTTPS from a PKCS12 keystore or from PEM files; handed-out URLs use https. */
 class TlsTest {

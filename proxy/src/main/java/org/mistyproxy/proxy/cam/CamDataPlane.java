@@ -1,8 +1,8 @@
 package org.mistyproxy.proxy.cam;
 
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.server.HttpHandler;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.AbstractReceiveListener;
@@ -26,10 +26,10 @@ import org.mistyproxy.camera.CaptureSettings;
 import org.mistyproxy.camera.CropRect;
 import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
-import org.mistyproxy.proxy.CamRequestHandler;
-import org.mistyproxy.proxy.CamTarget;
-import org.mistyproxy.proxy.InstanceEvents;
-import org.mistyproxy.proxy.ServerContext;
+import org.mistyproxy.proxy.access.CamTarget;
+import org.mistyproxy.proxy.front.CamRequestHandler;
+import org.mistyproxy.proxy.instances.InstanceEvents;
+import org.mistyproxy.proxy.server.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -25,8 +25,8 @@ import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.ProxyServer;
-import org.mistyproxy.proxy.ServerOptions;
+import org.mistyproxy.proxy.server.ProxyServer;
+import org.mistyproxy.proxy.server.ServerOptions;
 import org.mistyproxy.sim.Simulator;
 
 /** A running server with the simulator as robot and synthetic cameras, and a client for it. */

@@ -24,8 +24,8 @@ import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.ProxyServer;
-import org.mistyproxy.proxy.ServerOptions;
+import org.mistyproxy.proxy.server.ProxyServer;
+import org.mistyproxy.proxy.server.ServerOptions;
 import org.mistyproxy.sim.Simulator;
 
 /**

@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +20,10 @@ import javax.net.ssl.SSLContext;
 import org.mistyproxy.config.Tls;
 
 /** Builds the listener's {@link SSLContext} from a PKCS12 keystore or a PEM certificate chain and PKCS#8 key. */
-final class TlsContext {
+public final class TlsContext {
     private TlsContext() {}
 
-    static SSLContext load(Tls tls) throws IOException {
+    public static SSLContext load(Tls tls) throws IOException {
         try {
             char[] pw = tls.password().orElse("").toCharArray();
             KeyStore ks;

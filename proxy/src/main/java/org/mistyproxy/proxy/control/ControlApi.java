@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.control;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,13 +21,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.instances.InstanceRecord;
+import org.mistyproxy.proxy.instances.Instances;
 
 /**
  * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
  * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
  * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
  */
-final class ControlApi {
+public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
@@ -39,11 +43,11 @@ final class ControlApi {
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
-    interface PublicUrlsHolder {
+    public interface PublicUrlsHolder {
         PublicUrls get();
     }
 
-    ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
+    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
         this.instances = instances;
         this.users = users;
         this.audit = audit;
@@ -51,7 +55,7 @@ final class ControlApi {
     }
 
     /** True when the first path segment belongs to the control API. */
-    static boolean owns(String first) {
+    public static boolean owns(String first) {
         return switch (first) {
             case "workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon" -> true;
             default -> false;
@@ -59,7 +63,7 @@ final class ControlApi {
     }
 
     /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
-    void handle(HttpServerExchange ex, List<String> seg) throws IOException {
+    public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
         try {
             User user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
             Object body = route(ex, seg, user);
@@ -308,7 +312,7 @@ final class ControlApi {
     // ---- plumbing
 
     /** A body already serialised by someone else (the audit log). */
-    record RawJson(byte[] bytes) {}
+    public record RawJson(byte[] bytes) {}
 
     private interface Body {
         Object get() throws IOException;
@@ -358,7 +362,7 @@ final class ControlApi {
         }
     }
 
-    static String iso(long millis) {
+    public static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }
 
@@ -371,7 +375,7 @@ final class ControlApi {
     }
 
     /** One page of a list; pages are numbered from 1. */
-    record Paged<T>(List<T> items, int pageCount) {
+    public record Paged<T>(List<T> items, int pageCount) {
         static <T> Paged<T> of(List<T> all, Integer page, Integer perPage) {
             if (perPage == null) return new Paged<>(all, all.isEmpty() ? 0 : 1);
             int count = (all.size() + perPage - 1) / perPage;

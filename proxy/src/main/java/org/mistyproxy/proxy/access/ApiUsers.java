@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,17 +7,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.control.ApiError;
 
 /**
  * Who is calling the control API. The config holds only SHA-256 digests of API tokens; a presented
  * token is hashed, found by its digest, and the digests compared in constant time.
  */
-final class ApiUsers {
+public final class ApiUsers {
     private record Entry(byte[] digest, User user) {}
 
     private final Map<String, Entry> byDigest = new HashMap<>();
 
-    ApiUsers(List<User> users) {
+    public ApiUsers(List<User> users) {
         for (User u : users) {
             String hex = u.tokenSha256().toLowerCase(java.util.Locale.ROOT);
             byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
@@ -25,7 +26,7 @@ final class ApiUsers {
     }
 
     /** The user of an {@code Authorization: Bearer} header value, or 401 "wrong authorization token". */
-    User authenticate(String authorization) {
+    public User authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiError.wrongToken();
         String token = authorization.substring(7).trim();
         if (token.isEmpty()) throw ApiError.wrongToken();

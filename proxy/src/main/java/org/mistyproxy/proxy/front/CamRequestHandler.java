@@ -1,6 +1,7 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.front;
 
 import io.undertow.server.HttpServerExchange;
+import org.mistyproxy.proxy.access.CamTarget;
 
 /**
  * The cam add-on's data plane ({@code img}, {@code feed}, {@code mjpeg}), implemented by the camera

@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.server;
 
 import java.time.Clock;
 import java.time.Duration;

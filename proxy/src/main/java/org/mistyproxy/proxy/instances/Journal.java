@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.instances;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file holds live proxy tokens, so it is created readable by its owner only.
  */
-final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
-    static final String FILE = "instances.jsonl";
+    public static final String FILE = "instances.jsonl";
 
     private final Path file;
     private final ObjectMapper json;
@@ -48,7 +48,7 @@ final class Journal implements AutoCloseable {
     }
 
     /** Opens (creating if needed) the journal in {@code dataDir} and returns it with the records it held. */
-    static Opened open(Path dataDir) throws IOException {
+    public static Opened open(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         ObjectMapper json = JsonMapper.builder()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -79,10 +79,10 @@ final class Journal implements AutoCloseable {
         return new Opened(new Journal(file, json, ch), new ArrayList<>(records.values()));
     }
 
-    record Opened(Journal journal, List<InstanceRecord> records) {}
+    public record Opened(Journal journal, List<InstanceRecord> records) {}
 
     /** Appends one record and forces it to disk. */
-    synchronized void append(InstanceRecord r) {
+    public synchronized void append(InstanceRecord r) {
         try {
             byte[] line = (json.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer buf = ByteBuffer.wrap(line);

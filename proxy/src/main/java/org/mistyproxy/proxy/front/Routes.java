@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.front;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
@@ -10,6 +10,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CamTarget;
+import org.mistyproxy.proxy.access.ProxyTarget;
+import org.mistyproxy.proxy.access.ProxyToken;
+import org.mistyproxy.proxy.control.ApiError;
+import org.mistyproxy.proxy.control.ControlApi;
+import org.mistyproxy.proxy.instances.Instances;
 
 /**
  * The one place that decides who answers a request:
@@ -24,7 +31,7 @@ import org.mistyproxy.config.User;
  * </ul>
  * Runs on the IO thread; only the control API dispatches.
  */
-final class Routes implements HttpHandler {
+public final class Routes implements HttpHandler {
     private static final byte[] PROXY_NOT_FOUND =
             "{\"status\":\"Failed\",\"error\":\"unknown or revoked proxy URL\"}".getBytes(StandardCharsets.UTF_8);
     private static final HttpString UPGRADE = Headers.UPGRADE;
@@ -37,7 +44,7 @@ final class Routes implements HttpHandler {
     private final CamRequestHandler camData;
     private final PrometheusMeterRegistry metrics;
 
-    Routes(Instances instances, ApiUsers users, ControlApi control, ProxiedRequestHandler relay,
+    public Routes(Instances instances, ApiUsers users, ControlApi control, ProxiedRequestHandler relay,
             ProxiedRequestHandler pubsub, CamRequestHandler camData, PrometheusMeterRegistry metrics) {
         this.instances = instances;
         this.users = users;
@@ -151,7 +158,7 @@ final class Routes implements HttpHandler {
     }
 
     /** The request path exactly as received (not decoded), without query, always starting with '/'. */
-    static String rawPath(HttpServerExchange ex) {
+    public static String rawPath(HttpServerExchange ex) {
         String uri = ex.getRequestURI();
         if (ex.isHostIncludedInRequestURI()) {
             int scheme = uri.indexOf("://");
@@ -162,7 +169,7 @@ final class Routes implements HttpHandler {
     }
 
     /** Segments of a raw path; empty segments are kept so that {@code /instances/} does not match {@code /instances}. */
-    static List<String> segments(String raw) {
+    public static List<String> segments(String raw) {
         List<String> out = new ArrayList<>();
         int i = 1;
         while (true) {
@@ -190,7 +197,7 @@ final class Routes implements HttpHandler {
         ex.putAttachment(AccessLog.SAFE_PATH, safePath);
     }
 
-    static void send(HttpServerExchange ex, int status, String type, byte[] body) {
+    public static void send(HttpServerExchange ex, int status, String type, byte[] body) {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
         ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body));

@@ -1,6 +1,7 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.front;
 
 import io.undertow.server.HttpServerExchange;
+import org.mistyproxy.proxy.access.ProxyTarget;
 
 /**
  * Serves one request that arrived on a live proxy URL, after the server has resolved the token.

@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.audit;
 
 /**
  * Read side of the relay's audit log, for {@code GET /addon/mistyproxy/{iid}/log?limit=N}.

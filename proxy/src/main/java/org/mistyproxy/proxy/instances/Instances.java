@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.instances;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -29,7 +29,13 @@ import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.mistyproxy.policy.Policy;
-import org.mistyproxy.proxy.InstanceEvents.Cause;
+import org.mistyproxy.proxy.access.CamTarget;
+import org.mistyproxy.proxy.access.ProxyTarget;
+import org.mistyproxy.proxy.access.ProxyToken;
+import org.mistyproxy.proxy.access.TokenTable;
+import org.mistyproxy.proxy.control.ApiError;
+import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
+import org.mistyproxy.proxy.server.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * hot path of every proxied request) read lock-free tables, while changes are serialised on this
  * object, which is fine at control-API rates.
  */
-final class Instances implements AutoCloseable {
+public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
-    static final String BUSY = "All matching workspace deployments are busy. Try again later.";
+    public static final String BUSY = "All matching workspace deployments are busy. Try again later.";
 
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
     private final Map<UUID, Policy> policies;
@@ -59,9 +65,9 @@ final class Instances implements AutoCloseable {
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
     /** What a feed token resolves to. */
-    record CamGrant(String instanceId, String cameraId) {}
+    public record CamGrant(String instanceId, String cameraId) {}
 
-    Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
+    public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
             ServerOptions options, ScheduledExecutorService lifecycle) {
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
@@ -84,7 +90,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
-    synchronized void recover() {
+    public synchronized void recover() {
         long now = clock.millis();
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
             if (!r.live()) continue;
@@ -106,11 +112,11 @@ final class Instances implements AutoCloseable {
 
     // ---- deployments
 
-    Collection<Deployment> deployments() {
+    public Collection<Deployment> deployments() {
         return deployments.values();
     }
 
-    Optional<Deployment> deployment(String id) {
+    public Optional<Deployment> deployment(String id) {
         try {
             return Optional.ofNullable(deployments.get(UUID.fromString(id)));
         } catch (IllegalArgumentException e) {
@@ -118,17 +124,17 @@ final class Instances implements AutoCloseable {
         }
     }
 
-    long deploymentCreated(UUID id) {
+    public long deploymentCreated(UUID id) {
         return deploymentCreated.getOrDefault(id, 0L);
     }
 
-    synchronized int instanceCount(UUID deployment) {
+    public synchronized int instanceCount(UUID deployment) {
         int n = 0;
         for (InstanceRecord r : byId.values()) if (r.deployment().equals(deployment)) n++;
         return n;
     }
 
-    synchronized boolean busy(UUID deployment) {
+    public synchronized boolean busy(UUID deployment) {
         for (InstanceRecord r : byId.values()) if (r.live() && r.deployment().equals(deployment)) return true;
         return false;
     }
@@ -136,7 +142,7 @@ final class Instances implements AutoCloseable {
     // ---- lifecycle
 
     /** {@code POST /new/{deployment id or type}}. */
-    synchronized InstanceRecord create(User user, String deploymentOrType, Long expireSeconds, String eurl) {
+    public synchronized InstanceRecord create(User user, String deploymentOrType, Long expireSeconds, String eurl) {
         List<Deployment> matching = new ArrayList<>();
         Optional<Deployment> byIdMatch = deployment(deploymentOrType);
         if (byIdMatch.isPresent()) {
@@ -166,7 +172,7 @@ final class Instances implements AutoCloseable {
         return r;
     }
 
-    List<InstanceRecord> visible(User user, boolean includeTerminated) {
+    public List<InstanceRecord> visible(User user, boolean includeTerminated) {
         synchronized (this) {
             List<InstanceRecord> out = new ArrayList<>();
             for (InstanceRecord r : byId.values()) {
@@ -180,13 +186,13 @@ final class Instances implements AutoCloseable {
     }
 
     /** The instance if it exists and {@code user} may see it; otherwise "instance not found" (never "forbidden": ids are not to be probed). */
-    synchronized InstanceRecord get(User user, String iid) {
+    public synchronized InstanceRecord get(User user, String iid) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !maySee(user, r)) throw ApiError.instanceNotFound();
         return r;
     }
 
-    synchronized void terminate(User user, String iid) {
+    public synchronized void terminate(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (!r.live()) throw ApiError.result(400, "instance " + iid + " is already " + r.status());
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
@@ -263,7 +269,7 @@ final class Instances implements AutoCloseable {
 
     // ---- mistyproxy add-on
 
-    synchronized String activateProxy(User user, String iid) {
+    public synchronized String activateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.proxyToken() != null) throw ApiError.of(503, "add-on `mistyproxy` already applied to instance " + iid);
         requireReady(r);
@@ -276,13 +282,13 @@ final class Instances implements AutoCloseable {
     }
 
     /** The live proxy token, or 404 when the add-on is not active. */
-    synchronized String proxyToken(User user, String iid) {
+    public synchronized String proxyToken(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
         return r.proxyToken();
     }
 
-    synchronized void deactivateProxy(User user, String iid) {
+    public synchronized void deactivateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
         persist(r.withProxyToken(null));
@@ -292,19 +298,19 @@ final class Instances implements AutoCloseable {
     }
 
     /** Hot path: the target of a proxy token, or null. Lock-free. */
-    ProxyTarget resolveProxy(ProxyToken.Presented token) {
+    public ProxyTarget resolveProxy(ProxyToken.Presented token) {
         return proxyTokens.lookup(token);
     }
 
-    int activeProxyUrls() {
+    public int activeProxyUrls() {
         return proxyTokens.size();
     }
 
-    long proxyTokenComparisons() {
+    public long proxyTokenComparisons() {
         return proxyTokens.comparisons();
     }
 
-    synchronized int liveInstances() {
+    public synchronized int liveInstances() {
         int n = 0;
         for (InstanceRecord r : byId.values()) if (r.live()) n++;
         return n;
@@ -313,7 +319,7 @@ final class Instances implements AutoCloseable {
     // ---- cam add-on
 
     /** Idempotent: an active add-on keeps its feed tokens. */
-    synchronized Map<String, String> activateCam(User user, String iid) {
+    public synchronized Map<String, String> activateCam(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.camTokens() != null) return r.camTokens();
         requireReady(r);
@@ -329,13 +335,13 @@ final class Instances implements AutoCloseable {
         return tokens;
     }
 
-    synchronized Map<String, String> camTokens(User user, String iid) {
+    public synchronized Map<String, String> camTokens(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
         return r.camTokens();
     }
 
-    synchronized void deactivateCam(User user, String iid) {
+    public synchronized void deactivateCam(User user, String iid) {
         InstanceRecord r = get(user, iid);
         if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
         persist(r.withCamTokens(null));
@@ -345,7 +351,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** For Bearer-authenticated camera calls ({@code img}): null when the add-on is inactive or the camera unknown. */
-    synchronized CamTarget camTarget(User user, String iid, String cameraId) {
+    public synchronized CamTarget camTarget(User user, String iid, String cameraId) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !maySee(user, r) || r.camTokens() == null) return null;
         Deployment d = deployments.get(r.deployment());
@@ -353,7 +359,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
-    CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
+    public CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
         CamGrant g = feedTokens.lookup(token);
         if (g == null || !g.instanceId().equals(iid) || !g.cameraId().equals(cameraId)) return null;
         InstanceRecord r;

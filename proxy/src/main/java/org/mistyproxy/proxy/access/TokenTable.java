@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.access;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,23 +12,23 @@ import java.util.concurrent.atomic.LongAdder;
  * own {@code equals} never compares secrets byte by byte), then compares the stored token with the
  * presented one in constant time.
  */
-final class TokenTable<T> {
+public final class TokenTable<T> {
     private record Entry<T>(byte[] token, T value) {}
 
     private final ConcurrentHashMap<ByteBuffer, Entry<T>> byHash = new ConcurrentHashMap<>();
     private final LongAdder comparisons = new LongAdder();
 
-    void put(String token, T value) {
+    public void put(String token, T value) {
         byte[] t = token.getBytes(StandardCharsets.US_ASCII);
         byHash.put(key(t), new Entry<>(t, value));
     }
 
-    void remove(String token) {
+    public void remove(String token) {
         byHash.remove(key(token.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The value of a live token, or null. */
-    T lookup(ProxyToken.Presented presented) {
+    public T lookup(ProxyToken.Presented presented) {
         if (!ProxyToken.looksLikeToken(presented.text())) return null;
         Entry<T> e = byHash.get(ByteBuffer.wrap(presented.sha256()));
         if (e == null) return null;
@@ -36,12 +36,12 @@ final class TokenTable<T> {
         return MessageDigest.isEqual(e.token, presented.text().getBytes(StandardCharsets.US_ASCII)) ? e.value : null;
     }
 
-    int size() {
+    public int size() {
         return byHash.size();
     }
 
     /** How many stored tokens lookups have compared with so far: one per successful hash hit. */
-    long comparisons() {
+    public long comparisons() {
         return comparisons.sum();
     }
 

@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.instances;
 
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,7 @@ public final class InstanceEvents {
         stopping.add(listener);
     }
 
-    void serverStopping() {
+    public void serverStopping() {
         for (Runnable r : stopping) {
             try {
                 r.run();
@@ -68,15 +68,15 @@ public final class InstanceEvents {
         }
     }
 
-    void revoked(ProxyRevoked e) {
+    public void revoked(ProxyRevoked e) {
         fire(revoked, e);
     }
 
-    void camActivated(CamActivated e) {
+    public void camActivated(CamActivated e) {
         fire(camActivated, e);
     }
 
-    void camDeactivated(CamDeactivated e) {
+    public void camDeactivated(CamDeactivated e) {
         fire(camDeactivated, e);
     }
 

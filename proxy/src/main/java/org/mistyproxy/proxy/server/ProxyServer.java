@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.server;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,8 +23,19 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
+import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.cam.CamDataPlane;
+import org.mistyproxy.proxy.control.ControlApi;
+import org.mistyproxy.proxy.control.PublicUrls;
+import org.mistyproxy.proxy.front.AccessLog;
+import org.mistyproxy.proxy.front.CamRequestHandler;
+import org.mistyproxy.proxy.front.ProxiedRequestHandler;
+import org.mistyproxy.proxy.front.Routes;
+import org.mistyproxy.proxy.instances.InstanceEvents;
+import org.mistyproxy.proxy.instances.Instances;
+import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
 import org.mistyproxy.proxy.ws.PubSubRelay;
@@ -181,7 +192,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** How many stored tokens proxy lookups have compared so far (one per hit, whatever the number of instances). */
-    long proxyTokenComparisons() {
+    public long proxyTokenComparisons() {
         return instances.proxyTokenComparisons();
     }
 

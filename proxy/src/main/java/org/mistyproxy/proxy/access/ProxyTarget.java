@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.access;
 
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;

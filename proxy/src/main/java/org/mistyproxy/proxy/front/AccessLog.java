@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.front;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,17 +17,17 @@ import org.slf4j.LoggerFactory;
  * {@link ProxyToken#logId}); the query string is never logged, because proxied queries are the
  * borrower's business and feed URLs carry secrets.
  */
-final class AccessLog implements HttpHandler {
+public final class AccessLog implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger("mistyproxy.access");
-    static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
-    static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
+    public static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
+    public static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
     private final HttpHandler next;
     private final MeterRegistry metrics;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    AccessLog(HttpHandler next, MeterRegistry metrics) {
+    public AccessLog(HttpHandler next, MeterRegistry metrics) {
         this.next = next;
         this.metrics = metrics;
         Gauge.builder("mistyproxy.http.requests.in.flight", inFlight, AtomicInteger::get)

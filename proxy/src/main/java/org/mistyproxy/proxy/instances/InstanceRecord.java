@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.instances;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.UUID;
  * @param eurl        the event URL the client gave (stored, not called)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record InstanceRecord(
+public record InstanceRecord(
         String id,
         UUID deployment,
         String user,
@@ -34,30 +34,30 @@ record InstanceRecord(
         Map<String, String> camTokens,
         String eurl) {
 
-    static final String INIT = "INIT";
-    static final String READY = "READY";
-    static final String INIT_FAIL = "INIT_FAIL";
-    static final String TERMINATING = "TERMINATING";
-    static final String TERMINATED = "TERMINATED";
+    public static final String INIT = "INIT";
+    public static final String READY = "READY";
+    public static final String INIT_FAIL = "INIT_FAIL";
+    public static final String TERMINATING = "TERMINATING";
+    public static final String TERMINATED = "TERMINATED";
 
     /** Holds its deployment: a second instance of the same deployment is "busy". */
-    boolean live() {
+    public boolean live() {
         return status.equals(INIT) || status.equals(READY) || status.equals(TERMINATING);
     }
 
-    boolean terminated() {
+    public boolean terminated() {
         return status.equals(TERMINATED) || status.equals(INIT_FAIL);
     }
 
-    InstanceRecord withStatus(String s, String why, Long end) {
+    public InstanceRecord withStatus(String s, String why, Long end) {
         return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl);
     }
 
-    InstanceRecord withProxyToken(String t) {
+    public InstanceRecord withProxyToken(String t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl);
     }
 
-    InstanceRecord withCamTokens(Map<String, String> t) {
+    public InstanceRecord withCamTokens(Map<String, String> t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl);
     }
 }

@@ -1,7 +1,8 @@
-package org.mistyproxy.proxy;
+package org.mistyproxy.proxy.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.mistyproxy.config.MistyProxyConfig;
+import org.mistyproxy.proxy.instances.InstanceEvents;
 
 /**
  * What the server hands to the parts that plug into it (relay, WebSocket relay, camera data
