@@ -1,39 +1,51 @@
 #!/usr/bin/env bash
 # HTTP relay benchmark: wrk, GET /api/battery, against
 #   (a) the simulator directly,
-#   (b) mistyproxy (a proxy URL of an instance whose deployment uses the shipped misty-safe.yaml),
-#   (c) nginx as a plain keep-alive reverse proxy to the same simulator,
-# all in one run on this machine, on loopback only. Prints requests/s, p50 and p99 of each, and the
-# ratios mistyproxy/direct and mistyproxy/nginx. Everything it starts is stopped at the end.
+#   (b) mistyproxy (a proxy URL of an instance whose deployment uses the shipped misty-safe policy),
+#       started exactly as a user starts it: `java -jar mistyproxy.jar serve`, no JVM flags of ours,
+#   (c) nginx as a keep-alive reverse proxy to the same simulator, in its fastest configuration for a
+#       small machine: access log off, keep-alive upstream, once with 1 worker and once with 2 (the
+#       better of the two by median throughput is "nginx best"),
+# server and simulator in separate processes, all on loopback. After one warm-up pass over every
+# target, ROUNDS interleaved rounds (the order rotates each round) measure each target; it prints the
+# median of the rounds and their spread (min-max), and the ratios against nginx best. Everything it
+# starts is stopped at the end.
 #
-#   bench/http-relay/run.sh                 # 64 connections, 20 s per target, 10 s warm-up each
-#   DURATION=10s CONNECTIONS=32 bench/http-relay/run.sh
-#   PROXY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/mp.jfr" bench/http-relay/run.sh   # profile mistyproxy
+#   bench/http-relay/run.sh                       # 3 rounds of 10 s per target, 10 s warm-up each
+#   ROUNDS=5 DURATION=20s bench/http-relay/run.sh
+#   JAR=/path/to/other/mistyproxy.jar bench/http-relay/run.sh    # measure another build (before/after)
+#   PROXY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/mp.jfr" bench/http-relay/run.sh   # profile
 #
 # Needs: wrk, nginx, curl, a JDK; builds proxy/target/mistyproxy.jar if it is missing (REBUILD=1 forces it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DURATION=${DURATION:-20s}
+DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m"}
-JAR="$ROOT/proxy/target/mistyproxy.jar"
+# No JVM flags by default: what is measured is what a user runs. SIM_JAVA_OPTS / PROXY_JAVA_OPTS
+# are for experiments and profiling.
+SIM_JAVA_OPTS=${SIM_JAVA_OPTS:-}
+PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:-}
+BUILT_JAR="$ROOT/proxy/target/mistyproxy.jar"
+JAR=${JAR:-$BUILT_JAR}
 
 for tool in wrk nginx curl java; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 1; }
 done
-if [[ ! -f "$JAR" || "${REBUILD:-0}" == 1 ]]; then
+if [[ "$JAR" == "$BUILT_JAR" ]] && [[ ! -f "$JAR" || "${REBUILD:-0}" == 1 ]]; then
     echo "building $JAR ..."
-    (cd "$ROOT" && mvn -q -B -o -pl proxy -am package -DskipTests)
+    (cd "$ROOT" && mvn -q -B -pl proxy -am package -DskipTests)
 fi
+[[ -f "$JAR" ]] || { echo "run.sh: no jar at $JAR" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/http-relay-bench.XXXXXX)
 PIDS=()
-NGINX_UP=0
+NGINX_UP=()
 cleanup() {
-    if [[ $NGINX_UP == 1 ]]; then nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true; fi
+    for n in "${NGINX_UP[@]}"; do nginx -p "$WORK/$n" -c "$WORK/$n/nginx.conf" -s stop 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$WORK"
@@ -55,14 +67,15 @@ print(v)' "$1"; }
 
 SIM_PORT=$(free_port)
 PROXY_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+NGINX1_PORT=$(free_port)
+NGINX2_PORT=$(free_port)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the robot: the simulator in its own JVM
 # (--log-limit keeps its request log, the tests' oracle, from growing through the run)
-java $JAVA_OPTS -jar "$JAR" sim --host 127.0.0.1 --port "$SIM_PORT" --log-limit 1000 >"$WORK/sim.log" 2>&1 &
+java $SIM_JAVA_OPTS -jar "$JAR" sim --host 127.0.0.1 --port "$SIM_PORT" --log-limit 1000 >"$WORK/sim.log" 2>&1 &
 PIDS+=($!)
 wait_port "$SIM_PORT" simulator
-
 # ---- mistyproxy with one deployment on the shipped misty-safe policy (no policy: line = misty-safe)
 TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 TOKEN_SHA=$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)
@@ -83,7 +96,7 @@ deployments:
     robot: 127.0.0.1:$SIM_PORT
     cors_origins: ["*"]
 EOF
-java $JAVA_OPTS ${PROXY_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/mistyproxy.yaml" >"$WORK/mistyproxy.log" 2>&1 &
+java $PROXY_JAVA_OPTS -jar "$JAR" serve --config "$WORK/mistyproxy.yaml" >"$WORK/mistyproxy.log" 2>&1 &
 PIDS+=($!)
 wait_port "$PROXY_PORT" mistyproxy
 API="http://127.0.0.1:$PROXY_PORT"
@@ -103,26 +116,29 @@ PROXY_URL=$(json_field url.1 <<<"$STATUS")
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$PROXY_URL/api/battery") == 200 ]] \
     || { echo "run.sh: GET \$PROXY_URL/api/battery is not 200 through mistyproxy" >&2; tail -20 "$WORK/mistyproxy.log" >&2; exit 1; }
 
-# ---- nginx: a plain keep-alive reverse proxy to the same simulator (access log on, as mistyproxy logs too)
-mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
+
+# ---- nginx: a keep-alive reverse proxy to the same simulator, access log off; 1 and 2 workers
+start_nginx() {  # start_nginx NAME WORKERS PORT
+    local dir="$WORK/$1"
+    mkdir -p "$dir/logs" "$dir/tmp"
+    cat >"$dir/nginx.conf" <<EOF
+worker_processes $2;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 events { worker_connections 4096; }
 http {
-    access_log $WORK/nginx/logs/access.log;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
     upstream robot {
         server 127.0.0.1:$SIM_PORT;
         keepalive 64;
     }
     server {
-        listen 127.0.0.1:$NGINX_PORT;
+        listen 127.0.0.1:$3;
         location / {
             proxy_pass http://robot;
             proxy_http_version 1.1;
@@ -133,23 +149,43 @@ http {
     }
 }
 EOF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-NGINX_UP=1
-wait_port "$NGINX_PORT" nginx
-
-# ---- measure
-run_wrk() {  # run_wrk NAME URL
-    curl -fsS -X DELETE "http://127.0.0.1:$SIM_PORT/_sim/requests" >/dev/null || true
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$2" >/dev/null
-    curl -fsS -X DELETE "http://127.0.0.1:$SIM_PORT/_sim/requests" >/dev/null || true
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" >"$WORK/$1.wrk"
+    nginx -p "$dir" -c "$dir/nginx.conf"
+    NGINX_UP+=("$1")
+    wait_port "$3" "nginx ($1)"
 }
-run_wrk direct "http://127.0.0.1:$SIM_PORT/api/battery"
-run_wrk mistyproxy "$PROXY_URL/api/battery"
-run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/battery"
+start_nginx nginx1 1 "$NGINX1_PORT"
+start_nginx nginx2 2 "$NGINX2_PORT"
+
+NAMES=(direct mistyproxy nginx1 nginx2)
+declare -A URL=(
+    [direct]="http://127.0.0.1:$SIM_PORT/api/battery"
+    [mistyproxy]="$PROXY_URL/api/battery"
+    [nginx1]="http://127.0.0.1:$NGINX1_PORT/api/battery"
+    [nginx2]="http://127.0.0.1:$NGINX2_PORT/api/battery"
+)
+declare -A LABEL=(
+    [direct]="simulator (direct)"
+    [mistyproxy]="mistyproxy (misty-safe)"
+    [nginx1]="nginx, 1 worker"
+    [nginx2]="nginx, 2 workers"
+)
+
+# ---- measure: one warm-up pass, then interleaved rounds whose order rotates
+clear_sim_log() { curl -fsS -X DELETE "http://127.0.0.1:$SIM_PORT/_sim/requests" >/dev/null || true; }
+for n in "${NAMES[@]}"; do
+    clear_sim_log
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${URL[$n]}" >/dev/null
+done
+for ((r = 0; r < ROUNDS; r++)); do
+    for ((k = 0; k < ${#NAMES[@]}; k++)); do
+        n=${NAMES[$(((k + r) % ${#NAMES[@]}))]}
+        clear_sim_log
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${URL[$n]}" >"$WORK/$n.$r.wrk"
+    done
+done
 
 # wrk prints latencies as 812.00us, 1.22ms or 1.01s: everything in ms here.
-parse() {  # parse NAME -> "rps p50 p99 non2xx errors"
+parse() {  # parse FILE -> "rps p50 p99 non2xx errors"
     awk '
         function ms(v) {
             if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
@@ -164,19 +200,41 @@ parse() {  # parse NAME -> "rps p50 p99 non2xx errors"
         /Non-2xx or 3xx responses:/ { non2xx = $NF }
         /Socket errors:/ { errors = $0; sub(/.*Socket errors: /, "", errors); gsub(/ /, "", errors) }
         END { printf "%s %.3f %.3f %s %s\n", rps, p50, p99, (non2xx == "" ? 0 : non2xx), (errors == "" ? "none" : errors) }
-    ' "$WORK/$1.wrk"
+    ' "$1"
 }
-read -r D_RPS D_P50 D_P99 D_NON D_ERR <<<"$(parse direct)"
-read -r M_RPS M_P50 M_P99 M_NON M_ERR <<<"$(parse mistyproxy)"
-read -r N_RPS N_P50 N_P99 N_NON N_ERR <<<"$(parse nginx)"
+# summary NAME -> "rps_median rps_min rps_max p50_median p99_median p99_min p99_max non2xx errors"
+summary() {
+    for ((r = 0; r < ROUNDS; r++)); do parse "$WORK/$1.$r.wrk"; done | awk '
+        function med(a, n,   i, j, t, b) {
+            for (i = 1; i <= n; i++) b[i] = a[i]
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
+            return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+        }
+        function lo(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
+        function hi(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3; non += $4; if ($5 != "none") err = err $5 ";" }
+        END { printf "%.0f %.0f %.0f %.3f %.3f %.3f %.3f %d %s\n", med(rps, NR), lo(rps, NR), hi(rps, NR),
+              med(p50, NR), med(p99, NR), lo(p99, NR), hi(p99, NR), non, (err == "" ? "none" : err) }'
+}
+declare -A S
+for n in "${NAMES[@]}"; do S[$n]=$(summary "$n"); done
+BEST=nginx1
+if (($(cut -d' ' -f1 <<<"${S[nginx2]}") > $(cut -d' ' -f1 <<<"${S[nginx1]}"))); then BEST=nginx2; fi
 
 echo
-echo "GET /api/battery, wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after ${WARMUP} warm-up), $(nproc) cores, loopback"
-printf '%-28s %12s %10s %10s %10s  %s\n' target "requests/s" "p50 ms" "p99 ms" non-2xx "socket errors"
-printf '%-28s %12.0f %10.3f %10.3f %10s  %s\n' "simulator (direct)" "$D_RPS" "$D_P50" "$D_P99" "$D_NON" "$D_ERR"
-printf '%-28s %12.0f %10.3f %10.3f %10s  %s\n' "mistyproxy (misty-safe)" "$M_RPS" "$M_P50" "$M_P99" "$M_NON" "$M_ERR"
-printf '%-28s %12.0f %10.3f %10.3f %10s  %s\n' "nginx (keep-alive proxy)" "$N_RPS" "$N_P50" "$N_P99" "$N_NON" "$N_ERR"
-awk -v d="$D_RPS" -v m="$M_RPS" -v n="$N_RPS" -v dp="$D_P99" -v mp="$M_P99" -v np="$N_P99" 'BEGIN {
-    printf "mistyproxy/direct: throughput %.2f, p99 %.2f\n", m / d, mp / dp
-    printf "mistyproxy/nginx:  throughput %.2f, p99 %.2f\n", m / n, mp / np
+echo "GET /api/battery, wrk -t$THREADS -c$CONNECTIONS, $ROUNDS interleaved rounds of $DURATION after a $WARMUP warm-up per target"
+echo "$(nproc) cores, loopback, load average before the run: $LOAD_BEFORE"
+echo "jar: $JAR${PROXY_JAVA_OPTS:+ (PROXY_JAVA_OPTS=$PROXY_JAVA_OPTS)}"
+printf '%-26s %9s %15s %8s %8s %15s %8s  %s\n' target "req/s" "req/s min-max" "p50 ms" "p99 ms" "p99 min-max" non-2xx "socket errors"
+for n in "${NAMES[@]}"; do
+    read -r rps rlo rhi p50 p99 plo phi non err <<<"${S[$n]}"
+    printf '%-26s %9s %15s %8s %8s %15s %8s  %s\n' "${LABEL[$n]}" "$rps" "$rlo-$rhi" "$p50" "$p99" "$plo-$phi" "$non" "$err"
+done
+read -r M_RPS _ _ _ M_P99 _ <<<"${S[mistyproxy]}"
+read -r B_RPS _ _ _ B_P99 _ <<<"${S[$BEST]}"
+read -r D_RPS _ _ _ D_P99 _ <<<"${S[direct]}"
+awk -v d="$D_RPS" -v m="$M_RPS" -v n="$B_RPS" -v dp="$D_P99" -v mp="$M_P99" -v np="$B_P99" -v best="${LABEL[$BEST]}" 'BEGIN {
+    printf "nginx best: %s (medians)\n", best
+    printf "mistyproxy/direct:     throughput %.2f, p99 %.2f\n", m / d, mp / dp
+    printf "mistyproxy/nginx best: throughput %.2f, p99 %.2f\n", m / n, mp / np
 }'
