@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /** Reads the top-level object of a configuration file into a {@link MistyProxyConfig}. */
 final class ConfigDocument {
-    static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments");
+    static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments",
+            "control_api");
     static final String DEFAULT_DATA_DIR = "./data";
 
     private final Scalars scalars;
@@ -49,7 +50,10 @@ final class ConfigDocument {
         nonEmptyList(f, "deployments").forEach((p, n) -> deploymentSection.read(n, p, ids, sources)
                 .ifPresent(deployments::add));
 
-        return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments));
+        ControlApiSettings controlApi = f.get("control_api")
+                .map(n -> new ControlApiSection(scalars).read(n, "control_api")).orElse(ControlApiSettings.DEFAULTS);
+        return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments,
+                controlApi));
     }
 
     /** A required list that must have at least one item, as (path, item) pairs in order. */

@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param dataDir        where instances, add-on states and tokens are persisted
  * @param users          who may call the control API
  * @param deployments    the robots (with their cameras) that can be lent
+ * @param controlApi     how the control API treats its callers (rate limit)
  */
 public record MistyProxyConfig(
         Path source,
@@ -26,11 +27,22 @@ public record MistyProxyConfig(
         Optional<Tls> tls,
         Path dataDir,
         List<User> users,
-        List<Deployment> deployments) {
+        List<Deployment> deployments,
+        ControlApiSettings controlApi) {
 
     public MistyProxyConfig {
         users = List.copyOf(users);
         deployments = List.copyOf(deployments);
+    }
+
+    /** A configuration with the control API's defaults (tests and the demo build these). */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, ControlApiSettings.DEFAULTS);
+    }
+
+    public MistyProxyConfig withControlApi(ControlApiSettings settings) {
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, settings);
     }
 
     public Optional<Deployment> deployment(UUID id) {

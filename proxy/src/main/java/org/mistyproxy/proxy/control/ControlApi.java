@@ -34,6 +34,8 @@ import org.mistyproxy.proxy.instances.Instances;
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
+    /** The longest loan {@code expire_d} may ask for; beyond it the number is a mistake or an attack. */
+    static final long MAX_EXPIRE_SECONDS = 365L * 24 * 3600;
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
     private final Instances instances;
@@ -187,10 +189,15 @@ public final class ControlApi {
             }
             JsonNode e = body.get("expire_d");
             if (e != null && !e.isNull()) {
-                if (!e.canConvertToExactIntegral() || e.asLong() <= 0) {
+                if (!e.isNumber() || !e.canConvertToExactIntegral() || e.decimalValue().signum() <= 0) {
                     throw ApiError.result(400, "expire_d must be a positive whole number of seconds, got " + e);
                 }
-                expire = e.asLong();
+                // Compared as a decimal: asLong() wraps past 64 bits, and now + 2^63-1 ms overflows into the past.
+                if (e.decimalValue().compareTo(java.math.BigDecimal.valueOf(MAX_EXPIRE_SECONDS)) > 0) {
+                    throw ApiError.result(400, "expire_d must be at most " + MAX_EXPIRE_SECONDS
+                            + " seconds (one year), got " + e);
+                }
+                expire = e.longValue();
             }
             JsonNode u = body.get("eurl");
             if (u != null && !u.isNull()) {
