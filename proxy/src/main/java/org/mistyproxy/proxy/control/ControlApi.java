@@ -42,6 +42,7 @@ public final class ControlApi {
     private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
+    private final ControlRateLimit rateLimit;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -49,11 +50,13 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls) {
+    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls,
+            ControlRateLimit rateLimit) {
         this.instances = instances;
         this.users = users;
         this.audit = audit;
         this.urls = urls;
+        this.rateLimit = rateLimit;
     }
 
     /** True when the first path segment belongs to the control API. */
@@ -67,7 +70,14 @@ public final class ControlApi {
     /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
     public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
         try {
-            User user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+            User user;
+            try {
+                user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+            } catch (ApiError denied) {
+                rateLimit.admit(ex, null); // without a valid token, the caller's address is counted
+                throw denied;
+            }
+            rateLimit.admit(ex, user);
             Object body = route(ex, seg, user);
             send(ex, 200, body);
         } catch (ApiError e) {

@@ -28,6 +28,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
+import org.mistyproxy.proxy.control.ControlRateLimit;
 import org.mistyproxy.proxy.control.PublicUrls;
 import org.mistyproxy.proxy.front.AccessLog;
 import org.mistyproxy.proxy.front.CamRequestHandler;
@@ -118,7 +119,8 @@ public final class ProxyServer implements AutoCloseable {
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0]);
+        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0],
+                new ControlRateLimit(config.controlApi().rateLimit()));
         Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
         Undertow.Builder b = Undertow.builder()
