@@ -21,6 +21,17 @@ final class BodyType {
         return t.startsWith("multipart/") || (rule != null && rule.rawBody && length > Rule.DEFAULT_MAX_BODY_BYTES);
     }
 
+    /** Whether the first byte after blanks opens an object or array (or is a byte-order mark). */
+    static boolean startsLikeJson(byte[] body) {
+        for (byte b : body) {
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                continue;
+            }
+            return b == '{' || b == '[' || b == (byte) 0xEF;
+        }
+        return false;
+    }
+
     /** The media type without its parameters ({@code ; charset=...}), as reasons show it. */
     static String essence(String contentType) {
         int semi = contentType.indexOf(';');

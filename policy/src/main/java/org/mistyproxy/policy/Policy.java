@@ -350,7 +350,9 @@ public final class Policy {
                 return allow(Optional.of(body.clone()), false, rawContentType);
             }
             LenientJson.Parsed parsed = policy.json.parse(body);
-            if (parsed.error() != null && candidateType != null) {
+            // Text that starts like JSON is JSON to the robot: if it is refused as JSON (a duplicate
+            // key, say), it must not slip through as a raw upload.
+            if (parsed.error() != null && candidateType != null && !BodyType.startsLikeJson(body)) {
                 if (rule != null && rule.rawBody) {
                     return allow(Optional.of(body.clone()), false, candidateType);
                 }

@@ -65,6 +65,16 @@ class BrowserBodiesTest {
     }
 
     @Test
+    void jsonTextRefusedAsJsonDoesNotSlipThroughAsAnUpload() {
+        // the robot would read the last FileName; the policy refuses the ambiguity even on a raw_body rule
+        PolicyDecision d = decide(drive, "POST", "/api/images", " {\"FileName\": \"a.png\", \"FileName\": \"x.exe\"}",
+                type(FORM), "i");
+        assertFalse(d.allowed());
+        assertEquals("blocked: POST /api/images: the JSON body is refused: duplicate key 'FileName' (rule 2, test.yaml:9)",
+                d.reason());
+    }
+
+    @Test
     void multipartStaysAnUploadEvenWhenItsTextIsJson() {
         PolicyDecision d = decide(drive, "POST", "/api/drive", "{\"LinearVelocity\": 20}",
                 type("multipart/form-data; boundary=x"), "i");
