@@ -7,11 +7,7 @@
 // All three types are CORS-safelisted, so the browser sends them without a preflight.
 //
 // usage: node bodies-page.mjs <proxy URL prefix, http://...> <page port>
-import http from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { withPage } from './chromium-page.mjs';
 
 const [proxyUrl, pagePort] = process.argv.slice(2);
 if (!proxyUrl || !pagePort) {
@@ -46,28 +42,11 @@ const page = `<!doctype html>
 </script>
 </body></html>`;
 
-const server = http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(page);
-});
-await new Promise((resolve) => server.listen(Number(pagePort), '127.0.0.1', resolve));
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bodies-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
-let out;
-try {
+const out = await withPage(page, pagePort, [], async (context) => {
   const tab = await context.newPage();
   await tab.goto(`http://127.0.0.1:${pagePort}/`);
-  out = await tab.evaluate(() => window.run());
-  out.origin = await tab.evaluate(() => location.origin);
-} finally {
-  await context.close();
-  server.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-}
+  const result = await tab.evaluate(() => window.run());
+  result.origin = await tab.evaluate(() => location.origin);
+  return result;
+});
 console.log(JSON.stringify(out));
