@@ -12,13 +12,16 @@ final class BodyType {
     private BodyType() {}
 
     /**
-     * Bodies that are raw uploads whatever they contain: multipart forms, and under a
-     * {@code raw_body} rule, bodies declared too large to be a command (they stream to the robot
-     * unread, as they always have; {@code raw_body} already says the policy cannot see inside).
+     * Bodies that are raw uploads whatever they contain: multipart forms; and under a
+     * {@code raw_body} rule, a body of declared length that is not a browser form (an image, a
+     * sound, a skill): it streams to the robot unread, as it always has, since {@code raw_body}
+     * already says the policy cannot see inside. A form body is read even there, because browser
+     * apps send their JSON commands as forms.
      */
     static boolean isUpload(String contentType, Rule rule, long length) {
-        String t = contentType.trim().toLowerCase(Locale.ROOT);
-        return t.startsWith("multipart/") || (rule != null && rule.rawBody && length > Rule.DEFAULT_MAX_BODY_BYTES);
+        String t = essence(contentType).toLowerCase(Locale.ROOT);
+        return t.startsWith("multipart/")
+                || (rule != null && rule.rawBody && length > 0 && !t.equals("application/x-www-form-urlencoded"));
     }
 
     /** Whether the first byte after blanks opens an object or array (or is a byte-order mark). */

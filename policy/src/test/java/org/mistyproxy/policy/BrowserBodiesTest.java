@@ -83,6 +83,22 @@ class BrowserBodiesTest {
     }
 
     @Test
+    void aBinaryUploadOfDeclaredLengthStillStreamsUnreadOnARawBodyRule() {
+        RequestCheck c = drive.check(new RequestHead("POST", "/api/images", null, type("image/jpeg"), 100_000), "i");
+        assertFalse(c.needsBody());
+        assertTrue(c.decision().allowed(), c.decision().reason());
+        assertTrue(c.decision().canonical().streamBody());
+        assertEquals("image/jpeg", c.decision().canonical().contentType());
+        // chunked, it is read (bounded) and then it is whatever its bytes are
+        RequestCheck chunked = drive.check(new RequestHead("POST", "/api/images", null, type("image/jpeg"), -1), "i");
+        assertTrue(chunked.needsBody());
+        assertEquals("application/json", chunked.withBody("{\"FileName\": \"a.png\"}".getBytes(StandardCharsets.UTF_8))
+                .canonical().contentType());
+        // on a rule without raw_body, a binary type is read to see whether it is JSON
+        assertTrue(drive.check(new RequestHead("POST", "/api/drive", null, type("image/jpeg"), 100), "i").needsBody());
+    }
+
+    @Test
     void aCandidateLargerThanTheRuleAllowsIsTooLarge() {
         RequestCheck c = drive.check(new RequestHead("POST", "/api/drive", null, type(FORM), 2 << 20), "i");
         assertEquals(413, c.decision().httpStatus());
