@@ -9,7 +9,9 @@ import java.util.UUID;
  * One robot that can be lent, with the cameras that watch it.
  *
  * @param policy      the policy file; absent means the shipped {@code misty-safe.yaml}
- * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default
+ * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default.
+ *                    Kept in {@link Origin}'s one form (normalised here, once), so whoever checks
+ *                    a request's {@code Origin} compares two normal forms.
  */
 public record Deployment(
         UUID id,
@@ -22,7 +24,7 @@ public record Deployment(
         List<Camera> cameras) {
 
     public Deployment {
-        corsOrigins = List.copyOf(corsOrigins);
+        corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
     }
 

@@ -1,11 +1,8 @@
 package org.mistyproxy.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -102,7 +99,7 @@ final class DeploymentSection {
                 scalars.nonEmptyString(item, p).ifPresent(s -> {
                     if (s.equals("*") && items.size() > 1) {
                         scalars.problems().add(item.at(), p, "\"*\" allows every origin, so it must be the only entry");
-                    } else if (s.equals("*") || isOrigin(s)) {
+                    } else if (s.equals("*") || Origin.parse(s).isPresent()) {
                         origins.add(s);
                     } else {
                         scalars.problems().add(item.at(), p, "must be \"*\" or an origin such as "
@@ -112,17 +109,5 @@ final class DeploymentSection {
             }
         });
         return origins;
-    }
-
-    private static boolean isOrigin(String s) {
-        try {
-            URI u = new URI(s);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && u.getHost() != null
-                    && u.getRawUserInfo() == null && (u.getRawPath() == null || u.getRawPath().isEmpty())
-                    && u.getRawQuery() == null && u.getRawFragment() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 }

@@ -22,7 +22,8 @@ import org.mistyproxy.sim.Simulator;
 
 /**
  * The control API's rate limit over real sockets (issue 10, item 7): headers on every answer, per
- * API token, per client address without a valid token, 429 with {@code error_message} past it.
+ * API token, 429 with {@code error_message} past it. Calls without a token are limited per client
+ * address: {@code control.ControlRateLimitLinkTest}.
  */
 class ControlRateLimitTest {
     @TempDir Path dir;
@@ -86,20 +87,13 @@ class ControlRateLimitTest {
     }
 
     @Test
-    void callsWithoutAValidTokenCountPerClientAddressApartFromTokens() throws Exception {
+    void aWrongTokenIsRefusedBeforeTheLimitAndSpendsNoAllowance() throws Exception {
         String base = start(new ControlApiSettings(new RateLimit(2, Duration.ofHours(1), "2/h")));
-        HttpResponse<String> none = call("GET", base + "/instances", null);
-        assertEquals(401, none.statusCode());
-        assertEquals(1, header(none, "X-RateLimit-Remaining"));
-        HttpResponse<String> wrong = call("GET", base + "/instances", "not-a-token");
-        assertEquals(401, wrong.statusCode());
-        assertEquals(0, header(wrong, "X-RateLimit-Remaining"));
-        HttpResponse<String> guessing = call("GET", base + "/instances", "another-guess");
-        assertEquals(429, guessing.statusCode(), guessing.body());
-        assertEquals("rate limit exceeded: at most 2/h per client address without a valid API token; retry in "
-                + header(guessing, "Retry-After") + " s",
-                Rig.JSON.readTree(guessing.body()).get("error_message").asText());
-        // a valid token from the same address still has its whole allowance
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> wrong = call("GET", base + "/instances", "not-a-token");
+            assertEquals(401, wrong.statusCode());
+            assertTrue(wrong.headers().firstValue("X-RateLimit-Remaining").isEmpty(), wrong.headers().map().toString());
+        }
         HttpResponse<String> ursula = call("GET", base + "/instances", Rig.URSULA);
         assertEquals(200, ursula.statusCode());
         assertEquals(1, header(ursula, "X-RateLimit-Remaining"));

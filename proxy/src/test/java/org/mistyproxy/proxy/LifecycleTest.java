@@ -19,7 +19,7 @@ import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.instances.InstanceEvents;
-import org.mistyproxy.proxy.instances.Instances;
+import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
@@ -243,14 +243,14 @@ class LifecycleTest {
         String first = ursula.ready(misty.id().toString());
         Resp busy = victor.post("/new/" + misty.id(), "{\"reserve\": false}");
         assertEquals(503, busy.status());
-        assertEquals(Instances.BUSY, busy.json().get("result_message").asText());
+        assertEquals(InstanceException.BUSY_MESSAGE, busy.json().get("result_message").asText());
         assertTrue(busy.json().get("result_message").asText().startsWith("All matching workspace deployments are busy"));
         // by type: the other deployment of the type is still free, then both are busy
         String second = victor.ready("fixed_misty2");
         assertEquals(misty2.id().toString(), victor.get("/instance/" + second).json().get("deployment").asText());
         Resp busyType = owner.post("/new/fixed_misty2");
         assertEquals(503, busyType.status());
-        assertEquals(Instances.BUSY, busyType.json().get("result_message").asText());
+        assertEquals(InstanceException.BUSY_MESSAGE, busyType.json().get("result_message").asText());
         assertEquals(200, ursula.post("/terminate/" + first).status());
         assertEquals(misty.id().toString(), owner.get("/instance/" + owner.ready("fixed_misty2")).json().get("deployment").asText());
     }

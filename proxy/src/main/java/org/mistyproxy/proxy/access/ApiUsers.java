@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.control.ApiError;
 
 /**
  * Who is calling the control API. The config holds only SHA-256 digests of API tokens; a presented
@@ -25,14 +25,14 @@ public final class ApiUsers {
         }
     }
 
-    /** The user of an {@code Authorization: Bearer} header value, or 401 "wrong authorization token". */
-    public User authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiError.wrongToken();
+    /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */
+    public Optional<User> authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
         String token = authorization.substring(7).trim();
-        if (token.isEmpty()) throw ApiError.wrongToken();
+        if (token.isEmpty()) return Optional.empty();
         byte[] digest = ProxyToken.sha256(token.getBytes(StandardCharsets.UTF_8));
         Entry e = byDigest.get(HexFormat.of().formatHex(digest));
-        if (e == null || !MessageDigest.isEqual(e.digest(), digest)) throw ApiError.wrongToken();
-        return e.user();
+        if (e == null || !MessageDigest.isEqual(e.digest(), digest)) return Optional.empty();
+        return Optional.of(e.user());
     }
 }

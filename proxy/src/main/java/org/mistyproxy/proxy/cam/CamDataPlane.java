@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.cam;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -29,7 +30,6 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.front.CamRequestHandler;
 import org.mistyproxy.proxy.instances.InstanceEvents;
-import org.mistyproxy.proxy.server.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,30 +61,34 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
     private int feedCount;
     private boolean closed;
 
-    public CamDataPlane(ServerContext ctx) {
-        this(ctx, CaptureSettings.defaults());
+    public CamDataPlane(List<Deployment> deployments, MeterRegistry registry, InstanceEvents events) {
+        this(deployments, registry, events, CaptureSettings.defaults());
     }
 
-    public CamDataPlane(ServerContext ctx, CaptureSettings settings) {
+    /**
+     * @param deployments every deployment: their cameras are set up (capture starts on activation)
+     * @param events      cam add-on activations and deactivations, and the server stopping
+     */
+    public CamDataPlane(List<Deployment> deployments, MeterRegistry registry, InstanceEvents events, CaptureSettings settings) {
         this.cameras = new Cameras(settings);
-        for (Deployment d : ctx.config().deployments()) {
+        for (Deployment d : deployments) {
             for (Camera c : d.cameras()) {
                 CameraRef ref = new CameraRef(d.id(), c.id());
                 views.put(ref, cameras.add(spec(c)));
                 feedFrames.put(ref, new FeedFrames());
             }
         }
-        this.metrics = new CamMetrics(ctx.metrics(), cameras);
+        this.metrics = new CamMetrics(registry, cameras);
         this.snapshots = new SnapshotEndpoint(metrics);
         this.feedThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cam-feed");
             t.setDaemon(true);
             return t;
         });
-        ctx.events().onCamActivated(e -> activate(e.instanceId(), e.deployment()));
-        ctx.events().onCamDeactivated(this::deactivated);
+        events.onCamActivated(e -> activate(e.instanceId(), e.deployment()));
+        events.onCamDeactivated(this::deactivated);
         // Feeds never end on their own; without this a graceful shutdown would wait its whole grace.
-        ctx.events().onServerStopping(() -> closeFeeds("server shutting down"));
+        events.onServerStopping(() -> closeFeeds("server shutting down"));
     }
 
     static CameraSpec spec(Camera c) {

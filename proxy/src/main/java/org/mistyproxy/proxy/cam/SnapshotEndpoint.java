@@ -13,6 +13,7 @@ import java.util.Map;
 import org.mistyproxy.camera.CameraUnavailableException;
 import org.mistyproxy.camera.CameraView;
 import org.mistyproxy.camera.Snapshot;
+import org.mistyproxy.proxy.gate.CameraEnvelope;
 
 /** {@code GET /addon/cam/{iid}/{cid}/img}: one snapshot, in the contract's JSON or one of our additions. */
 final class SnapshotEndpoint {
@@ -63,13 +64,13 @@ final class SnapshotEndpoint {
         } catch (CameraUnavailableException e) {
             outcome = "unavailable";
             // 200: the rerobots client hands back the payload (with the message) only when res.ok.
-            reply = new Reply(200, "application/json", failureBody(e.getMessage()));
+            reply = new Reply(200, "application/json", CameraEnvelope.json(e.getMessage()));
         } catch (IllegalArgumentException e) {
             outcome = "bad_request";
-            reply = new Reply(400, "application/json", failureBody(e.getMessage()));
+            reply = new Reply(400, "application/json", CameraEnvelope.json(e.getMessage()));
         } catch (Exception e) {
             outcome = "error";
-            reply = new Reply(500, "application/json", failureBody("camera " + view.id() + ": snapshot failed: " + e));
+            reply = new Reply(500, "application/json", CameraEnvelope.json("camera " + view.id() + ": snapshot failed: " + e));
         }
         // Recorded before the reply goes out, so a client that reads /metrics next sees it.
         metrics.snapshot(query.reply().tag, outcome, System.nanoTime() - t0);
@@ -117,18 +118,7 @@ final class SnapshotEndpoint {
     }
 
     void failure(HttpServerExchange ex, int status, String message) {
-        send(ex, status, "application/json", failureBody(message));
-    }
-
-    private byte[] failureBody(String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", false);
-        body.put("message", message);
-        try {
-            return json.writeValueAsBytes(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        CameraEnvelope.send(ex, status, message);
     }
 
     private static void send(HttpServerExchange ex, int status, String type, byte[] body) {

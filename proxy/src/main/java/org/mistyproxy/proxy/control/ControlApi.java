@@ -21,15 +21,18 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditTrail;
+import org.mistyproxy.proxy.gate.ControlEnvelope;
+import org.mistyproxy.proxy.instances.InstanceException;
 import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
 
 /**
  * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
  * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
- * {@code /addon/cam}). Runs on a worker thread; every answer is JSON.
+ * {@code /addon/cam}). The caller is already authenticated ({@code front.ControlRoute});
+ * refusals of the instance registry ({@link InstanceException}) become HTTP answers here
+ * ({@link ApiError#of(InstanceException)}). Runs on a worker thread; every answer is JSON.
  */
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
@@ -39,10 +42,8 @@ public final class ControlApi {
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
     private final Instances instances;
-    private final ApiUsers users;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
-    private final ControlRateLimit rateLimit;
     private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
@@ -50,43 +51,32 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, ApiUsers users, AuditTrail audit, PublicUrlsHolder urls,
-            ControlRateLimit rateLimit) {
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls) {
         this.instances = instances;
-        this.users = users;
         this.audit = audit;
         this.urls = urls;
-        this.rateLimit = rateLimit;
     }
 
-    /** True when the first path segment belongs to the control API. */
-    public static boolean owns(String first) {
-        return switch (first) {
-            case "workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon" -> true;
-            default -> false;
-        };
-    }
-
-    /** Answers one control request; {@code seg} are the raw path segments. Blocking; call on a worker. */
-    public void handle(HttpServerExchange ex, List<String> seg) throws IOException {
+    /**
+     * Answers one control request of an authenticated {@code user}; {@code seg} are the raw path
+     * segments. Blocking; call on a worker.
+     */
+    public void handle(HttpServerExchange ex, List<String> seg, User user) throws IOException {
         try {
-            User user;
-            try {
-                user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
-            } catch (ApiError denied) {
-                rateLimit.admit(ex, null); // without a valid token, the caller's address is counted
-                throw denied;
-            }
-            rateLimit.admit(ex, user);
-            Object body = route(ex, seg, user);
-            send(ex, 200, body);
+            send(ex, 200, route(ex, seg, user));
+        } catch (InstanceException e) {
+            refuse(ex, ApiError.of(e));
         } catch (ApiError e) {
-            send(ex, e.status(), e.body());
+            refuse(ex, e);
         } catch (RuntimeException e) {
             // e.g. the journal cannot be written: the change did not happen, say so plainly
             LOG.error("event=control_error method={} route={} error={}", ex.getRequestMethod(), seg.get(0), e.toString());
-            send(ex, 500, ApiError.of(500, "internal error: " + e.getMessage()).body());
+            ControlEnvelope.send(ex, 500, "internal error: " + e.getMessage());
         }
+    }
+
+    private static void refuse(HttpServerExchange ex, ApiError e) {
+        ControlEnvelope.send(ex, e.status(), e.getMessage(), e.withResult());
     }
 
     private Object route(HttpServerExchange ex, List<String> seg, User user) throws IOException {
@@ -329,7 +319,7 @@ public final class ControlApi {
     // ---- plumbing
 
     /** A body already serialised by someone else (the audit log). */
-    public record RawJson(byte[] bytes) {}
+    record RawJson(byte[] bytes) {}
 
     private interface Body {
         Object get() throws IOException;
@@ -379,7 +369,7 @@ public final class ControlApi {
         }
     }
 
-    public static String iso(long millis) {
+    static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }
 

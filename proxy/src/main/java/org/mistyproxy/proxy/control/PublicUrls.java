@@ -21,22 +21,22 @@ public final class PublicUrls {
     }
 
     /** {@code host:port/{token}}: what Misty's web tools take as a "Robot IP Address". */
-    public String shortProxyUrl(String token) {
+    String shortProxyUrl(String token) {
         return base.substring(base.indexOf("://") + 3) + "/" + token;
     }
 
     /** {@code {base}/{sha256 hex of iid}/mistyproxy/{token}}: the prefix for code. */
-    public String longProxyUrl(String instanceId, String token) {
+    String longProxyUrl(String instanceId, String token) {
         return base + "/" + ProxyToken.sha256Hex(instanceId) + "/mistyproxy/" + token;
     }
 
     /** The WebSocket live feed of one camera. */
-    public String feedUrl(String instanceId, String cameraId, String token) {
+    String feedUrl(String instanceId, String cameraId, String token) {
         return wsBase() + "/addon/cam/" + instanceId + "/" + cameraId + "/feed/" + token;
     }
 
     /** The MJPEG stream of one camera (for an {@code <img>} tag). */
-    public String mjpegUrl(String instanceId, String cameraId, String token) {
+    String mjpegUrl(String instanceId, String cameraId, String token) {
         return base + "/addon/cam/" + instanceId + "/" + cameraId + "/mjpeg/" + token;
     }
 

@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One key=value line per finished request on the {@code mistyproxy.access} logger, and a request
- * counter by route and status class. The router records a log-safe path (tokens replaced by their
- * {@link ProxyToken#logId}); the query string is never logged, because proxied queries are the
- * borrower's business and feed URLs carry secrets.
+ * counter by route and status class. The route handlers record the route and a log-safe path
+ * ({@link #tag}; tokens replaced by their {@code tok:<8 hex>} id); the query string is never
+ * logged, because proxied queries are the borrower's business and feed URLs carry secrets.
  */
 public final class AccessLog implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger("mistyproxy.access");
-    public static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
-    public static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
+    private static final AttachmentKey<String> SAFE_PATH = AttachmentKey.create(String.class);
+    private static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
 
     private final HttpHandler next;
     private final MeterRegistry metrics;
@@ -60,6 +60,12 @@ public final class AccessLog implements HttpHandler {
             }
         });
         next.handleRequest(ex);
+    }
+
+    /** Names the route of a request and its path as logs may show it (no token, no query). */
+    public static void tag(HttpServerExchange ex, String route, String safePath) {
+        ex.putAttachment(ROUTE, route);
+        ex.putAttachment(SAFE_PATH, safePath);
     }
 
     private static String orElse(String s, String d) {

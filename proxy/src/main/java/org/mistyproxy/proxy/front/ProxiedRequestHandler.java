@@ -1,11 +1,11 @@
 package org.mistyproxy.proxy.front;
 
 import io.undertow.server.HttpServerExchange;
-import org.mistyproxy.proxy.access.ProxyTarget;
+import org.mistyproxy.proxy.access.ProxyGrant;
 
 /**
- * Serves one request that arrived on a live proxy URL, after the server has resolved the token.
- * The relay (HTTP) and the WebSocket relay ({@code /pubsub} upgrades) implement this.
+ * Serves one request that arrived on a live proxy URL and passed the admission links. The relay
+ * (HTTP) and the WebSocket relay ({@code /pubsub} upgrades) are wired in as these.
  *
  * <p>Called on an Undertow IO thread: dispatch before blocking.
  */
@@ -14,9 +14,7 @@ public interface ProxiedRequestHandler {
 
     /**
      * @param exchange the request; {@code exchange.getQueryString()} is the raw query (no '?')
-     * @param target   who holds the token and which robot it reaches
-     * @param rawPath  the path after the proxy prefix, exactly as on the wire (not decoded), always
-     *                 beginning with {@code /}, without the query, e.g. {@code /api/device}
+     * @param grant    who holds the token, which robot it reaches, and the raw path after the prefix
      */
-    void handle(HttpServerExchange exchange, ProxyTarget target, String rawPath) throws Exception;
+    void handle(HttpServerExchange exchange, ProxyGrant grant) throws Exception;
 }

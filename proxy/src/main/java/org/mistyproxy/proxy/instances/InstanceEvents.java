@@ -68,15 +68,15 @@ public final class InstanceEvents {
         }
     }
 
-    public void revoked(ProxyRevoked e) {
+    void revoked(ProxyRevoked e) {
         fire(revoked, e);
     }
 
-    public void camActivated(CamActivated e) {
+    void camActivated(CamActivated e) {
         fire(camActivated, e);
     }
 
-    public void camDeactivated(CamDeactivated e) {
+    void camDeactivated(CamDeactivated e) {
         fire(camDeactivated, e);
     }
 

@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param id          the instance id (a random UUID)
  * @param deployment  the deployment it holds
  * @param user        the name of the API user that created it
- * @param status      INIT, READY, INIT_FAIL, TERMINATING or TERMINATED
+ * @param status      where it is in its life
  * @param reason      why it is INIT_FAIL or why it ended (null otherwise)
  * @param startMillis creation time
  * @param endMillis   when it reached TERMINATED or INIT_FAIL (null before)
@@ -25,7 +25,7 @@ public record InstanceRecord(
         String id,
         UUID deployment,
         String user,
-        String status,
+        InstanceStatus status,
         String reason,
         long startMillis,
         Long endMillis,
@@ -34,30 +34,24 @@ public record InstanceRecord(
         Map<String, String> camTokens,
         String eurl) {
 
-    public static final String INIT = "INIT";
-    public static final String READY = "READY";
-    public static final String INIT_FAIL = "INIT_FAIL";
-    public static final String TERMINATING = "TERMINATING";
-    public static final String TERMINATED = "TERMINATED";
-
     /** Holds its deployment: a second instance of the same deployment is "busy". */
     public boolean live() {
-        return status.equals(INIT) || status.equals(READY) || status.equals(TERMINATING);
+        return status.live();
     }
 
     public boolean terminated() {
-        return status.equals(TERMINATED) || status.equals(INIT_FAIL);
+        return status.ended();
     }
 
-    public InstanceRecord withStatus(String s, String why, Long end) {
+    InstanceRecord withStatus(InstanceStatus s, String why, Long end) {
         return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl);
     }
 
-    public InstanceRecord withProxyToken(String t) {
+    InstanceRecord withProxyToken(String t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl);
     }
 
-    public InstanceRecord withCamTokens(Map<String, String> t) {
+    InstanceRecord withCamTokens(Map<String, String> t) {
         return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl);
     }
 }

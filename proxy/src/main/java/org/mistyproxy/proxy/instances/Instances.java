@@ -1,13 +1,6 @@
 package org.mistyproxy.proxy.instances;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Camera;
@@ -33,21 +25,21 @@ import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.ProxyTarget;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
-import org.mistyproxy.proxy.control.ApiError;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
-import org.mistyproxy.proxy.server.ServerOptions;
+import org.mistyproxy.proxy.instances.InstanceException.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instances of all deployments: lifecycle, exclusive use, expiry, the two add-ons and their
- * tokens. Every change is written to the {@link Journal} before it is visible; token lookups (the
- * hot path of every proxied request) read lock-free tables, while changes are serialised on this
- * object, which is fine at control-API rates.
+ * The instance registry: the instances of all deployments, their lifecycle
+ * ({@link InstanceStatus}), exclusive use, expiry, the two add-ons and their tokens. Every change
+ * is written to the {@link Journal} before it is visible; token lookups (the hot path of every
+ * proxied request) read lock-free tables, while changes are serialised on this object, which is
+ * fine at control-API rates. Refusals are {@link InstanceException}s naming a
+ * {@link InstanceException.Reason}; the control API turns them into HTTP answers.
  */
 public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
-    public static final String BUSY = "All matching workspace deployments are busy. Try again later.";
 
     private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
     private final Map<UUID, Policy> policies;
@@ -55,9 +47,8 @@ public final class Instances implements AutoCloseable {
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
-    private final Duration initTimeout;
     private final ScheduledExecutorService lifecycle;
-    private final HttpClient http;
+    private final RobotProbe probe;
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
@@ -65,22 +56,21 @@ public final class Instances implements AutoCloseable {
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
     /** What a feed token resolves to. */
-    public record CamGrant(String instanceId, String cameraId) {}
+    private record CamGrant(String instanceId, String cameraId) {}
 
+    /**
+     * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
+     * @param lifecycle   runs expiry timers
+     */
     public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
-            ServerOptions options, ScheduledExecutorService lifecycle) {
+            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle) {
         this.policies = Map.copyOf(policies);
         for (Deployment d : config.deployments()) deployments.put(d.id(), d);
         this.journal = opened.journal();
         this.events = events;
-        this.clock = options.clock();
-        this.initTimeout = options.initTimeout();
+        this.clock = clock;
         this.lifecycle = lifecycle;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(initTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.probe = new RobotProbe(initTimeout);
         long now = clock.millis();
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
@@ -99,13 +89,13 @@ public final class Instances implements AutoCloseable {
                 terminateLocked(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
                 terminateLocked(r, Cause.EXPIRED, "expired while the server was down");
-            } else if (r.status().equals(InstanceRecord.TERMINATING)) {
+            } else if (r.status() == InstanceStatus.TERMINATING) {
                 terminateLocked(r, Cause.TERMINATED, r.reason());
             } else {
                 register(r);
                 if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
                 scheduleExpiry(r);
-                if (r.status().equals(InstanceRecord.INIT)) startInitCheck(r.id(), d);
+                if (r.status() == InstanceStatus.INIT) startInitCheck(r.id(), d);
             }
         }
     }
@@ -151,7 +141,7 @@ public final class Instances implements AutoCloseable {
             for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
         }
         if (matching.isEmpty()) {
-            throw ApiError.result(404, "no workspace deployment or type matches " + deploymentOrType);
+            throw new InstanceException(Reason.NO_SUCH_DEPLOYMENT, "no workspace deployment or type matches " + deploymentOrType);
         }
         Deployment chosen = null;
         for (Deployment d : matching) {
@@ -160,11 +150,11 @@ public final class Instances implements AutoCloseable {
                 break;
             }
         }
-        if (chosen == null) throw ApiError.result(503, BUSY);
+        if (chosen == null) throw new InstanceException(Reason.BUSY, InstanceException.BUSY_MESSAGE);
         long now = clock.millis();
         Long expiresAt = expireSeconds == null ? null : now + expireSeconds * 1000L;
         InstanceRecord r = new InstanceRecord(UUID.randomUUID().toString(), chosen.id(), user.name(),
-                InstanceRecord.INIT, null, now, null, expiresAt, null, null, eurl);
+                InstanceStatus.INIT, null, now, null, expiresAt, null, null, eurl);
         persist(r);
         LOG.info("event=instance_created instance={} deployment={} user={} expire_at={}", r.id(), chosen.id(), user.name(), expiresAt);
         scheduleExpiry(r);
@@ -185,25 +175,25 @@ public final class Instances implements AutoCloseable {
         }
     }
 
-    /** The instance if it exists and {@code user} may see it; otherwise "instance not found" (never "forbidden": ids are not to be probed). */
+    /** The instance if it exists and {@code user} may see it; otherwise {@link Reason#NOT_FOUND} (never "forbidden": ids are not to be probed). */
     public synchronized InstanceRecord get(User user, String iid) {
         InstanceRecord r = byId.get(iid);
-        if (r == null || !maySee(user, r)) throw ApiError.instanceNotFound();
+        if (r == null || !maySee(user, r)) throw InstanceException.notFound();
         return r;
     }
 
     public synchronized void terminate(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (!r.live()) throw ApiError.result(400, "instance " + iid + " is already " + r.status());
+        if (!r.live()) throw new InstanceException(Reason.ALREADY_ENDED, "instance " + iid + " is already " + r.status());
         terminateLocked(r, Cause.TERMINATED, "terminated by " + user.name());
     }
 
     private void terminateLocked(InstanceRecord r, Cause cause, String why) {
-        InstanceRecord t = r.withStatus(InstanceRecord.TERMINATING, why, null);
+        InstanceRecord t = r.withStatus(InstanceStatus.TERMINATING, why, null);
         persist(t);
         revokeLocked(r, cause);
         InstanceRecord done = t.withProxyToken(null).withCamTokens(null)
-                .withStatus(InstanceRecord.TERMINATED, why, clock.millis());
+                .withStatus(InstanceStatus.TERMINATED, why, clock.millis());
         persist(done);
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
     }
@@ -233,36 +223,17 @@ public final class Instances implements AutoCloseable {
     }
 
     private void startInitCheck(String iid, Deployment d) {
-        URI uri = URI.create("http://" + d.robot().authority() + "/api/device");
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(initTimeout).GET().build();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
-            if (err == null && resp.statusCode() == 200) {
-                initDone(iid, null);
-            } else if (err == null) {
-                initDone(iid, "robot at " + d.robot() + " answered GET /api/device with status " + resp.statusCode());
-            } else {
-                initDone(iid, "robot at " + d.robot() + " " + describe(err));
-            }
-        });
-    }
-
-    private String describe(Throwable err) {
-        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (e instanceof HttpConnectTimeoutException) return "did not accept a connection within " + initTimeout.toMillis() + " ms";
-        if (e instanceof HttpTimeoutException) return "did not answer GET /api/device within " + initTimeout.toMillis() + " ms";
-        if (e instanceof ConnectException) return "refused the connection";
-        if (e instanceof IOException) return "failed GET /api/device: " + e;
-        return "failed GET /api/device: " + e;
+        probe.probe(d.robot(), failure -> initDone(iid, failure));
     }
 
     private synchronized void initDone(String iid, String failure) {
         InstanceRecord r = byId.get(iid);
-        if (r == null || !r.status().equals(InstanceRecord.INIT)) return;
+        if (r == null || r.status() != InstanceStatus.INIT) return;
         if (failure == null) {
-            persist(r.withStatus(InstanceRecord.READY, null, null));
+            persist(r.withStatus(InstanceStatus.READY, null, null));
             LOG.info("event=instance_ready instance={}", iid);
         } else {
-            persist(r.withStatus(InstanceRecord.INIT_FAIL, failure, clock.millis()));
+            persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
             LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
         }
     }
@@ -271,7 +242,9 @@ public final class Instances implements AutoCloseable {
 
     public synchronized String activateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() != null) throw ApiError.of(503, "add-on `mistyproxy` already applied to instance " + iid);
+        if (r.proxyToken() != null) {
+            throw new InstanceException(Reason.ALREADY_ACTIVE, "add-on `mistyproxy` already applied to instance " + iid);
+        }
         requireReady(r);
         String token = ProxyToken.generate(random);
         InstanceRecord a = r.withProxyToken(token);
@@ -281,16 +254,16 @@ public final class Instances implements AutoCloseable {
         return token;
     }
 
-    /** The live proxy token, or 404 when the add-on is not active. */
+    /** The live proxy token, or {@link Reason#NOT_ACTIVE}. */
     public synchronized String proxyToken(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
+        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
         return r.proxyToken();
     }
 
     public synchronized void deactivateProxy(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw ApiError.of(404, "add-on `mistyproxy` is not active on instance " + iid);
+        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
         persist(r.withProxyToken(null));
         proxyTokens.remove(r.proxyToken());
         events.revoked(new InstanceEvents.ProxyRevoked(iid, Cause.DEACTIVATED));
@@ -324,7 +297,9 @@ public final class Instances implements AutoCloseable {
         if (r.camTokens() != null) return r.camTokens();
         requireReady(r);
         Deployment d = deployments.get(r.deployment());
-        if (d.cameras().isEmpty()) throw ApiError.of(400, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
+        if (d.cameras().isEmpty()) {
+            throw new InstanceException(Reason.NO_CAMERAS, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
+        }
         Map<String, String> tokens = new LinkedHashMap<>();
         for (Camera c : d.cameras()) tokens.put(c.id(), ProxyToken.generate(random));
         InstanceRecord a = r.withCamTokens(Map.copyOf(tokens));
@@ -337,13 +312,13 @@ public final class Instances implements AutoCloseable {
 
     public synchronized Map<String, String> camTokens(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
+        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
         return r.camTokens();
     }
 
     public synchronized void deactivateCam(User user, String iid) {
         InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw ApiError.of(404, "add-on `cam` is not active on instance " + iid);
+        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
         persist(r.withCamTokens(null));
         for (String t : r.camTokens().values()) feedTokens.remove(t);
         events.camDeactivated(new InstanceEvents.CamDeactivated(iid, Cause.DEACTIVATED));
@@ -378,8 +353,8 @@ public final class Instances implements AutoCloseable {
     }
 
     private static void requireReady(InstanceRecord r) {
-        if (!r.status().equals(InstanceRecord.READY)) {
-            throw ApiError.of(400, "instance " + r.id() + " is " + r.status() + ", add-ons need it READY");
+        if (r.status() != InstanceStatus.READY) {
+            throw new InstanceException(Reason.NOT_READY, "instance " + r.id() + " is " + r.status() + ", add-ons need it READY");
         }
     }
 

@@ -4,7 +4,9 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.util.HashSet;
 import java.util.Set;
+import org.mistyproxy.proxy.gate.OriginGate;
 
 /**
  * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 7.6.1), and any header the
@@ -21,14 +23,18 @@ final class HopHeaders {
             Headers.CONTENT_LENGTH, Headers.CONTENT_TYPE, Headers.CONTENT_ENCODING, Headers.EXPECT, Headers.FORWARDED, Headers.X_FORWARDED_FOR,
             Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.X_FORWARDED_PORT, Headers.X_FORWARDED_SERVER,
             new HttpString("Proxy-Connection"));
-    private static final Set<HttpString> RESPONSE_DROPPED = Set.of(
-            Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
-            Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE,
-            new HttpString("Proxy-Connection"),
-            Cors.ALLOW_ORIGIN, Cors.ALLOW_CREDENTIALS, Cors.ALLOW_METHODS, Cors.ALLOW_HEADERS,
-            Cors.EXPOSE_HEADERS, Cors.MAX_AGE_HEADER);
+    private static final Set<HttpString> RESPONSE_DROPPED = responseDropped();
 
     private HopHeaders() {}
+
+    private static Set<HttpString> responseDropped() {
+        Set<HttpString> s = new HashSet<>(Set.of(
+                Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
+                Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE,
+                new HttpString("Proxy-Connection")));
+        s.addAll(OriginGate.RESPONSE_HEADERS);
+        return Set.copyOf(s);
+    }
 
     /** Copies end-to-end request headers; the caller sets Host, framing and X-Forwarded-*. */
     static void copyRequest(HeaderMap from, HeaderMap to) {

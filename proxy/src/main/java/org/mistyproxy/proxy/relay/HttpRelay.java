@@ -38,7 +38,7 @@ public final class HttpRelay implements AutoCloseable {
      * @param rawPath    the path after the proxy prefix, as on the wire, starting with {@code /}
      */
     public void relay(HttpServerExchange exchange, String instanceId, Deployment deployment, Policy policy, String rawPath) {
-        RelayedRequest r = new RelayedRequest(ctx, exchange, instanceId, deployment, policy, rawPath);
+        Admission r = new Admission(ctx, exchange, instanceId, deployment, policy, rawPath);
         // Dispatching (rather than returning) keeps Undertow from ending the exchange when the
         // handler returns; SameThreadExecutor runs it right after, on this IO thread.
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), r::start);

@@ -5,11 +5,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HandlerWrapper;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,15 +26,21 @@ import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyException;
 import org.mistyproxy.proxy.access.ApiUsers;
 import org.mistyproxy.proxy.audit.AuditLog;
-import org.mistyproxy.proxy.audit.AuditTrail;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
+import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.ControlRateLimit;
 import org.mistyproxy.proxy.control.PublicUrls;
 import org.mistyproxy.proxy.front.AccessLog;
-import org.mistyproxy.proxy.front.CamRequestHandler;
+import org.mistyproxy.proxy.front.CamUrls;
+import org.mistyproxy.proxy.front.ControlRoute;
+import org.mistyproxy.proxy.front.HealthCheck;
+import org.mistyproxy.proxy.front.MetricsPage;
 import org.mistyproxy.proxy.front.ProxiedRequestHandler;
-import org.mistyproxy.proxy.front.Routes;
+import org.mistyproxy.proxy.front.ProxyDispatch;
+import org.mistyproxy.proxy.front.ProxyUrls;
+import org.mistyproxy.proxy.front.Router;
+import org.mistyproxy.proxy.gate.OriginGate;
 import org.mistyproxy.proxy.instances.InstanceEvents;
 import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.instances.Journal;
@@ -47,7 +54,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The mistyproxy server: one Undertow listener (HTTP or HTTPS) serving the control API, proxy URLs,
  * camera endpoints, {@code /healthz} and {@code /metrics}. Everything is wired here, in
- * {@link #start}; start reading there.
+ * {@link #start}, the front door's handler chain included; start reading there.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
@@ -88,7 +95,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         Map<UUID, Policy> policies = policies(config);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, policies, opened, events, options, lifecycle);
+        Instances instances = new Instances(config, policies, opened, events, options.clock(), options.initTimeout(), lifecycle);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
@@ -96,17 +103,15 @@ public final class ProxyServer implements AutoCloseable {
         AuditLog auditLog = new AuditLog(config.dataDir(), 200);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
-        CamDataPlane cam = new CamDataPlane(ctx);
+        CamDataPlane cam = new CamDataPlane(config.deployments(), metrics, events);
         parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
-        AuditTrail audit = auditLog::recentJson;
-        ProxiedRequestHandler relay = (ex, target, rawPath) ->
-                httpRelay.relay(ex, target.instanceId(), target.deployment(), target.policy(), rawPath);
-        ProxiedRequestHandler pubsub = (ex, target, rawPath) ->
-                pubSubRelay.handle(ex, target.instanceId(), target.deployment(), target.policy());
-        CamRequestHandler camData = cam;
+        ProxiedRequestHandler relay = (ex, g) -> httpRelay.relay(
+                ex, g.target().instanceId(), g.target().deployment(), g.target().policy(), g.rawPath());
+        ProxiedRequestHandler pubsub = (ex, g) -> pubSubRelay.handle(
+                ex, g.target().instanceId(), g.target().deployment(), g.target().policy());
 
         Gauge.builder("mistyproxy.instances.live", instances, Instances::liveInstances)
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
@@ -119,17 +124,40 @@ public final class ProxyServer implements AutoCloseable {
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers users = new ApiUsers(config.users());
-        ControlApi control = new ControlApi(instances, users, audit, () -> urls[0],
-                new ControlRateLimit(config.controlApi().rateLimit()));
-        Routes routes = new Routes(instances, users, control, relay, pubsub, camData, metrics);
-        GracefulShutdownHandler graceful = new GracefulShutdownHandler(new AccessLog(routes, metrics));
+        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0]);
+
+        // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
+        //
+        // Admission links: io.undertow HandlerWrappers that run, in list order, after the route
+        // handler has attached the request's grant (access.Grant.KEY) and before the endpoint.
+        // Each reads the grant and either answers (proxy URLs: gate.MistyEnvelope, which adds the
+        // CORS headers; control API: gate.ControlEnvelope) or calls the next. Plug in here:
+        //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
+        //                 (last: only what was admitted renews the lease);
+        //   control API — the rate limit (control.ControlRateLimit, first: a refused call costs
+        //                 no more), access rules, lock-out, the use-queue.
+        // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
+        // per message) are called by the data planes, since both depend on the protocol
+        // (preflights, bodies, WebSocket messages).
+        List<HandlerWrapper> proxyAdmission = List.of();
+        List<HandlerWrapper> controlAdmission = List.of(new ControlRateLimit(config.controlApi().rateLimit()));
+        HttpHandler router = new Router(
+                new HealthCheck(),
+                new MetricsPage(metrics),
+                new CamUrls(instances, users, cam),
+                new ControlRoute(users, chain(controlAdmission, new ControlEndpoint(control))),
+                new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
+                        chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
+        GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
+        HttpHandler frontDoor = new AccessLog(graceful, metrics);
+
         Undertow.Builder b = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
                 // a connection that sends nothing, or dribbles its headers, is closed rather than held
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-                .setHandler(graceful);
+                .setHandler(frontDoor);
         if (ssl != null) b.addHttpsListener(config.listen().port(), host, ssl);
         else b.addHttpListener(config.listen().port(), host);
         Undertow undertow = b.build();
@@ -168,9 +196,13 @@ public final class ProxyServer implements AutoCloseable {
         return out;
     }
 
-    private static void notYet(io.undertow.server.HttpServerExchange ex, String what) {
-        Routes.send(ex, 501, "application/json",
-                ("{\"status\":\"Failed\",\"error\":\"" + what + " is not built yet\"}").getBytes(StandardCharsets.UTF_8));
+    /** {@code links} around {@code end}, the first link outermost. */
+    private static HttpHandler chain(List<HandlerWrapper> links, HttpHandler end) {
+        HttpHandler h = end;
+        for (int i = links.size() - 1; i >= 0; i--) {
+            h = links.get(i).wrap(h);
+        }
+        return h;
     }
 
     private static String rootMessage(Throwable e) {

@@ -13,8 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.mistyproxy.policy.WebSocketSession;
 import org.mistyproxy.policy.WsDecision;
 import org.slf4j.Logger;
@@ -27,6 +27,22 @@ import org.xnio.Options;
  * judged by the policy session and forwarded in canonical form; robot messages go through a
  * bounded {@link ClientQueue}. Whichever side ends first ends the other, with the same close code
  * where the code may be sent on.
+ *
+ * <p>How it ends is one state, {@link Ending}, which leaves {@code OPEN} exactly once (a
+ * compare-and-set: the first cause wins, later ones only do their own bookkeeping):
+ * <pre>
+ * from OPEN, on                                   to             client gets          robot gets
+ * client close frame (clientClosed)               CLIENT_CLOSED  (it closed)          its code, or 1000
+ * client connection gone (clientGone)             CLIENT_GONE    (gone)               1001 client went away
+ * robot close or loss (robotClosed)               ROBOT_CLOSED   its code, or 1011    (it closed)
+ * relay ends it (end: policy close, slow client,  PROXY_ENDED    the code given       the code given
+ *   send/receive failure, server shutdown)
+ * URL revoked (revoke)                            REVOKED        1008                 1008
+ * </pre>
+ * A cause arriving during the upgrade (robot dialled, client handshake not done) is applied when
+ * the client's handshake completes: {@link #clientConnected} closes the client at once, 1008 if
+ * {@code REVOKED}, else 1011. Open-socket gauges are kept by {@link #clientGone} (client side)
+ * and {@link RobotEndpoint} (robot side), whatever the ending.
  */
 final class PubSubConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PubSubConnection.class);
@@ -46,9 +62,7 @@ final class PubSubConnection {
     private final String clientAddress;
     private final Subscriptions subscriptions = new Subscriptions();
     private final ClientQueue toClient;
-    private final AtomicBoolean ending = new AtomicBoolean();
-    private final AtomicBoolean revoked = new AtomicBoolean();
-    private final AtomicBoolean robotOpen = new AtomicBoolean();
+    private final AtomicReference<Ending> ending = new AtomicReference<>(Ending.OPEN);
     private final AtomicInteger pendingToRobot = new AtomicInteger();
     private final Runnable onEnded;
 
@@ -81,26 +95,29 @@ final class PubSubConnection {
         this.toClient = new ClientQueue(settings.queueMessages(), settings.queueBytes(), subscriptions::isPeriodicEvent, metrics);
     }
 
+    /** How the connection ends; see the table in the class comment. */
+    enum Ending { OPEN, CLIENT_CLOSED, CLIENT_GONE, ROBOT_CLOSED, PROXY_ENDED, REVOKED }
+
     String instanceId() {
         return instanceId;
     }
 
-    boolean revoked() {
-        return revoked.get();
+    /** Leaves {@code OPEN} for {@code to}; false when another ending came first. */
+    private boolean endAs(Ending to) {
+        return ending.compareAndSet(Ending.OPEN, to);
+    }
+
+    private boolean open() {
+        return ending.get() == Ending.OPEN;
     }
 
     /** The robot's handshake is done; false if this connection was revoked or ended meanwhile. */
-    /** Tyrus opened the robot socket (before {@link #robotConnected}, and before any close). */
-    void robotOpened() {
-        if (robotOpen.compareAndSet(false, true)) {
-            metrics.robotSockets.incrementAndGet();
-        }
-    }
-
     boolean robotConnected(Session session) {
         this.robot = session;
-        if (ending.get()) {
-            closeRobot(revoked.get() ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked.get() ? "proxy URL revoked" : "client gone");
+        Ending e = ending.get();
+        if (e != Ending.OPEN) {
+            boolean revoked = e == Ending.REVOKED;
+            closeRobot(revoked ? CloseCodes.POLICY : CloseCodes.GOING_AWAY, revoked ? "proxy URL revoked" : "client gone");
             return false;
         }
         return true;
@@ -120,10 +137,10 @@ final class PubSubConnection {
         channel.resumeReceives();
         toClient.attach(channel, () -> end(CloseCodes.GOING_AWAY, "client connection failed", CloseCodes.GOING_AWAY, "client went away"));
         audit.opened(instanceId, clientAddress);
-        if (ending.get() || revoked.get() || robot == null || !robot.isOpen()) {
+        if (!open() || robot == null || !robot.isOpen()) {
             // Revoked, or the robot left, while the handshake ran: the client still learns why.
-            boolean wasRevoked = revoked.get();
-            ending.set(true);
+            boolean wasRevoked = ending.get() == Ending.REVOKED;
+            endAs(Ending.PROXY_ENDED);
             closeClient(wasRevoked ? CloseCodes.POLICY : CloseCodes.INTERNAL, wasRevoked ? "proxy URL revoked" : "robot connection lost");
             closeRobot(CloseCodes.GOING_AWAY, "client gone");
             return;
@@ -194,7 +211,7 @@ final class PubSubConnection {
             send.accept(result -> {
                 if (pendingToRobot.decrementAndGet() <= MAX_PENDING_TO_ROBOT / 2) {
                     WebSocketChannel ch = client;
-                    if (ch != null && !ending.get()) {
+                    if (ch != null && open()) {
                         ch.resumeReceives();
                     }
                 }
@@ -238,7 +255,7 @@ final class PubSubConnection {
     }
 
     void clientClosed(int code, String reason) {
-        if (!ending.compareAndSet(false, true)) {
+        if (!endAs(Ending.CLIENT_CLOSED)) {
             return;
         }
         int robotCode = CloseCodes.sendable(code) ? code : CloseCodes.NORMAL;
@@ -256,7 +273,7 @@ final class PubSubConnection {
     private void clientGone() {
         metrics.openSockets.decrementAndGet();
         toClient.close();
-        if (ending.compareAndSet(false, true)) {
+        if (endAs(Ending.CLIENT_GONE)) {
             closeRobot(CloseCodes.GOING_AWAY, "client went away");
         }
         onEnded.run();
@@ -292,10 +309,7 @@ final class PubSubConnection {
     }
 
     void robotClosed(int code, String reason) {
-        if (robotOpen.compareAndSet(true, false)) {
-            metrics.robotSockets.decrementAndGet();
-        }
-        if (!ending.compareAndSet(false, true)) {
+        if (!endAs(Ending.ROBOT_CLOSED)) {
             return;
         }
         LOG.info("event=ws_robot_closed instance={} conn={} code={} reason=\"{}\"", instanceId, connectionId, code, reason);
@@ -316,15 +330,19 @@ final class PubSubConnection {
 
     /** The instance's proxy URLs were revoked: close both sides with 1008. */
     void revoke(String reason) {
-        revoked.set(true);
-        end(CloseCodes.POLICY, reason, CloseCodes.POLICY, reason);
+        if (endAs(Ending.REVOKED)) {
+            endBoth(CloseCodes.POLICY, reason, CloseCodes.POLICY, reason);
+        }
     }
 
-    /** Ends both sides (once), whichever asked first. */
+    /** The relay ends both sides (once, unless something else ended it first). */
     void end(int clientCode, String clientReason, int robotCode, String robotReason) {
-        if (!ending.compareAndSet(false, true)) {
-            return;
+        if (endAs(Ending.PROXY_ENDED)) {
+            endBoth(clientCode, clientReason, robotCode, robotReason);
         }
+    }
+
+    private void endBoth(int clientCode, String clientReason, int robotCode, String robotReason) {
         LOG.info("event=ws_end instance={} conn={} code={} reason=\"{}\"", instanceId, connectionId, clientCode, clientReason);
         audit.closed(instanceId, clientAddress, clientCode, clientReason);
         closeClient(clientCode, clientReason);
@@ -373,7 +391,7 @@ final class PubSubConnection {
 
     /** Called about once a second: keep-alive pings both ways, and the slow-client check. */
     void tick(long now) {
-        if (ending.get()) {
+        if (!open()) {
             return;
         }
         long stalled = toClient.stalledNanos(now);

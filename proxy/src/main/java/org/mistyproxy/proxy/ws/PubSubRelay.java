@@ -18,6 +18,8 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.WebSocketRules;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.gate.MistyEnvelope;
+import org.mistyproxy.proxy.gate.OriginGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,27 +75,27 @@ public final class PubSubRelay implements AutoCloseable {
         String problem = UpgradeRequest.problem(exchange);
         if (problem != null) {
             audit.refusedUpgrade(instanceId, client, 400, null, problem, null);
-            ErrorReply.send(exchange, 400, problem);
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 400, problem);
             return;
         }
         if (!UpgradeRequest.version13(exchange)) {
             exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
             audit.refusedUpgrade(instanceId, client, 426, null, "unsupported Sec-WebSocket-Version", null);
-            ErrorReply.send(exchange, 426, "unsupported Sec-WebSocket-Version: this server speaks version 13");
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 426, "unsupported Sec-WebSocket-Version: this server speaks version 13");
             return;
         }
         WebSocketRules rules = policy.websocket();
         if (!rules.enabled()) {
             audit.refusedUpgrade(instanceId, client, 403, "websocket", rules.disabledReason(), null);
-            ErrorReply.send(exchange, 403, RefusalMessage.text(rules.disabledReason()));
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 403, RefusalMessage.text(rules.disabledReason()));
             return;
         }
-        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (!OriginCheck.allowed(origin, deployment.corsOrigins())) {
+        String origin = OriginGate.origin(exchange);
+        if (!OriginGate.allows(deployment.corsOrigins(), origin)) {
             metrics.originRefused.increment();
             String why = "origin " + origin + " is not allowed for this robot (not in cors_origins)";
             audit.refusedUpgrade(instanceId, client, 403, "cors_origins", why, null);
-            ErrorReply.send(exchange, 403, why);
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 403, why);
             return;
         }
         if (exchange.isInIoThread()) {
@@ -115,21 +117,21 @@ public final class PubSubRelay implements AutoCloseable {
         URI uri = RobotDialer.pubsubUri(deployment.robot());
         Session robot;
         try {
-            robot = dialer.dial(uri, new RobotEndpoint(conn));
+            robot = dialer.dial(uri, new RobotEndpoint(conn, metrics));
         } catch (Exception e) {
             live.remove(conn);
             metrics.robotUnreachable.increment();
             String why = "robot unreachable: cannot open " + uri + ": " + rootMessage(e);
             LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
             audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
-            ErrorReply.send(exchange, 502, why);
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 502, why);
             return;
         }
         if (!conn.robotConnected(robot)) {
             // Revoked while the robot was being dialled (the robot side is closed already).
             live.remove(conn);
             audit.refusedUpgrade(instanceId, client, 404, null, "proxy URL revoked during the upgrade", null);
-            ErrorReply.send(exchange, 404, "unknown or revoked proxy URL");
+            MistyEnvelope.send(exchange, deployment.corsOrigins(), 404, "unknown or revoked proxy URL");
             return;
         }
         exchange.putAttachment(CONNECTION, conn);
@@ -141,7 +143,7 @@ public final class PubSubRelay implements AutoCloseable {
             conn.end(CloseCodes.INTERNAL, "handshake failed", CloseCodes.GOING_AWAY, "client handshake failed");
             LOG.warn("event=ws_handshake_failed instance={} error=\"{}\"", instanceId, e.toString());
             if (!exchange.isResponseStarted()) {
-                ErrorReply.send(exchange, 400, "WebSocket handshake failed: " + e.getMessage());
+                MistyEnvelope.send(exchange, deployment.corsOrigins(), 400, "WebSocket handshake failed: " + e.getMessage());
             }
         }
     }

@@ -7,18 +7,27 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The Tyrus side of one connection: what the robot sends goes straight to the connection. */
+/**
+ * The Tyrus side of one connection: what the robot sends goes straight to the connection. It
+ * also keeps the robot-socket gauge, counting a socket once from open to close.
+ */
 final class RobotEndpoint extends Endpoint {
     private final PubSubConnection connection;
+    private final PubSubMetrics metrics;
+    private final AtomicBoolean counted = new AtomicBoolean();
 
-    RobotEndpoint(PubSubConnection connection) {
+    RobotEndpoint(PubSubConnection connection, PubSubMetrics metrics) {
         this.connection = connection;
+        this.metrics = metrics;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        connection.robotOpened();
+        if (counted.compareAndSet(false, true)) {
+            metrics.robotSockets.incrementAndGet();
+        }
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) connection::robotText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) connection::robotBinary);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> connection.robotPong(p.getApplicationData()));
@@ -26,6 +35,9 @@ final class RobotEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        if (counted.compareAndSet(true, false)) {
+            metrics.robotSockets.decrementAndGet();
+        }
         connection.robotClosed(closeReason.getCloseCode().getCode(), closeReason.getReasonPhrase());
     }
 

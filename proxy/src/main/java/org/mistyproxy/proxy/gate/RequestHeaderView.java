@@ -1,4 +1,4 @@
-package org.mistyproxy.proxy.relay;
+package org.mistyproxy.proxy.gate;
 
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
