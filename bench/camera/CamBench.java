@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public class CamBench {
 
     record Result(int clients, long requests, long failures, double seconds, long[] latNanos, long[] ageMicros,
-                  double encodes, double frames, double captureSec, double encodeSec, double cpuSec) {}
+                  double encodes, double frames, double captureSec, double encodeSec, double cpuSec, double serverMeanMs) {}
 
     static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,11 +68,12 @@ public class CamBench {
         send("POST", "/terminate/" + iid);
 
         System.out.println();
-        System.out.println("| clients | snapshots/s | p50 ms | p99 ms | frame age p50 ms | frame age p99 ms | encodes/s | frames/s | server CPU (cores) | capture+encode (cores) | capture+encode share of server CPU | failures |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| clients | snapshots/s | p50 ms | p99 ms | server-side mean ms | frame age p50 ms | frame age p99 ms | encodes/s | frames/s | server CPU (cores) | capture+encode (cores) | capture+encode share of server CPU | failures |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
-            System.out.printf("| %d | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.3f | %.0f%% | %d |%n",
+            System.out.printf("| %d | %.0f | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f | %.3f | %.0f%% | %d |%n",
                     r.clients, r.requests / r.seconds, pct(r.latNanos, 0.50) / 1e6, pct(r.latNanos, 0.99) / 1e6,
+                    r.serverMeanMs,
                     pct(r.ageMicros, 0.50) / 1e3, pct(r.ageMicros, 0.99) / 1e3,
                     r.encodes / r.seconds, r.frames / r.seconds, r.cpuSec / r.seconds,
                     (r.captureSec + r.encodeSec) / r.seconds,
@@ -82,6 +83,7 @@ public class CamBench {
 
     static Result run(String path, int clients, int seconds, long pid) throws Exception {
         Map<String, Double> m0 = metrics();
+        double[] timer0 = serverTimer();
         double cpu0 = cpuSeconds(pid);
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
@@ -128,6 +130,8 @@ public class CamBench {
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = cpuSeconds(pid) - cpu0;
         Map<String, Double> m1 = metrics();
+        double[] timer1 = serverTimer();
+        double serverMeanMs = timer1[0] > timer0[0] ? 1e3 * (timer1[1] - timer0[1]) / (timer1[0] - timer0[0]) : Double.NaN;
         long total = 0;
         long failures = 0;
         for (int c = 0; c < clients; c++) {
@@ -147,7 +151,8 @@ public class CamBench {
         Arrays.sort(allAge);
         return new Result(clients, total, failures, wall, allLat, allAge,
                 d(m1, m0, "mistyproxy_camera_encodes_total"), d(m1, m0, "mistyproxy_camera_frames_captured_total"),
-                d(m1, m0, "mistyproxy_camera_capture_seconds_total"), d(m1, m0, "mistyproxy_camera_encode_seconds_total"), cpu);
+                d(m1, m0, "mistyproxy_camera_capture_seconds_total"), d(m1, m0, "mistyproxy_camera_encode_seconds_total"), cpu,
+                serverMeanMs);
     }
 
     static double d(Map<String, Double> m1, Map<String, Double> m0, String k) {
@@ -164,6 +169,18 @@ public class CamBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    static final Pattern SNAPSHOT_TIMER = Pattern.compile(
+            "^mistyproxy_camera_snapshot_latency_seconds_(count|sum)\\{[^}]*outcome=\"ok\"[^}]*\\} ([0-9.eE+-]+)$",
+            Pattern.MULTILINE);
+
+    /** The server's own snapshot handling timer: {count, seconds}, summed over formats. */
+    static double[] serverTimer() throws Exception {
+        Matcher m = SNAPSHOT_TIMER.matcher(send("GET", "/metrics"));
+        double[] out = new double[2];
+        while (m.find()) out[m.group(1).equals("count") ? 0 : 1] += Double.parseDouble(m.group(2));
+        return out;
     }
 
     static final Pattern METRIC = Pattern.compile("^(mistyproxy_camera_[a-z_]+_total) ([0-9.eE+-]+)$", Pattern.MULTILINE);

@@ -58,6 +58,51 @@ public final class CameraView {
     }
 
     /**
+     * An encoding that is at hand: the newest frame's if this variant of it is already encoded;
+     * while someone is still encoding the newest frame, the frame before it (one frame period
+     * older) if that one is encoded. Never waits and never encodes, so it may be called on a
+     * thread that must not block; null otherwise (the caller then falls back to {@link #snapshot},
+     * which encodes the newest frame). Successive calls never go back in sequence.
+     *
+     * @throws IllegalArgumentException if the requested size is not a downscale of this camera's image
+     */
+    public Snapshot ready(SnapshotRequest request) {
+        return ready(request, null);
+    }
+
+    /**
+     * As {@link #ready(SnapshotRequest)}, but if nobody encodes the newest frame yet, starts that
+     * encode on {@code encodeOn} and answers with the frame before it (if encoded and fresh)
+     * instead of null: a stream of callers then never waits for an encode, at the price of
+     * getting a frame one period older while the newest is being encoded.
+     */
+    public Snapshot ready(SnapshotRequest request, java.util.concurrent.Executor encodeOn) {
+        Size size = outputSize(request);
+        int quality = quality(request);
+        CapturedFrame frame = loop.current();
+        if (frame == null) {
+            return null;
+        }
+        byte[] data = encoder.completed(frame, spec.region(), size.width, size.height, request.format(), quality);
+        if (data != null) {
+            return snapshotOf(frame, request, size, data);
+        }
+        if (!encoder.started(frame, spec.region(), size.width, size.height, request.format(), quality)) {
+            if (encodeOn == null) {
+                return null; // nobody encodes the newest frame yet: this caller must
+            }
+            // Two callers may both start it; the encoder's per-frame memo still encodes once.
+            encodeOn.execute(() -> encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality));
+        }
+        CapturedFrame before = loop.beforeCurrent();
+        if (before == null) {
+            return null;
+        }
+        byte[] old = encoder.completed(before, spec.region(), size.width, size.height, request.format(), quality);
+        return old == null ? null : snapshotOf(before, request, size, old);
+    }
+
+    /**
      * A JPEG of this camera's output size showing {@code message} on grey, for live feeds to show
      * that the camera is unavailable (loads natives; not cached, feeds send it once per outage).
      */
@@ -67,9 +112,18 @@ public final class CameraView {
     }
 
     private Snapshot encode(CapturedFrame frame, SnapshotRequest request, Size size) {
-        int quality = request.quality().orElse(spec.jpegQuality());
-        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality);
-        return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt());
+        byte[] data = encoder.encode(frame, spec.region(), size.width, size.height, request.format(), quality(request));
+        return snapshotOf(frame, request, size, data);
+    }
+
+    private int quality(SnapshotRequest request) {
+        return request.quality().orElse(spec.jpegQuality());
+    }
+
+    private Snapshot snapshotOf(CapturedFrame frame, SnapshotRequest request, Size size, byte[] data) {
+        return new Snapshot(request.format(), data, size.width, size.height, frame.sequence(), frame.capturedAt(),
+                frame.memo(FrameEncoder.Variant.of(spec.region(), size.width, size.height, request.format(),
+                        quality(request))));
     }
 
     private record Size(int width, int height) {}

@@ -36,8 +36,12 @@ final class CaptureLoop {
     private long sequence;
     // Written under lock, read without it on the fast path.
     private volatile CapturedFrame latest;
+    /** The frame before {@link #latest}, for readers who must not wait while the newest is encoded. */
+    private volatile CapturedFrame previous;
     private volatile CameraStatus.State state = CameraStatus.State.IDLE;
     private volatile String cause;
+    /** {@link #cause} in words a borrower may see ({@link PublicCause}). */
+    private volatile String publicCause;
 
     CaptureLoop(SourceKey key, CaptureSettings settings, CaptureCounters counters) {
         this.key = key;
@@ -92,13 +96,14 @@ final class CaptureLoop {
 
     private void start() {
         Run r = new Run();
-        Thread previous = lastThread;
-        Thread t = new Thread(() -> loop(r, previous), "capture " + key.address().display());
+        Thread before = lastThread;
+        Thread t = new Thread(() -> loop(r, before), "capture " + key.address().display());
         t.setDaemon(true);
         r.thread = t;
         run = r;
         lastThread = t;
         latest = null;
+        previous = null;
         cause = null;
         state = CameraStatus.State.STARTING;
         counters.activeLoops.incrementAndGet();
@@ -113,6 +118,7 @@ final class CaptureLoop {
         r.stopped = true;
         r.thread.interrupt();
         latest = null;
+        previous = null;
         cause = null;
         state = CameraStatus.State.IDLE;
         counters.activeLoops.decrementAndGet();
@@ -141,7 +147,7 @@ final class CaptureLoop {
                     byte[] bgr = source.grab();
                     if (bgr == null) {
                         if (!gotFrame) {
-                            throw new IOException("no frames in " + key.address().display());
+                            throw new SourceException("no frames in " + key.address().display(), "no frames in " + PublicCause.SOURCE);
                         }
                         break; // end of file: reopen, which loops it
                     }
@@ -166,7 +172,7 @@ final class CaptureLoop {
                     break;
                 }
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                fail(r, why);
+                fail(r, why, PublicCause.of(e, key.address()));
                 log.warn("event=capture_failed source={} cause=\"{}\" retry_ms={}", key.address().display(), why,
                         TimeUnit.NANOSECONDS.toMillis(backoff));
                 try {
@@ -191,12 +197,12 @@ final class CaptureLoop {
             case DEVICE:
                 // The stock grabber spends ~10 s failing on a missing device; this answers at once.
                 if (!Files.exists(Path.of(a.location()))) {
-                    throw new IOException("device " + a.location() + " does not exist");
+                    throw new SourceException("device " + a.location() + " does not exist", "the camera device does not exist");
                 }
                 return JavaCvBridge.openDevice(a.location(), key.width(), key.height(), key.fps());
             case FILE:
                 if (!Files.isRegularFile(Path.of(a.location()))) {
-                    throw new IOException("no such file " + a.location());
+                    throw new SourceException("no such file " + a.location(), "the video file does not exist");
                 }
                 return JavaCvBridge.openStream(a.location(), a.display(), false, key.width(), key.height());
             case NETWORK:
@@ -244,6 +250,7 @@ final class CaptureLoop {
                 return;
             }
             // The sequence never restarts, so (source, sequence) names one frame for the encode cache.
+            previous = latest;
             latest = new CapturedFrame(++sequence, Instant.now(), System.nanoTime(), key.width(), key.height(), bgr);
             if (state != CameraStatus.State.RUNNING) {
                 log.info("event=capture_running source={}", key.address().display());
@@ -257,13 +264,14 @@ final class CaptureLoop {
         }
     }
 
-    private void fail(Run r, String why) {
+    private void fail(Run r, String why, String shown) {
         lock.lock();
         try {
             if (r.stopped) {
                 return;
             }
             cause = why;
+            publicCause = shown;
             state = CameraStatus.State.FAILED;
             changed.signalAll();
         } finally {
@@ -275,6 +283,18 @@ final class CaptureLoop {
         CapturedFrame f = latest;
         return new CameraStatus(state, Optional.ofNullable(cause), f == null ? 0 : f.sequence(),
                 Optional.ofNullable(f == null ? null : f.capturedAt()));
+    }
+
+    /** The newest frame if capture is running and it is fresh, else null; never waits. */
+    CapturedFrame current() {
+        CapturedFrame f = latest;
+        return f != null && state == CameraStatus.State.RUNNING && fresh(f) ? f : null;
+    }
+
+    /** The frame before the newest, if capture is running and it is fresh, else null; never waits. */
+    CapturedFrame beforeCurrent() {
+        CapturedFrame f = previous;
+        return f != null && state == CameraStatus.State.RUNNING && fresh(f) ? f : null;
     }
 
     private boolean fresh(CapturedFrame f) {
@@ -303,7 +323,7 @@ final class CaptureLoop {
                 throw new CameraUnavailableException(cameraId, "capture is not active (no instance has the cam add-on)");
             }
             if (state == CameraStatus.State.FAILED) {
-                throw new CameraUnavailableException(cameraId, cause);
+                throw new CameraUnavailableException(cameraId, publicCause);
             }
             f = latest;
             if (f == null && !failIfNone) {
@@ -311,11 +331,11 @@ final class CaptureLoop {
             }
             if (f == null) {
                 throw new CameraUnavailableException(cameraId,
-                        "no frame from " + key.address().display() + " within "
+                        "no frame from " + PublicCause.SOURCE + " within "
                                 + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms");
             }
             if (!fresh(f)) {
-                throw new CameraUnavailableException(cameraId, "no new frame from " + key.address().display()
+                throw new CameraUnavailableException(cameraId, "no new frame from " + PublicCause.SOURCE
                         + " for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - f.capturedNanos()) + " ms");
             }
             return f.sequence() > after ? f : null;

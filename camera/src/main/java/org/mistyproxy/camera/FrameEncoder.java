@@ -17,7 +17,12 @@ final class FrameEncoder {
     /** Beyond this many variants of one frame, results are computed but not shared (bounds memory). */
     static final int MAX_VARIANTS_PER_FRAME = 32;
 
-    record Variant(CropRect crop, int width, int height, ImageFormat format, int quality) {}
+    record Variant(CropRect crop, int width, int height, ImageFormat format, int quality) {
+        /** Quality only matters to JPEG; other formats share one variant whatever was asked. */
+        static Variant of(CropRect crop, int width, int height, ImageFormat format, int quality) {
+            return new Variant(crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
+        }
+    }
 
     private final CaptureCounters counters;
 
@@ -26,7 +31,7 @@ final class FrameEncoder {
     }
 
     byte[] encode(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
-        Variant v = new Variant(crop, width, height, format, format == ImageFormat.JPEG ? quality : 0);
+        Variant v = Variant.of(crop, width, height, format, quality);
         ConcurrentMap<Variant, CompletableFuture<byte[]>> memo = frame.encodings();
         CompletableFuture<byte[]> shared = memo.get(v);
         if (shared == null) {
@@ -55,6 +60,19 @@ final class FrameEncoder {
             }
             throw e;
         }
+    }
+
+    /** The variant's bytes if some caller already finished encoding them for this frame, else null. */
+    byte[] completed(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
+        Variant v = Variant.of(crop, width, height, format, quality);
+        CompletableFuture<byte[]> f = frame.encodings().get(v);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
+    /** True if some caller has started (or finished) encoding the variant for this frame. */
+    boolean started(CapturedFrame frame, CropRect crop, int width, int height, ImageFormat format, int quality) {
+        Variant v = Variant.of(crop, width, height, format, quality);
+        return frame.encodings().containsKey(v);
     }
 
     private byte[] computeCounted(CapturedFrame frame, Variant v) {

@@ -119,7 +119,8 @@ final class JavaCvBridge {
             } catch (FFmpegFrameGrabber.Exception ignored) {
                 // already failing; the open error is the one that matters
             }
-            throw new IOException("cannot open " + shown + ": " + ffmpegError(e.getMessage()), e);
+            String err = ffmpegError(e.getMessage());
+            throw new SourceException("cannot open " + shown + ": " + err, "cannot open " + kind(network) + ": " + err, e);
         }
         return new StreamSource(g, !network, shown, width, height);
     }
@@ -145,13 +146,14 @@ final class JavaCvBridge {
             try {
                 f = grabber.grabImage();
             } catch (FFmpegFrameGrabber.Exception e) {
-                throw new IOException("reading " + shown + " failed: " + ffmpegError(e.getMessage()), e);
+                String err = ffmpegError(e.getMessage());
+                throw new SourceException("reading " + shown + " failed: " + err, "reading " + kind(!file) + " failed: " + err, e);
             }
             if (f == null || f.image == null) {
                 if (file) {
                     return null;
                 }
-                throw new IOException(shown + " ended");
+                throw new SourceException(shown + " ended", "the stream ended");
             }
             int fw = f.imageWidth;
             int fh = f.imageHeight;
@@ -188,7 +190,7 @@ final class JavaCvBridge {
         VideoCapture cap = new VideoCapture(path, opencv_videoio.CAP_V4L2);
         if (!cap.isOpened()) {
             cap.close();
-            throw new IOException("cannot open device " + path);
+            throw new SourceException("cannot open device " + path, "cannot open the camera device");
         }
         cap.set(opencv_videoio.CAP_PROP_FRAME_WIDTH, width);
         cap.set(opencv_videoio.CAP_PROP_FRAME_HEIGHT, height);
@@ -214,7 +216,8 @@ final class JavaCvBridge {
             try (PointerScope scope = new PointerScope()) {
                 Mat m = new Mat();
                 if (!capture.read(m) || m.empty()) {
-                    throw new IOException("device " + path + " gave no frame (unplugged?)");
+                    throw new SourceException("device " + path + " gave no frame (unplugged?)",
+                            "the camera device gave no frame (unplugged?)");
                 }
                 if (m.channels() == 1) {
                     Mat c = new Mat();
@@ -257,6 +260,10 @@ final class JavaCvBridge {
      * JavaCV's messages repeat the URL (which may hold credentials) and advice for developers;
      * users get FFmpeg's own text for the error code instead.
      */
+    private static String kind(boolean network) {
+        return network ? "the stream" : "the video file";
+    }
+
     private static String ffmpegError(String message) {
         Matcher m = AV_ERROR.matcher(message == null ? "" : message);
         if (!m.find()) {

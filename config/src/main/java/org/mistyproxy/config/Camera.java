@@ -6,7 +6,8 @@ import java.util.Optional;
  * A camera as one deployment sees it. Several entries (in several deployments) may share one
  * {@code source}; they then share one capture loop, each with its own crop.
  *
- * @param id          the camera id in URLs ({@code /addon/cam/{iid}/{id}/img}), unique per deployment
+ * @param id          the camera id in URLs ({@code /addon/cam/{iid}/{id}/img}), unique per deployment;
+ *                    URLs may also give the camera's position {@code 0, 1, ...} instead
  * @param source      {@code synthetic}, a device ({@code /dev/video0} or an index such as {@code 0}),
  *                    or a stream / file URL or path understood by FFmpeg
  * @param width       requested capture width in pixels
@@ -22,4 +23,10 @@ public record Camera(
         int height,
         int fps,
         Optional<Crop> crop,
-        int jpegQuality) {}
+        int jpegQuality) {
+
+    /** A position such as {@code 0} or {@code 12} (no sign, no leading zero, at most 4 digits). */
+    public static boolean isIndex(String s) {
+        return s.matches("0|[1-9][0-9]{0,3}");
+    }
+}

@@ -25,7 +25,8 @@ final class CameraSection {
         this.scalars = scalars;
     }
 
-    Optional<Camera> read(Node node, String path, Uniqueness ids) {
+    /** @param index the camera's position in its deployment's list, which URLs may use as its id */
+    Optional<Camera> read(Node node, String path, int index, Uniqueness ids) {
         Optional<Fields> of = Fields.of(node, path, scalars, FIELDS);
         if (of.isEmpty()) {
             return Optional.empty();
@@ -36,6 +37,11 @@ final class CameraSection {
             Node at = f.get("id").orElseThrow();
             if (!ID.matcher(v).matches()) {
                 scalars.problems().add(at.at(), f.path("id"), "must be 1 to 64 letters, digits, _ or - (it appears in URLs), got "
+                        + Node.quote(v));
+            } else if (v.chars().allMatch(Character::isDigit) && !v.equals(Integer.toString(index))) {
+                // Cameras also answer to their position; a number naming another position would be ambiguous.
+                scalars.problems().add(at.at(), f.path("id"), "a camera id made of digits must be the camera's own"
+                        + " position in this list (" + index + "), because URLs may name cameras by position; got "
                         + Node.quote(v));
             } else {
                 ids.claim(v, Node.quote(v), at.at(), f.path("id"), path);

@@ -10,7 +10,10 @@ import java.util.Optional;
 /** Reads the top-level object of a configuration file into a {@link MistyProxyConfig}. */
 final class ConfigDocument {
     static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments",
-            "control_api");
+            "camera_feeds_max", "control_api");
+    /** Below 2, no instance could have a feed under the half-the-server rule. */
+    static final int MIN_CAMERA_FEEDS = 2;
+    static final int MAX_CAMERA_FEEDS = 100_000;
     static final String DEFAULT_DATA_DIR = "./data";
 
     private final Scalars scalars;
@@ -43,17 +46,20 @@ final class ConfigDocument {
         UserSection userSection = new UserSection(scalars);
         nonEmptyList(f, "users").forEach((p, n) -> userSection.read(n, p, names, tokens).ifPresent(users::add));
 
+        int feedsMax = f.integer("camera_feeds_max", MIN_CAMERA_FEEDS, MAX_CAMERA_FEEDS,
+                MistyProxyConfig.DEFAULT_CAMERA_FEEDS_MAX);
+
         List<Deployment> deployments = new ArrayList<>();
         Uniqueness ids = new Uniqueness(problems, "deployment id");
         SharedSources sources = new SharedSources(problems);
         DeploymentSection deploymentSection = new DeploymentSection(scalars);
-        nonEmptyList(f, "deployments").forEach((p, n) -> deploymentSection.read(n, p, ids, sources)
+        nonEmptyList(f, "deployments").forEach((p, n) -> deploymentSection.read(n, p, ids, sources, feedsMax)
                 .ifPresent(deployments::add));
 
         ControlApiSettings controlApi = f.get("control_api")
                 .map(n -> new ControlApiSection(scalars).read(n, "control_api")).orElse(ControlApiSettings.DEFAULTS);
         return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments,
-                controlApi));
+                feedsMax, controlApi));
     }
 
     /** A required list that must have at least one item, as (path, item) pairs in order. */

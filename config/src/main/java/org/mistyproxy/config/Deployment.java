@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param corsOrigins origins allowed to call proxy URLs from a browser; {@code ["*"]} by default.
  *                    Kept in {@link Origin}'s one form (normalised here, once), so whoever checks
  *                    a request's {@code Origin} compares two normal forms.
+ * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
+ *                    of the server's {@code camera_feeds_max})
  */
 public record Deployment(
         UUID id,
@@ -21,14 +23,39 @@ public record Deployment(
         RobotAddress robot,
         Optional<Path> policy,
         List<String> corsOrigins,
-        List<Camera> cameras) {
+        List<Camera> cameras,
+        int cameraFeedsPerInstance) {
+
+    /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
+
+    /** With the default {@code camera_feeds_per_instance}. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
+    }
 
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
     }
 
+    /**
+     * The camera a URL names: by its configured id, or by its position {@code 0, 1, ...} in the
+     * configuration (the rerobots client asks for camera {@code 0}). The loader refuses numeric ids
+     * other than the camera's own position, so the two ways can never name different cameras.
+     */
     public Optional<Camera> camera(String cameraId) {
-        return cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+        Optional<Camera> byId = cameras.stream().filter(c -> c.id().equals(cameraId)).findFirst();
+        if (byId.isPresent() || !Camera.isIndex(cameraId)) {
+            return byId;
+        }
+        int i = Integer.parseInt(cameraId);
+        return i < cameras.size() ? Optional.of(cameras.get(i)) : Optional.empty();
+    }
+
+    /** The camera's position in the configuration, -1 if it is not one of this deployment's. */
+    public int cameraIndex(Camera camera) {
+        return cameras.indexOf(camera);
     }
 }

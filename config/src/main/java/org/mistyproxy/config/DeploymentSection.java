@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /** Reads one entry of the {@code deployments} list, cameras included. */
 final class DeploymentSection {
     static final List<String> FIELDS =
-            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras");
+            List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras",
+                    "camera_feeds_per_instance");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -26,7 +27,7 @@ final class DeploymentSection {
         this.cameras = new CameraSection(scalars);
     }
 
-    Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources) {
+    Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources, int feedsMax) {
         Optional<Fields> of = Fields.of(node, path, scalars, FIELDS);
         if (of.isEmpty()) {
             return Optional.empty();
@@ -76,17 +77,36 @@ final class DeploymentSection {
             for (int i = 0; i < items.size(); i++) {
                 String p = Problems.index(f.path("cameras"), i);
                 Node item = items.get(i);
-                cameras.read(item, p, cameraIds).ifPresent(c -> {
+                cameras.read(item, p, i, cameraIds).ifPresent(c -> {
                     cams.add(c);
                     sources.add(c, item.at(), p);
                 });
             }
         });
 
+        int feeds = feedsPerInstance(f, feedsMax);
+
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds));
+    }
+
+    /**
+     * At most half of the server's {@code camera_feeds_max}, so that one instance can never take
+     * every feed of the server; the default is lowered to that bound when the server's is small.
+     */
+    private int feedsPerInstance(Fields f, int feedsMax) {
+        int bound = feedsMax / 2;
+        String key = "camera_feeds_per_instance";
+        return f.get(key).flatMap(n -> scalars.integer(n, f.path(key), 1, Integer.MAX_VALUE).filter(v -> {
+            if (v > bound) {
+                scalars.problems().add(n.at(), f.path(key), "must be at most half of camera_feeds_max (" + feedsMax
+                        + "), so that one instance cannot take every feed of the server: at most " + bound + ", got " + v);
+                return false;
+            }
+            return true;
+        })).orElse(Math.min(Deployment.DEFAULT_CAMERA_FEEDS_PER_INSTANCE, bound));
     }
 
     /** {@code ["*"]}, or origins such as {@code https://app.example.org} (scheme, host, optional port). */

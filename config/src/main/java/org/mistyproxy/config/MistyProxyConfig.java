@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param dataDir        where instances, add-on states and tokens are persisted
  * @param users          who may call the control API
  * @param deployments    the robots (with their cameras) that can be lent
+ * @param cameraFeedsMax live camera feeds (MJPEG or WebSocket viewers) the whole server keeps open
+ *                       at once; see {@code config/README.md} for the default
  * @param controlApi     how the control API treats its callers (rate limit)
  */
 public record MistyProxyConfig(
@@ -28,21 +30,33 @@ public record MistyProxyConfig(
         Path dataDir,
         List<User> users,
         List<Deployment> deployments,
+        int cameraFeedsMax,
         ControlApiSettings controlApi) {
+
+    /** Default of {@code camera_feeds_max}; config/README.md says why. */
+    public static final int DEFAULT_CAMERA_FEEDS_MAX = 1000;
+
+    /** With the default {@code camera_feeds_max} and control API settings. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, DEFAULT_CAMERA_FEEDS_MAX);
+    }
+
+    /** With the default control API settings. */
+    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
+            List<User> users, List<Deployment> deployments, int cameraFeedsMax) {
+        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax,
+                ControlApiSettings.DEFAULTS);
+    }
 
     public MistyProxyConfig {
         users = List.copyOf(users);
         deployments = List.copyOf(deployments);
     }
 
-    /** A configuration with the control API's defaults (tests and the demo build these). */
-    public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
-            List<User> users, List<Deployment> deployments) {
-        this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, ControlApiSettings.DEFAULTS);
-    }
-
     public MistyProxyConfig withControlApi(ControlApiSettings settings) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, settings);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax,
+                settings);
     }
 
     public Optional<Deployment> deployment(UUID id) {

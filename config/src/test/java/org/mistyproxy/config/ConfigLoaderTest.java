@@ -37,6 +37,8 @@ final class ConfigLoaderTest {
         assertEquals("", d.description());
         assertEquals(List.of("*"), d.corsOrigins());
         assertEquals(new Camera("cam", "synthetic", 640, 480, 15, Optional.empty(), 80), d.cameras().get(0));
+        assertEquals(1000, c.cameraFeedsMax());
+        assertEquals(8, d.cameraFeedsPerInstance());
         assertEquals(ControlApiSettings.DEFAULTS, c.controlApi());
         assertEquals(300, c.controlApi().rateLimit().requests());
         assertEquals(java.time.Duration.ofMinutes(1), c.controlApi().rateLimit().period());
@@ -49,6 +51,28 @@ final class ConfigLoaderTest {
         MistyProxyConfig h = load("mistyproxy.yaml", "control_api: {rate_limit: 1000/hour}\n" + MINIMAL, Map.of());
         assertEquals(java.time.Duration.ofHours(1), h.controlApi().rateLimit().period());
         assertEquals(1000, h.controlApi().rateLimit().requests());
+    }
+
+    @Test
+    void camerasAnswerToTheirNameAndToTheirPosition() throws Exception {
+        MistyProxyConfig c = load("m.yaml", MINIMAL + "    cameras:\n      - {id: front, source: synthetic}\n"
+                + "      - {id: \"1\", source: synthetic}\n      - {id: top, source: synthetic}\n", Map.of());
+        Deployment d = c.deployments().get(0);
+        assertEquals("front", d.camera("0").orElseThrow().id());
+        assertEquals("front", d.camera("front").orElseThrow().id());
+        assertEquals("1", d.camera("1").orElseThrow().id());
+        assertEquals("top", d.camera("2").orElseThrow().id());
+        assertEquals(2, d.cameraIndex(d.camera("top").orElseThrow()));
+        assertEquals(Optional.empty(), d.camera("3"));
+        assertEquals(Optional.empty(), d.camera("00"));
+        assertEquals(Optional.empty(), d.camera("-1"));
+    }
+
+    @Test
+    void smallServerFeedBoundsLowerThePerInstanceDefault() throws Exception {
+        MistyProxyConfig c = load("m.yaml", "camera_feeds_max: 6\n" + MINIMAL, Map.of());
+        assertEquals(6, c.cameraFeedsMax());
+        assertEquals(3, c.deployments().get(0).cameraFeedsPerInstance());
     }
 
     @Test

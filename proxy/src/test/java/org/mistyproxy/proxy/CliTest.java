@@ -67,6 +67,9 @@ class CliTest {
             // the first snapshot may find the camera still starting (a clear 200 {"success": false, ...}, by contract)
             assertTrue(ran.contains("\"format\":\"JPEG\"") || ran.contains("{\"success\":false,\"message\":\"camera front unavailable"),
                     "a camera snapshot:\n" + ran);
+            // by name (front) and by position (0, as the rerobots client asks): two snapshot answers
+            assertTrue(ran.split("\"format\":\"JPEG\"|\\{\"success\":false,\"message\":\"camera front unavailable", -1).length - 1 >= 2,
+                    "snapshots of camera front and camera 0:\n" + ran);
             assertTrue(ran.contains("(480, 640, 3) uint8"), "the NumPy snapshot:\n" + ran);
             assertTrue(ran.lines().anyMatch(l -> l.equals("0")), "the robot never saw /api/reboot:\n" + ran);
         } finally {

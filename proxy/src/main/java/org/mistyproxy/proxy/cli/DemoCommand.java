@@ -127,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                 "  # 4. the camera: activate the cam add-on; snapshots as JSON (the rerobots contract), raw JPEG, and a NumPy array",
                 "  curl -s -X POST " + auth + " $API/addon/cam/$IID; echo",
                 "  curl -s " + auth + " $API/addon/cam/$IID/front/img | head -c 100; echo",
+                "  curl -s " + auth + " $API/addon/cam/$IID/0/img | head -c 100; echo   # the same camera by position, as the rerobots client asks",
                 "  curl -s " + auth + " -H 'Accept: image/jpeg' $API/addon/cam/$IID/front/img -o front.jpg   # open front.jpg",
                 "  curl -s " + auth + " \"$API/addon/cam/$IID/front/img?format=npy\" -o front.npy",
                 "  /usr/bin/python3 -c 'import numpy as np; a = np.load(\"front.npy\"); print(a.shape, a.dtype, a[0, 0], a[-1, -1])'"

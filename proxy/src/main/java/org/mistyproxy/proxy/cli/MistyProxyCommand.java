@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Lend a Misty II robot safely: policy-checked proxy URLs and camera feeds.",
         subcommands = {
             ServeCommand.class,
+            ReloadCommand.class,
             DemoCommand.class,
             SimCommand.class,
             ConfigCommand.class,

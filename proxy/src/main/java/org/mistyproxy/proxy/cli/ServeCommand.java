@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the mistyproxy server from a configuration file.",
             "Stops on SIGTERM or Ctrl-C after in-flight requests finish.",
+            "SIGHUP re-reads the configuration file (see mistyproxy reload).",
             "Exit status: 0 stopped, 1 configuration or startup error, 2 bad usage."
         })
 final class ServeCommand implements Callable<Integer> {
@@ -53,6 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.println("mistyproxy serving " + cfg.deployments().size() + " deployment(s) at " + server.publicBaseUrl());
         out.flush();
+        HangupSignal.install(server, err);
         awaitSignal(server);
         return 0;
     }

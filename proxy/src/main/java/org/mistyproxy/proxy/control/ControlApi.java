@@ -285,10 +285,10 @@ public final class ControlApi {
     private Object cam(String m, String iid, User user) {
         switch (m) {
             case "POST" -> {
-                return camStatus(iid, instances.activateCam(user, iid));
+                return camStatus(user, iid, instances.activateCam(user, iid));
             }
             case "GET" -> {
-                return camStatus(iid, instances.camTokens(user, iid));
+                return camStatus(user, iid, instances.camTokens(user, iid));
             }
             case "DELETE" -> {
                 instances.deactivateCam(user, iid);
@@ -298,16 +298,25 @@ public final class ControlApi {
         }
     }
 
-    private Object camStatus(String iid, Map<String, String> tokens) {
+    /** Cameras in configuration order; {@code index} and {@code name} (= {@code id}) both work in URLs. */
+    private Object camStatus(User user, String iid, Map<String, String> tokens) {
         PublicUrls u = urls.get();
         List<Object> cams = new ArrayList<>();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(tokens).entrySet()) {
+        Deployment d = instances.deployment(instances.get(user, iid).deployment().toString()).orElseThrow();
+        for (int i = 0; i < d.cameras().size(); i++) {
+            String id = d.cameras().get(i).id();
+            String token = tokens.get(id);
+            if (token == null) {
+                continue; // the configuration changed since activation; the camera has no token
+            }
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("id", e.getKey());
-            c.put("img", u.base() + "/addon/cam/" + iid + "/" + e.getKey() + "/img");
-            c.put("feed_token", e.getValue());
-            c.put("feed_url", u.feedUrl(iid, e.getKey(), e.getValue()));
-            c.put("mjpeg_url", u.mjpegUrl(iid, e.getKey(), e.getValue()));
+            c.put("index", i);
+            c.put("name", id);
+            c.put("id", id);
+            c.put("img", u.base() + "/addon/cam/" + iid + "/" + id + "/img");
+            c.put("feed_token", token);
+            c.put("feed_url", u.feedUrl(iid, id, token));
+            c.put("mjpeg_url", u.mjpegUrl(iid, id, token));
             cams.add(c);
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -5,7 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.Optional;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.FeedGrant;
 import org.mistyproxy.proxy.access.Grant;
@@ -25,12 +25,12 @@ public final class CamUrls implements HttpHandler {
     private static final String NOT_FOUND = "instance or camera not found, or add-on `cam` not active";
 
     private final Instances instances;
-    private final ApiUsers users;
+    private final CurrentConfig config;
     private final CamRequestHandler camData;
 
-    public CamUrls(Instances instances, ApiUsers users, CamRequestHandler camData) {
+    public CamUrls(Instances instances, CurrentConfig config, CamRequestHandler camData) {
         this.instances = instances;
-        this.users = users;
+        this.config = config;
         this.camData = camData;
     }
 
@@ -48,7 +48,7 @@ public final class CamUrls implements HttpHandler {
             if (target != null) ex.putAttachment(Grant.KEY, new FeedGrant(target));
         } else {
             AccessLog.tag(ex, "cam", base);
-            Optional<User> user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+            Optional<User> user = config.get().users().authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
             if (user.isEmpty()) {
                 ControlEnvelope.send(ex, 401, "wrong authorization token");
                 return;

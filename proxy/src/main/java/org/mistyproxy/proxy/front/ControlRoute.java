@@ -5,7 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.Optional;
 import org.mistyproxy.config.User;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.Grant;
 import org.mistyproxy.proxy.access.UserGrant;
 import org.mistyproxy.proxy.gate.ControlEnvelope;
@@ -16,18 +16,18 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
  * (the control admission links, then {@code control.ControlEndpoint}).
  */
 public final class ControlRoute implements HttpHandler {
-    private final ApiUsers users;
+    private final CurrentConfig config;
     private final HttpHandler next;
 
-    public ControlRoute(ApiUsers users, HttpHandler next) {
-        this.users = users;
+    public ControlRoute(CurrentConfig config, HttpHandler next) {
+        this.config = config;
         this.next = next;
     }
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
         AccessLog.tag(ex, "control", RequestPath.attached(ex).raw());
-        Optional<User> user = users.authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+        Optional<User> user = config.get().users().authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
         if (user.isEmpty()) {
             ControlEnvelope.send(ex, 401, "wrong authorization token");
             return;

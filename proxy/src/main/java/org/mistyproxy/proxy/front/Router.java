@@ -20,9 +20,10 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
  * Runs on the IO thread and reads no token: the route handlers authenticate.
  */
 public final class Router implements HttpHandler {
-    /** The first path segments of the control API (the rerobots contract's paths). */
+    /** The first path segments of the control API (the rerobots contract's paths, and the owner's {@code reload}). */
     static final Set<String> CONTROL_ROOTS =
-            Set.of("workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon");
+            Set.of("workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon",
+                    "reload");
 
     private final HttpHandler health;
     private final HttpHandler metrics;

@@ -7,21 +7,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
-import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.mistyproxy.policy.Policy;
 import org.mistyproxy.proxy.access.CamTarget;
+import org.mistyproxy.proxy.access.CurrentConfig;
+import org.mistyproxy.proxy.access.LiveConfig;
 import org.mistyproxy.proxy.access.ProxyTarget;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.TokenTable;
@@ -41,9 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
 
-    private final Map<UUID, Deployment> deployments = new LinkedHashMap<>();
-    private final Map<UUID, Policy> policies;
-    private final Map<UUID, Long> deploymentCreated = new HashMap<>();
+    private final CurrentConfig current;
+    private final Map<UUID, Long> deploymentCreated = new ConcurrentHashMap<>();
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
@@ -62,10 +61,9 @@ public final class Instances implements AutoCloseable {
      * @param initTimeout how long {@code INIT} waits for the robot's {@code GET /api/device}
      * @param lifecycle   runs expiry timers
      */
-    public Instances(MistyProxyConfig config, Map<UUID, Policy> policies, Journal.Opened opened, InstanceEvents events,
+    public Instances(CurrentConfig current, Journal.Opened opened, InstanceEvents events,
             Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle) {
-        this.policies = Map.copyOf(policies);
-        for (Deployment d : config.deployments()) deployments.put(d.id(), d);
+        this.current = current;
         this.journal = opened.journal();
         this.events = events;
         this.clock = clock;
@@ -76,7 +74,7 @@ public final class Instances implements AutoCloseable {
             byId.put(r.id(), r);
             deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
         }
-        for (Deployment d : deployments.values()) deploymentCreated.putIfAbsent(d.id(), now);
+        for (Deployment d : current.get().deploymentList()) deploymentCreated.putIfAbsent(d.id(), now);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -84,7 +82,7 @@ public final class Instances implements AutoCloseable {
         long now = clock.millis();
         for (InstanceRecord r : new ArrayList<>(byId.values())) {
             if (!r.live()) continue;
-            Deployment d = deployments.get(r.deployment());
+            Deployment d = current.get().deployments().get(r.deployment());
             if (d == null) {
                 terminateLocked(r, Cause.TERMINATED, "deployment " + r.deployment() + " is no longer in the configuration");
             } else if (r.expiresAt() != null && r.expiresAt() <= now) {
@@ -102,13 +100,14 @@ public final class Instances implements AutoCloseable {
 
     // ---- deployments
 
+    /** The deployments of the configuration in force. */
     public Collection<Deployment> deployments() {
-        return deployments.values();
+        return current.get().deploymentList();
     }
 
     public Optional<Deployment> deployment(String id) {
         try {
-            return Optional.ofNullable(deployments.get(UUID.fromString(id)));
+            return Optional.ofNullable(current.get().deployments().get(UUID.fromString(id)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -138,7 +137,7 @@ public final class Instances implements AutoCloseable {
         if (byIdMatch.isPresent()) {
             matching.add(byIdMatch.get());
         } else {
-            for (Deployment d : deployments.values()) if (d.type().equals(deploymentOrType)) matching.add(d);
+            for (Deployment d : deployments()) if (d.type().equals(deploymentOrType)) matching.add(d);
         }
         if (matching.isEmpty()) {
             throw new InstanceException(Reason.NO_SUCH_DEPLOYMENT, "no workspace deployment or type matches " + deploymentOrType);
@@ -296,7 +295,8 @@ public final class Instances implements AutoCloseable {
         InstanceRecord r = get(user, iid);
         if (r.camTokens() != null) return r.camTokens();
         requireReady(r);
-        Deployment d = deployments.get(r.deployment());
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) throw new InstanceException(Reason.NOT_READY, "instance " + iid + " is ending: its deployment was removed from the configuration");
         if (d.cameras().isEmpty()) {
             throw new InstanceException(Reason.NO_CAMERAS, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
         }
@@ -329,21 +329,60 @@ public final class Instances implements AutoCloseable {
     public synchronized CamTarget camTarget(User user, String iid, String cameraId) {
         InstanceRecord r = byId.get(iid);
         if (r == null || !maySee(user, r) || r.camTokens() == null) return null;
-        Deployment d = deployments.get(r.deployment());
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) return null;
         return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
     }
 
     /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
     public CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
         CamGrant g = feedTokens.lookup(token);
-        if (g == null || !g.instanceId().equals(iid) || !g.cameraId().equals(cameraId)) return null;
+        if (g == null || !g.instanceId().equals(iid)) return null;
         InstanceRecord r;
         synchronized (this) {
             r = byId.get(iid);
         }
         if (r == null) return null;
-        Deployment d = deployments.get(r.deployment());
-        return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
+        Deployment d = current.get().deployments().get(r.deployment());
+        if (d == null) return null;
+        // The URL may name the camera by id or by position; the token belongs to the camera's id.
+        return d.camera(cameraId).filter(c -> c.id().equals(g.cameraId())).map(c -> new CamTarget(iid, d, c)).orElse(null);
+    }
+
+    // ---- reload
+
+    /**
+     * Brings live instances in line with the configuration just put in force: an instance of a
+     * deployment no longer configured is terminated with {@code reason}; every live proxy token is
+     * registered again, so its next request reaches the deployment's new address under its new
+     * policy (a map entry replaced: the lock-free lookup sees the old target or the new one).
+     *
+     * @return the ids of the instances terminated
+     */
+    public synchronized List<String> reconfigured(LiveConfig old, String reason) {
+        LiveConfig now = current.get();
+        long created = clock.millis();
+        for (Deployment d : now.deploymentList()) deploymentCreated.putIfAbsent(d.id(), created);
+        List<String> ended = new ArrayList<>();
+        for (Deployment gone : old.deploymentList()) {
+            if (!now.deployments().containsKey(gone.id())) ended.addAll(endLoansOf(gone, reason));
+        }
+        for (InstanceRecord r : byId.values()) {
+            if (r.live()) register(r);
+        }
+        return ended;
+    }
+
+    /** Terminates the live instances of {@code d}, a deployment the configuration no longer has. */
+    private List<String> endLoansOf(Deployment d, String reason) {
+        List<String> ended = new ArrayList<>();
+        for (InstanceRecord r : new ArrayList<>(byId.values())) {
+            if (r.live() && r.deployment().equals(d.id())) {
+                terminateLocked(r, Cause.TERMINATED, reason);
+                ended.add(r.id());
+            }
+        }
+        return ended;
     }
 
     // ---- internals
@@ -359,8 +398,10 @@ public final class Instances implements AutoCloseable {
     }
 
     private void register(InstanceRecord r) {
-        Deployment d = deployments.get(r.deployment());
-        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, policies.get(d.id())));
+        LiveConfig now = current.get();
+        Deployment d = now.deployments().get(r.deployment());
+        if (d == null) return; // removed by a reload that is about to terminate r (reconfigured)
+        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, now.policy(d.id())));
         if (r.camTokens() != null) {
             for (Map.Entry<String, String> e : r.camTokens().entrySet()) feedTokens.put(e.getValue(), new CamGrant(r.id(), e.getKey()));
         }

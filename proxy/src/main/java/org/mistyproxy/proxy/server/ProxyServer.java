@@ -12,25 +12,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
-import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
-import org.mistyproxy.policy.Policy;
-import org.mistyproxy.policy.PolicyException;
-import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.CurrentConfig;
+import org.mistyproxy.proxy.access.LiveConfig;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.ControlRateLimit;
 import org.mistyproxy.proxy.control.PublicUrls;
+import org.mistyproxy.proxy.control.ReloadEndpoint;
+import org.mistyproxy.proxy.control.ReloadOutcome;
 import org.mistyproxy.proxy.front.AccessLog;
 import org.mistyproxy.proxy.front.CamUrls;
 import org.mistyproxy.proxy.front.ControlRoute;
@@ -68,10 +66,12 @@ public final class ProxyServer implements AutoCloseable {
     private final int port;
     private final PublicUrls urls;
     private final ServerOptions options;
+    private final ConfigReload reload;
 
     private ProxyServer(Undertow undertow, GracefulShutdownHandler graceful, Instances instances,
             ScheduledExecutorService lifecycle, List<AutoCloseable> parts, ServerContext context, int port,
-            PublicUrls urls, ServerOptions options) {
+            PublicUrls urls, ServerOptions options, ConfigReload reload) {
+        this.reload = reload;
         this.undertow = undertow;
         this.graceful = graceful;
         this.instances = instances;
@@ -93,9 +93,10 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Map<UUID, Policy> policies = policies(config);
+        CurrentConfig current = new CurrentConfig(compile(config));
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(config, policies, opened, events, options.clock(), options.initTimeout(), lifecycle);
+        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle);
+        ConfigReload reload = new ConfigReload(config, current, instances);
         List<AutoCloseable> parts = new ArrayList<>();
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
@@ -103,15 +104,19 @@ public final class ProxyServer implements AutoCloseable {
         AuditLog auditLog = new AuditLog(config.dataDir(), 200);
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
-        CamDataPlane cam = new CamDataPlane(config.deployments(), metrics, events);
+        CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
         parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
                 "proxy URL revoked: " + e.cause().name().toLowerCase(Locale.ROOT)));
         ProxiedRequestHandler relay = (ex, g) -> httpRelay.relay(
                 ex, g.target().instanceId(), g.target().deployment(), g.target().policy(), g.rawPath());
-        ProxiedRequestHandler pubsub = (ex, g) -> pubSubRelay.handle(
-                ex, g.target().instanceId(), g.target().deployment(), g.target().policy());
+        // A socket judges each message by the policy in force (a reload may change it while it is open).
+        ProxiedRequestHandler pubsub = (ex, g) -> {
+            UUID deployment = g.target().deployment().id();
+            pubSubRelay.handle(ex, g.target().instanceId(), g.target().deployment(), () -> current.get().policy(deployment));
+        };
 
         Gauge.builder("mistyproxy.instances.live", instances, Instances::liveInstances)
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
@@ -123,7 +128,6 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ApiUsers users = new ApiUsers(config.users());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0]);
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
@@ -144,8 +148,8 @@ public final class ProxyServer implements AutoCloseable {
         HttpHandler router = new Router(
                 new HealthCheck(),
                 new MetricsPage(metrics),
-                new CamUrls(instances, users, cam),
-                new ControlRoute(users, chain(controlAdmission, new ControlEndpoint(control))),
+                new CamUrls(instances, current, cam),
+                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, new ControlEndpoint(control)))),
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
@@ -174,26 +178,29 @@ public final class ProxyServer implements AutoCloseable {
         urls[0] = new PublicUrls(config.publicBaseUrl().orElse(URI.create(scheme + "://" + hostPart + ":" + port)));
         LOG.info("event=listening scheme={} host={} port={} public_base={} deployments={}",
                 scheme, host, port, urls[0].base(), config.deployments().size());
-        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options);
+        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options, reload);
     }
 
-    /** One policy per deployment, loaded once; a deployment without one gets the shipped misty-safe. */
-    private static Map<UUID, Policy> policies(MistyProxyConfig config) throws IOException {
-        Map<UUID, Policy> out = new HashMap<>();
-        List<String> problems = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
-            if (d.policy().isEmpty()) {
-                out.put(d.id(), Policy.shipped("misty-safe"));
-                continue;
-            }
-            try {
-                out.put(d.id(), Policy.load(d.policy().get()));
-            } catch (PolicyException e) {
-                problems.add("deployment " + d.id() + ": policy " + d.policy().get() + ":\n" + e.getMessage());
-            }
+    /** The configuration's snapshot with every policy compiled; any policy error stops the start. */
+    private static LiveConfig compile(MistyProxyConfig config) throws IOException {
+        try {
+            return LiveConfig.of(config);
+        } catch (LiveConfig.PolicyProblems e) {
+            throw new IOException(e.getMessage());
         }
-        if (!problems.isEmpty()) throw new IOException(String.join("\n", problems));
-        return out;
+    }
+
+    /**
+     * Re-reads the configuration file and puts it in force, or refuses it whole (the running one
+     * stays); see {@link ConfigReload}. {@code SIGHUP} and {@code POST /reload} come here.
+     */
+    public ReloadOutcome reload(String requestedBy) {
+        return reload.reload(requestedBy);
+    }
+
+    /** Where parts that hold per-deployment state learn of a configuration put in force by a reload. */
+    public ConfigReload reloads() {
+        return reload;
     }
 
     /** {@code links} around {@code end}, the first link outermost. */

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.mistyproxy.policy.WebSocketSession;
 import org.mistyproxy.policy.WsDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,7 @@ final class PubSubConnection {
 
     private final String instanceId;
     private final String connectionId;
-    private final WebSocketSession policy;
+    private final LiveSession policy;
     private final PubSubSettings settings;
     private final PubSubMetrics metrics;
     private final ScheduledExecutorService timers;
@@ -74,7 +73,7 @@ final class PubSubConnection {
     PubSubConnection(
             String instanceId,
             String connectionId,
-            WebSocketSession policy,
+            LiveSession policy,
             PubSubSettings settings,
             PubSubMetrics metrics,
             ScheduledExecutorService timers,

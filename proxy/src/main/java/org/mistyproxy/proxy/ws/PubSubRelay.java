@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.WebSocketRules;
@@ -70,7 +71,8 @@ public final class PubSubRelay implements AutoCloseable {
      * Serves a request for {@code /pubsub} on a live proxy URL of {@code instanceId}. Safe to call
      * on an IO thread: the robot is dialled on a worker thread.
      */
-    public void handle(HttpServerExchange exchange, String instanceId, Deployment deployment, Policy policy) {
+    public void handle(HttpServerExchange exchange, String instanceId, Deployment deployment, Supplier<Policy> livePolicy) {
+        Policy policy = livePolicy.get();
         String client = clientAddress(exchange);
         String problem = UpgradeRequest.problem(exchange);
         if (problem != null) {
@@ -99,18 +101,23 @@ public final class PubSubRelay implements AutoCloseable {
             return;
         }
         if (exchange.isInIoThread()) {
-            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, client));
+            exchange.dispatch(() -> connect(exchange, instanceId, deployment, rules, livePolicy, client));
         } else {
-            connect(exchange, instanceId, deployment, rules, client);
+            connect(exchange, instanceId, deployment, rules, livePolicy, client);
         }
     }
 
-    private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules, String client) {
+    private void connect(HttpServerExchange exchange, String instanceId, Deployment deployment, WebSocketRules rules,
+            Supplier<Policy> livePolicy, String client) {
+        Supplier<WebSocketRules> liveRules = () -> {
+            Policy p = livePolicy.get();
+            return p == null ? null : p.websocket();
+        };
         Executor worker = exchange.getConnection().getWorker();
         String connectionId = UUID.randomUUID().toString().substring(0, 8);
         PubSubConnection[] self = new PubSubConnection[1];
         PubSubConnection conn = new PubSubConnection(
-                instanceId, connectionId, rules.open(instanceId), settings, metrics, timers, worker, audit, client,
+                instanceId, connectionId, new LiveSession(liveRules, rules, instanceId), settings, metrics, timers, worker, audit, client,
                 () -> live.remove(self[0]));
         self[0] = conn;
         live.add(conn); // before dialling: a revocation during the dial must find it

@@ -36,7 +36,11 @@ final class CamServer implements AutoCloseable {
 
     final Simulator robot;
     final ProxyServer server;
+    /** A deployment to put on the server: its id, its camera_feeds_per_instance, its cameras. */
+    record Draft(UUID id, int feedsPerInstance, List<Camera> cameras) {}
+
     final Deployment deployment;
+    final List<Deployment> deployments;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -46,12 +50,20 @@ final class CamServer implements AutoCloseable {
 
     /** With a fixed deployment id, so that a second server on the same data dir recovers the first one's instances. */
     CamServer(Path dataDir, UUID deploymentId, Camera... cameras) throws IOException {
+        this(dataDir, MistyProxyConfig.DEFAULT_CAMERA_FEEDS_MAX, List.of(new Draft(deploymentId,
+                Deployment.DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(cameras))));
+    }
+
+    /** Several deployments (the first is {@link #deployment}), all on one simulator, with feed bounds. */
+    CamServer(Path dataDir, int cameraFeedsMax, List<Draft> drafts) throws IOException {
         robot = Simulator.start("127.0.0.1", 0);
-        deployment = new Deployment(deploymentId, "misty2", "lab", "camera test", new RobotAddress("127.0.0.1", robot.port()),
-                Optional.empty(), List.of("*"), List.of(cameras));
+        RobotAddress at = new RobotAddress("127.0.0.1", robot.port());
+        deployments = drafts.stream().map(d -> new Deployment(d.id(), "misty2", "lab", "camera test", at,
+                Optional.empty(), List.of("*"), d.cameras(), d.feedsPerInstance())).toList();
+        deployment = deployments.get(0);
         MistyProxyConfig config = new MistyProxyConfig(dataDir.resolve("mistyproxy.yaml"), new Listen("127.0.0.1", 0),
                 Optional.empty(), Optional.empty(), dataDir, List.of(new User("olive", Role.OWNER, sha256(TOKEN))),
-                List.of(deployment));
+                deployments, cameraFeedsMax);
         server = ProxyServer.start(config, ServerOptions.defaults().withShutdownGrace(Duration.ofSeconds(2)));
     }
 
@@ -101,7 +113,12 @@ final class CamServer implements AutoCloseable {
 
     /** A READY instance of the deployment with the cam add-on active. */
     String instanceWithCam() throws InterruptedException {
-        HttpResponse<byte[]> r = send("POST", "/new/" + deployment.id());
+        return instanceWithCam(deployment.id());
+    }
+
+    /** A READY instance of that deployment with the cam add-on active. */
+    String instanceWithCam(UUID deploymentId) throws InterruptedException {
+        HttpResponse<byte[]> r = send("POST", "/new/" + deploymentId);
         if (r.statusCode() != 200) {
             throw new AssertionError("POST /new: " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
         }

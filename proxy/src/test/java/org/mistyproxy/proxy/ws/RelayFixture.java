@@ -54,7 +54,7 @@ final class RelayFixture implements AutoCloseable {
                         exchange.setStatusCode(404).endExchange();
                         return;
                     }
-                    relay.handle(exchange, path.substring(1, slash), deployment, policy);
+                    relay.handle(exchange, path.substring(1, slash), deployment, () -> policy);
                 })
                 .build();
         server.start();
