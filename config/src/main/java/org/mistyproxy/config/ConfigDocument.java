@@ -52,7 +52,7 @@ final class ConfigDocument {
         List<Deployment> deployments = new ArrayList<>();
         Uniqueness ids = new Uniqueness(problems, "deployment id");
         SharedSources sources = new SharedSources(problems);
-        DeploymentSection deploymentSection = new DeploymentSection(scalars);
+        DeploymentSection deploymentSection = new DeploymentSection(scalars, users.stream().map(User::name).collect(java.util.stream.Collectors.toSet()));
         nonEmptyList(f, "deployments").forEach((p, n) -> deploymentSection.read(n, p, ids, sources, feedsMax)
                 .ifPresent(deployments::add));
 

@@ -14,6 +14,8 @@ import java.util.UUID;
  *                    a request's {@code Origin} compares two normal forms.
  * @param cameraFeedsPerInstance live camera feeds one instance may hold open at once (at most half
  *                    of the server's {@code camera_feeds_max})
+ * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
+ *                    none: every configured user may
  */
 public record Deployment(
         UUID id,
@@ -24,20 +26,28 @@ public record Deployment(
         Optional<Path> policy,
         List<String> corsOrigins,
         List<Camera> cameras,
-        int cameraFeedsPerInstance) {
+        int cameraFeedsPerInstance,
+        List<AccessRule> accessRules) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
 
-    /** With the default {@code camera_feeds_per_instance}. */
+    /** With the default {@code camera_feeds_per_instance} and no access rules. */
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE);
     }
 
+    /** Without configured access rules (open to every configured user). */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
+    }
+
     public Deployment {
         corsOrigins = Origin.normalise(corsOrigins);
         cameras = List.copyOf(cameras);
+        accessRules = List.copyOf(accessRules);
     }
 
     /**

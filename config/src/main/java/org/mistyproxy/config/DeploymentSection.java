@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 final class DeploymentSection {
     static final List<String> FIELDS =
             List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras",
-                    "camera_feeds_per_instance");
+                    "camera_feeds_per_instance", "access_rules");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -21,10 +22,14 @@ final class DeploymentSection {
 
     private final Scalars scalars;
     private final CameraSection cameras;
+    private final AccessRuleSection accessRules;
+    private final Set<String> userNames;
 
-    DeploymentSection(Scalars scalars) {
+    DeploymentSection(Scalars scalars, Set<String> userNames) {
         this.scalars = scalars;
         this.cameras = new CameraSection(scalars);
+        this.accessRules = new AccessRuleSection(scalars, scalars.problems().file());
+        this.userNames = Set.copyOf(userNames);
     }
 
     Optional<Deployment> read(Node node, String path, Uniqueness ids, SharedSources sources, int feedsMax) {
@@ -84,12 +89,14 @@ final class DeploymentSection {
             }
         });
 
+        List<AccessRule> rules = f.get("access_rules").map(n -> accessRules.read(n, f.path("access_rules"), userNames))
+                .orElse(List.of());
         int feeds = feedsPerInstance(f, feedsMax);
 
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules));
     }
 
     /**

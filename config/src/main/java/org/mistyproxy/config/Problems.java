@@ -19,6 +19,11 @@ public final class Problems {
         this.file = file;
     }
 
+    /** The file the problems are in, as given to the loader. */
+    String file() {
+        return file;
+    }
+
     public void add(Node.Position at, String path, String problem) {
         errors.add(new ConfigError(file, at.line(), at.column(), path.isEmpty() ? TOP_LEVEL : path, problem));
     }

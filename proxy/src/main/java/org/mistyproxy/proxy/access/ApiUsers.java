@@ -17,12 +17,19 @@ public final class ApiUsers {
     private record Entry(byte[] digest, User user) {}
 
     private final Map<String, Entry> byDigest = new HashMap<>();
+    private final Map<String, User> byName = new HashMap<>();
 
     public ApiUsers(List<User> users) {
         for (User u : users) {
+            byName.put(u.name(), u);
             String hex = u.tokenSha256().toLowerCase(java.util.Locale.ROOT);
             byDigest.put(hex, new Entry(HexFormat.of().parseHex(hex), u));
         }
+    }
+
+    /** A configured user by name (the holder of a reservation, the subject of a rule). */
+    public Optional<User> byName(String name) {
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */

@@ -37,6 +37,8 @@ public final class ApiError extends RuntimeException {
             case NOT_READY, NO_CAMERAS -> of(400, e.getMessage());
             case ALREADY_ACTIVE -> of(503, e.getMessage());
             case NOT_ACTIVE -> of(404, e.getMessage());
+            case REFUSED, LOCKED -> result(403, e.getMessage());
+            case RESERVATION_NOT_FOUND -> of(404, e.getMessage());
         };
     }
 

@@ -44,14 +44,16 @@ public final class ControlApi {
     private final Instances instances;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
-    private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private final GovernanceApi governance;
+    private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     /** The public URLs are known only once the listener is bound (port 0 in tests). */
     public interface PublicUrlsHolder {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls) {
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, GovernanceApi governance) {
+        this.governance = governance;
         this.instances = instances;
         this.audit = audit;
         this.urls = urls;
@@ -83,9 +85,10 @@ public final class ControlApi {
         String m = ex.getRequestMethod().toString();
         int n = seg.size();
         String a = seg.get(0);
+        if (GovernanceApi.answers(seg)) return governance.route(ex, m, seg, user);
         if (a.equals("workspaces") && n == 1) return get(m, () -> workspaces());
         if (a.equals("deployments") && n == 1) return get(m, () -> deployments(ex));
-        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1)));
+        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1), user));
         if (a.equals("new") && n == 2) {
             method(m, "POST");
             return create(ex, user, seg.get(1));
@@ -137,7 +140,7 @@ public final class ControlApi {
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("type", d.type());
             i.put("region", d.region());
-            i.put("queuelen", 0);
+            i.put("queuelen", instances.queueLength(d));
             info.put(id, i);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -155,7 +158,7 @@ public final class ControlApi {
         return false;
     }
 
-    private Object deployment(String id) {
+    private Object deployment(String id, User user) {
         Deployment d = instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", d.id().toString());
@@ -166,7 +169,7 @@ public final class ControlApi {
         out.put("region", d.region());
         out.put("icounter", instances.instanceCount(d.id()));
         out.put("created", iso(instances.deploymentCreated(d.id())));
-        out.put("queuelen", 0);
+        governance.describe(out, d, user);
         // "online" means available to lend now: configured and not held by a live instance.
         out.put("online", true);
         out.put("busy", instances.busy(d.id()));
@@ -176,9 +179,10 @@ public final class ControlApi {
     // ---- instances
 
     private Object create(HttpServerExchange ex, User user, String target) throws IOException {
-        JsonNode body = readBody(ex);
+        JsonNode body = readJsonBody(ex);
         Long expire = null;
         String eurl = null;
+        boolean reserve = false;
         if (body != null) {
             if (!body.isObject()) throw ApiError.result(400, "request body must be a JSON object");
             for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
@@ -203,7 +207,10 @@ public final class ControlApi {
             if (u != null && !u.isNull()) {
                 if (!u.isTextual()) throw ApiError.result(400, "eurl must be a string, got " + u);
                 eurl = u.asText();
+                String problem = governance.eurlProblem(eurl);
+                if (problem != null) throw ApiError.result(400, problem);
             }
+            reserve = body.path("reserve").asBoolean(false);
             for (String f : List.of("reserve", "vpn")) {
                 JsonNode b = body.get(f);
                 if (b != null && !b.isNull() && !b.isBoolean()) throw ApiError.result(400, f + " must be true or false, got " + b);
@@ -211,10 +218,10 @@ public final class ControlApi {
             JsonNode k = body.get("sshkey");
             if (k != null && !k.isNull() && !k.isTextual()) throw ApiError.result(400, "sshkey must be a string, got " + k);
         }
-        InstanceRecord r = instances.create(user, target, expire, eurl);
+        Instances.Created c = instances.create(user, target, expire, eurl, reserve);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("success", true);
-        out.put("id", r.id());
+        out.put("success", c.instance()); // false: busy, and `id` is the reservation's (the rerobots client's reading)
+        out.put("id", c.id());
         return out;
     }
 
@@ -243,6 +250,7 @@ public final class ControlApi {
         if (r.endMillis() != null) out.put("endtime", iso(r.endMillis()));
         if (r.expiresAt() != null) out.put("expires", iso(r.expiresAt()));
         if (r.reason() != null) out.put("reason", r.reason());
+        if (r.reservation() != null) out.put("reservation", r.reservation());
         out.put("user", r.user());
         return out;
     }
@@ -343,7 +351,8 @@ public final class ControlApi {
         if (!m.equals(wanted)) throw ApiError.of(405, "method " + m + " not allowed here; use " + wanted);
     }
 
-    private JsonNode readBody(HttpServerExchange ex) throws IOException {
+    /** The request body as JSON, null when empty; 400/413 with what is wrong otherwise. Blocking. */
+    static JsonNode readJsonBody(HttpServerExchange ex) throws IOException {
         ex.startBlocking();
         byte[] b;
         try (InputStream in = ex.getInputStream()) {
@@ -359,7 +368,7 @@ public final class ControlApi {
         }
     }
 
-    private static String param(HttpServerExchange ex, String name) {
+    static String param(HttpServerExchange ex, String name) {
         Deque<String> d = ex.getQueryParameters().get(name);
         if (d == null || d.isEmpty()) return null;
         if (d.size() > 1) throw ApiError.of(400, "query parameter `" + name + "` given more than once");

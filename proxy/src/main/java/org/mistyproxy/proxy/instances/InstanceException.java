@@ -24,7 +24,13 @@ public final class InstanceException extends RuntimeException {
         /** The add-on is not active. */
         NOT_ACTIVE,
         /** The cam add-on on a deployment without cameras. */
-        NO_CAMERAS
+        NO_CAMERAS,
+        /** The access rules do not let the caller instantiate any matching deployment (the message names the rule). */
+        REFUSED,
+        /** Every permitted deployment is locked out (the message gives the lock's reason). */
+        LOCKED,
+        /** No such waiting reservation, or not one the caller may see. */
+        RESERVATION_NOT_FOUND
     }
 
     /** The busy message the rerobots client shows. */

@@ -18,7 +18,8 @@ import java.util.UUID;
  * @param expiresAt   when it is terminated automatically ({@code expire_d}); null: never
  * @param proxyToken  the mistyproxy add-on token while the add-on is active, else null
  * @param camTokens   camera id to feed token while the cam add-on is active, else null
- * @param eurl        the event URL the client gave (stored, not called)
+ * @param eurl        the event URL the client gave: POSTed on each status change
+ * @param reservation the reservation this instance served, if any (so a crash cannot serve it twice)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InstanceRecord(
@@ -32,7 +33,8 @@ public record InstanceRecord(
         Long expiresAt,
         String proxyToken,
         Map<String, String> camTokens,
-        String eurl) {
+        String eurl,
+        String reservation) {
 
     /** Holds its deployment: a second instance of the same deployment is "busy". */
     public boolean live() {
@@ -44,14 +46,14 @@ public record InstanceRecord(
     }
 
     InstanceRecord withStatus(InstanceStatus s, String why, Long end) {
-        return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl);
+        return new InstanceRecord(id, deployment, user, s, why, startMillis, end, expiresAt, proxyToken, camTokens, eurl, reservation);
     }
 
     InstanceRecord withProxyToken(String t) {
-        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl);
+        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, t, camTokens, eurl, reservation);
     }
 
     InstanceRecord withCamTokens(Map<String, String> t) {
-        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl);
+        return new InstanceRecord(id, deployment, user, status, reason, startMillis, endMillis, expiresAt, proxyToken, t, eurl, reservation);
     }
 }

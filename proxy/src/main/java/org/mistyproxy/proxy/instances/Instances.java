@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.Admission;
 import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.LiveConfig;
@@ -51,6 +53,7 @@ public final class Instances implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
+    private final Loans loans;
     private final TokenTable<ProxyTarget> proxyTokens = new TokenTable<>();
     private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
 
@@ -62,7 +65,8 @@ public final class Instances implements AutoCloseable {
      * @param lifecycle   runs expiry timers
      */
     public Instances(CurrentConfig current, Journal.Opened opened, InstanceEvents events,
-            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle) {
+            Clock clock, Duration initTimeout, ScheduledExecutorService lifecycle, Loans loans) {
+        this.loans = loans;
         this.current = current;
         this.journal = opened.journal();
         this.events = events;
@@ -75,6 +79,10 @@ public final class Instances implements AutoCloseable {
             deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
         }
         for (Deployment d : current.get().deploymentList()) deploymentCreated.putIfAbsent(d.id(), now);
+        // Before anything can be served: a reservation whose instance was written before a crash is done.
+        Map<String, String> served = new HashMap<>();
+        for (InstanceRecord r : byId.values()) if (r.reservation() != null) served.put(r.reservation(), r.id());
+        loans.queue().reconcile(served);
     }
 
     /** Brings persisted state back to life: expired instances end, live ones get their tokens and timers back. */
@@ -96,6 +104,7 @@ public final class Instances implements AutoCloseable {
                 if (r.status() == InstanceStatus.INIT) startInitCheck(r.id(), d);
             }
         }
+        serveWaiting();
     }
 
     // ---- deployments
@@ -130,8 +139,11 @@ public final class Instances implements AutoCloseable {
 
     // ---- lifecycle
 
+    /** What {@code POST /new} made: an instance, or (busy and {@code reserve}) a reservation. */
+    public record Created(String id, boolean instance) {}
+
     /** {@code POST /new/{deployment id or type}}. */
-    public synchronized InstanceRecord create(User user, String deploymentOrType, Long expireSeconds, String eurl) {
+    public synchronized Created create(User user, String deploymentOrType, Long expireSeconds, String eurl, boolean reserve) {
         List<Deployment> matching = new ArrayList<>();
         Optional<Deployment> byIdMatch = deployment(deploymentOrType);
         if (byIdMatch.isPresent()) {
@@ -142,23 +154,81 @@ public final class Instances implements AutoCloseable {
         if (matching.isEmpty()) {
             throw new InstanceException(Reason.NO_SUCH_DEPLOYMENT, "no workspace deployment or type matches " + deploymentOrType);
         }
-        Deployment chosen = null;
-        for (Deployment d : matching) {
-            if (!busy(d.id())) {
-                chosen = d;
-                break;
-            }
-        }
-        if (chosen == null) throw new InstanceException(Reason.BUSY, InstanceException.BUSY_MESSAGE);
+        serveWaiting(); // those who waited first get a free deployment first
+        Admission.Choice c = loans.admission().choose(user, matching, this::busy);
+        if (c instanceof Admission.Free f) return new Created(createLocked(user, f.deployment(), expireSeconds, eurl, null).id(), true);
+        if (c instanceof Admission.Refused no) throw new InstanceException(Reason.REFUSED, no.reason());
+        Admission.Wait w = (Admission.Wait) c;
+        if (!reserve) throw w.locked() != null ? new InstanceException(Reason.LOCKED, w.locked())
+                    : new InstanceException(Reason.BUSY, InstanceException.BUSY_MESSAGE);
+        ReservationQueue.Reservation res = new ReservationQueue.Reservation(UUID.randomUUID().toString(), user.name(),
+                byIdMatch.isPresent() ? byIdMatch.get().id().toString() : deploymentOrType, byIdMatch.isEmpty(),
+                clock.millis(), eurl, expireSeconds);
+        loans.queue().add(res);
+        return new Created(res.id(), false);
+    }
+
+    private InstanceRecord createLocked(User user, Deployment chosen, Long expireSeconds, String eurl, String reservation) {
         long now = clock.millis();
         Long expiresAt = expireSeconds == null ? null : now + expireSeconds * 1000L;
         InstanceRecord r = new InstanceRecord(UUID.randomUUID().toString(), chosen.id(), user.name(),
-                InstanceStatus.INIT, null, now, null, expiresAt, null, null, eurl);
+                InstanceStatus.INIT, null, now, null, expiresAt, null, null, eurl, reservation);
         persist(r);
-        LOG.info("event=instance_created instance={} deployment={} user={} expire_at={}", r.id(), chosen.id(), user.name(), expiresAt);
+        LOG.info("event=instance_created instance={} deployment={} user={} expire_at={} reservation={}",
+                r.id(), chosen.id(), user.name(), expiresAt, reservation);
         scheduleExpiry(r);
         startInitCheck(r.id(), chosen);
         return r;
+    }
+
+    /**
+     * Turns waiting reservations into instances, oldest first, on every free, unlocked deployment
+     * their holders may instantiate. Called whenever that can have changed: a deployment freed,
+     * unlocked, a rule changed, a start. The instance (carrying the reservation id) is durable
+     * before the reservation is marked served; see {@link ReservationQueue}.
+     */
+    public synchronized void serveWaiting() {
+        for (ReservationQueue.Reservation res : loans.queue().waiting()) {
+            Optional<User> holder = current.get().users().byName(res.user());
+            if (holder.isEmpty()) continue;
+            for (Deployment d : current.get().deploymentList()) {
+                if (!res.mayUse(d) || busy(d.id()) || !loans.admission().mayServe(holder.get(), d)) continue;
+                InstanceRecord r;
+                try {
+                    r = createLocked(holder.get(), d, res.expireD(), res.eurl(), res.id());
+                } catch (RuntimeException e) {
+                    // e.g. the journal cannot be written: nothing changed; the next event tries again
+                    LOG.error("event=reservation_serve_failed reservation={} error={}", res.id(), e.toString());
+                    return;
+                }
+                loans.queue().served(res.id(), r.id());
+                if (res.eurl() != null) loans.notifier().post(res.eurl(), res.id(), "reservation", "SERVED", Map.of("instance", r.id()));
+                break;
+            }
+        }
+    }
+
+    /** Waiting reservations {@code user} may see (an owner: all), oldest first. */
+    public List<ReservationQueue.Reservation> reservations(User user) {
+        List<ReservationQueue.Reservation> out = new ArrayList<>();
+        for (ReservationQueue.Reservation r : loans.queue().waiting()) {
+            if (user.role() == Role.OWNER || user.name().equals(r.user())) out.add(r);
+        }
+        return out;
+    }
+
+    public synchronized void cancelReservation(User user, String id) {
+        ReservationQueue.Reservation r = loans.queue().get(id)
+                .filter(x -> user.role() == Role.OWNER || user.name().equals(x.user()))
+                .orElseThrow(() -> new InstanceException(Reason.RESERVATION_NOT_FOUND, "reservation not found"));
+        loans.queue().cancel(id);
+        if (r.eurl() != null) loans.notifier().post(r.eurl(), r.id(), "reservation", "CANCELLED", Map.of());
+    }
+
+    /** 0 when free and nobody waits, else 1 + the reservations {@code d} could serve. */
+    public synchronized int queueLength(Deployment d) {
+        int waiting = loans.queue().waitingFor(d);
+        return busy(d.id()) || waiting > 0 ? 1 + waiting : 0;
     }
 
     public List<InstanceRecord> visible(User user, boolean includeTerminated) {
@@ -195,6 +265,7 @@ public final class Instances implements AutoCloseable {
                 .withStatus(InstanceStatus.TERMINATED, why, clock.millis());
         persist(done);
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
+        serveWaiting();
     }
 
     /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
@@ -234,6 +305,7 @@ public final class Instances implements AutoCloseable {
         } else {
             persist(r.withStatus(InstanceStatus.INIT_FAIL, failure, clock.millis()));
             LOG.warn("event=instance_init_fail instance={} reason=\"{}\"", iid, failure);
+            serveWaiting();
         }
     }
 
@@ -408,8 +480,13 @@ public final class Instances implements AutoCloseable {
     }
 
     private void persist(InstanceRecord r) {
+        InstanceRecord before = byId.get(r.id());
         journal.append(r);
         byId.put(r.id(), r);
+        if (r.eurl() != null && (before == null || before.status() != r.status())) {
+            loans.notifier().post(r.eurl(), r.id(), "instance", r.status().name(),
+                    r.reservation() == null ? Map.of() : Map.of("reservation", r.reservation()));
+        }
     }
 
     @Override

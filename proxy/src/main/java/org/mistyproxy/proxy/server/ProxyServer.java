@@ -18,10 +18,18 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
+import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
+import org.mistyproxy.proxy.access.AccessRules;
+import org.mistyproxy.proxy.access.Admission;
 import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.LiveConfig;
 import org.mistyproxy.proxy.audit.AuditLog;
+import org.mistyproxy.proxy.control.GovernanceApi;
+import org.mistyproxy.proxy.instances.EventUrlNotifier;
+import org.mistyproxy.proxy.instances.Loans;
+import org.mistyproxy.proxy.instances.Lockouts;
+import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.ControlEndpoint;
@@ -67,11 +75,13 @@ public final class ProxyServer implements AutoCloseable {
     private final PublicUrls urls;
     private final ServerOptions options;
     private final ConfigReload reload;
+    private final Lockouts lockouts;
 
     private ProxyServer(Undertow undertow, GracefulShutdownHandler graceful, Instances instances,
             ScheduledExecutorService lifecycle, List<AutoCloseable> parts, ServerContext context, int port,
-            PublicUrls urls, ServerOptions options, ConfigReload reload) {
+            PublicUrls urls, ServerOptions options, ConfigReload reload, Lockouts lockouts) {
         this.reload = reload;
+        this.lockouts = lockouts;
         this.undertow = undertow;
         this.graceful = graceful;
         this.instances = instances;
@@ -94,8 +104,17 @@ public final class ProxyServer implements AutoCloseable {
             return t;
         });
         CurrentConfig current = new CurrentConfig(compile(config));
+        // The owner's side of a loan (access rules, lock-outs, the use-queue, event URLs), each durable in the data folder.
+        AccessRules rules = new AccessRules(config.deployments(), config.dataDir(), options.clock());
+        Lockouts lockouts = new Lockouts(config.dataDir(), options.clock());
+        ReservationQueue queue = new ReservationQueue(config.dataDir());
+        EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock(),
+                config.deployments().stream().map(Deployment::robot).toList());
+        Loans loans = new Loans(new Admission(rules, lockouts), queue, notifier, current);
         Journal.Opened opened = Journal.open(config.dataDir());
-        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle);
+        Instances instances = new Instances(current, opened, events, options.clock(), options.initTimeout(), lifecycle, loans);
+        lockouts.onUnlocked(id -> instances.serveWaiting());
+        rules.onChange(instances::serveWaiting);
         ConfigReload reload = new ConfigReload(config, current, instances);
         List<AutoCloseable> parts = new ArrayList<>();
 
@@ -105,7 +124,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
         CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue));
         reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
@@ -122,13 +141,16 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
         Gauge.builder("mistyproxy.proxy.urls.active", instances, Instances::activeProxyUrls)
                 .description("Proxy tokens that currently resolve").register(metrics);
+        Gauge.builder("mistyproxy.reservations.waiting", queue, q -> q.waiting().size())
+                .description("Reservations waiting in the use-queue").register(metrics);
 
         instances.recover();
 
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0]);
+        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0],
+                new GovernanceApi(instances, rules, lockouts, current, notifier));
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
         //
@@ -138,8 +160,10 @@ public final class ProxyServer implements AutoCloseable {
         // CORS headers; control API: gate.ControlEnvelope) or calls the next. Plug in here:
         //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
         //                 (last: only what was admitted renews the lease);
-        //   control API — the rate limit (control.ControlRateLimit, first: a refused call costs
-        //                 no more), access rules, lock-out, the use-queue.
+        //   control API — the rate limit (control.ControlRateLimit: first, so a refused call costs
+        //                 no more). (Access rules, lock-out and the use-queue are not a link: whether
+        //                 POST /new gets an instance, a reservation or a refusal is one decision with
+        //                 "is it busy", taken atomically in Instances.create by access.Admission.)
         // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
@@ -178,7 +202,7 @@ public final class ProxyServer implements AutoCloseable {
         urls[0] = new PublicUrls(config.publicBaseUrl().orElse(URI.create(scheme + "://" + hostPart + ":" + port)));
         LOG.info("event=listening scheme={} host={} port={} public_base={} deployments={}",
                 scheme, host, port, urls[0].base(), config.deployments().size());
-        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options, reload);
+        return new ProxyServer(undertow, graceful, instances, lifecycle, parts, ctx, port, urls[0], options, reload, lockouts);
     }
 
     /** The configuration's snapshot with every policy compiled; any policy error stops the start. */
@@ -225,6 +249,11 @@ public final class ProxyServer implements AutoCloseable {
     /** The base of the URLs handed to users, e.g. {@code http://127.0.0.1:8080}. */
     public String publicBaseUrl() {
         return urls.base();
+    }
+
+    /** Lock-outs, for parts that lock a deployment themselves (the health probe, an owner's halt). */
+    public Lockouts lockouts() {
+        return lockouts;
     }
 
     /** The shared registry, events and config, for parts that plug in. */
