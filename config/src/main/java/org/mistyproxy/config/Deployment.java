@@ -16,6 +16,8 @@ import java.util.UUID;
  *                    of the server's {@code camera_feeds_max})
  * @param accessRules who may instantiate it, as configured (the owner adds more through the API);
  *                    none: every configured user may
+ * @param listed      false hides the deployment from every caller who may not instantiate it
+ *                    (anonymous searches included), as if it did not exist
  */
 public record Deployment(
         UUID id,
@@ -27,7 +29,8 @@ public record Deployment(
         List<String> corsOrigins,
         List<Camera> cameras,
         int cameraFeedsPerInstance,
-        List<AccessRule> accessRules) {
+        List<AccessRule> accessRules,
+        boolean listed) {
 
     /** Default of {@code camera_feeds_per_instance}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_PER_INSTANCE = 8;
@@ -42,6 +45,20 @@ public record Deployment(
     public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
             Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance) {
         this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, List.of());
+    }
+
+    /** Listed (the default). */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, int cameraFeedsPerInstance,
+            List<AccessRule> accessRules) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, cameraFeedsPerInstance, accessRules, true);
+    }
+
+    /** With the default {@code camera_feeds_per_instance} and no access rules. */
+    public Deployment(UUID id, String type, String region, String description, RobotAddress robot,
+            Optional<Path> policy, List<String> corsOrigins, List<Camera> cameras, boolean listed) {
+        this(id, type, region, description, robot, policy, corsOrigins, cameras, DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(),
+                listed);
     }
 
     public Deployment {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class DeploymentSection {
     static final List<String> FIELDS =
             List.of("id", "type", "region", "description", "robot", "policy", "cors_origins", "cameras",
-                    "camera_feeds_per_instance", "access_rules");
+                    "camera_feeds_per_instance", "access_rules", "listed");
     static final String DEFAULT_TYPE = "misty2";
     static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
     /** {@link UUID#fromString} accepts short groups such as {@code 1-2-3-4-5}; ids must be canonical. */
@@ -76,6 +76,8 @@ final class DeploymentSection {
         List<String> cors = f.get("cors_origins").map(n -> corsOrigins(n, f.path("cors_origins")))
                 .orElse(DEFAULT_CORS_ORIGINS);
 
+        boolean listed = f.get("listed").flatMap(n -> scalars.bool(n, f.path("listed"))).orElse(true);
+
         List<Camera> cams = new ArrayList<>();
         f.get("cameras").flatMap(n -> scalars.list(n, f.path("cameras"))).ifPresent(items -> {
             Uniqueness cameraIds = new Uniqueness(problems, "camera id");
@@ -96,7 +98,7 @@ final class DeploymentSection {
         if (id.isEmpty() || robot.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules));
+        return Optional.of(new Deployment(id.get(), type, region, description, robot.get(), policy, cors, cams, feeds, rules, listed));
     }
 
     /**

@@ -83,6 +83,16 @@ final class Scalars {
         return Optional.of(value.intValueExact());
     }
 
+    /** A YAML/JSON boolean ({@code true} or {@code false}); the strings "yes", "on" or "1" are type errors, not guesses. */
+    Optional<Boolean> bool(Node n, String path) {
+        if (n instanceof Node.Scalar && ((Node.Scalar) n).kind() == Node.Scalar.Kind.BOOLEAN) {
+            // YAML 1.1 parsers may also type yes/no/on/off as booleans; only the unambiguous words are taken
+            String t = ((Node.Scalar) n).text();
+            if (t.equals("true") || t.equals("false")) return Optional.of(t.equals("true"));
+        }
+        return mismatch(n, path, "true or false");
+    }
+
     /** A file system path, resolved against the config file's folder and normalised. */
     Optional<Path> path(Node n, String path) {
         return nonEmptyString(n, path).flatMap(s -> {

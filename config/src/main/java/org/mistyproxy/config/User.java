@@ -4,14 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A control-API user. Only the SHA-256 of the API token is configured, as 64 lower-case hex digits,
- * so a leaked config file does not leak tokens.
+ * A control-API user. Only SHA-256 digests of API tokens are configured, as 64 lower-case hex
+ * digits, so a leaked config file does not leak tokens. A user may hold several tokens (one per
+ * machine, or a new one beside an old one while changing over); each one works alone, and
+ * {@code POST /purge} revokes them all.
+ *
+ * @param tokenSha256s the digests of this user's API tokens, at least one
  */
-public record User(String name, Role role, String tokenSha256) {
+public record User(String name, Role role, List<String> tokenSha256s) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+    public User {
+        tokenSha256s = List.copyOf(tokenSha256s);
+        if (tokenSha256s.isEmpty()) throw new IllegalArgumentException("user " + name + " needs at least one token");
+    }
+
+    /** A user with one token. */
+    public User(String name, Role role, String tokenSha256) {
+        this(name, role, List.of(tokenSha256));
+    }
 
     /** User names are 1 to 64 letters, digits, {@code . _ @ -}, starting with a letter or digit. */
     public static boolean isValidName(String name) {
@@ -31,10 +46,11 @@ public record User(String name, Role role, String tokenSha256) {
         }
     }
 
-    /** Whether {@code token} is this user's API token; compares in constant time. */
+    /** Whether {@code token} is one of this user's API tokens; compares in constant time. */
     public boolean matches(String token) {
-        return MessageDigest.isEqual(
-                sha256Hex(token).getBytes(StandardCharsets.US_ASCII),
-                tokenSha256.getBytes(StandardCharsets.US_ASCII));
+        byte[] presented = sha256Hex(token).getBytes(StandardCharsets.US_ASCII);
+        boolean any = false;
+        for (String t : tokenSha256s) any |= MessageDigest.isEqual(presented, t.getBytes(StandardCharsets.US_ASCII));
+        return any;
     }
 }

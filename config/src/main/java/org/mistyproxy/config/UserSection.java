@@ -1,5 +1,6 @@
 package org.mistyproxy.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,21 +41,43 @@ final class UserSection {
                     return Optional.empty();
             }
         })).orElse(Role.USER);
-        Optional<String> hash = f.required("token_sha256").flatMap(n -> scalars.string(n, f.path("token_sha256"))
-                .flatMap(s -> {
-                    if (!SHA256_HEX.matcher(s).matches()) {
-                        problems.add(n.at(), f.path("token_sha256"), "must be 64 hexadecimal digits (the SHA-256 of the"
-                                + " API token, as printed by \"mistyproxy token new\"), got " + notHex(s));
-                        return Optional.empty();
-                    }
-                    String lower = s.toLowerCase(Locale.ROOT);
-                    tokens.claim(lower, "", n.at(), f.path("token_sha256"), path);
-                    return Optional.of(lower);
-                }));
-        if (name.isEmpty() || hash.isEmpty()) {
+        List<String> hashes = new ArrayList<>();
+        boolean hashesOk = f.required("token_sha256").map(n -> {
+            String key = f.path("token_sha256");
+            if (!(n instanceof Node.Sequence)) {
+                return hash(n, key, tokens, path).map(hashes::add).isPresent();
+            }
+            List<Node> items = ((Node.Sequence) n).items();
+            if (items.isEmpty()) {
+                problems.add(n.at(), key, "must hold at least one token hash");
+                return false;
+            }
+            boolean all = true;
+            for (int i = 0; i < items.size(); i++) {
+                Optional<String> h = hash(items.get(i), Problems.index(key, i), tokens, path);
+                h.ifPresent(hashes::add);
+                all &= h.isPresent();
+            }
+            return all;
+        }).orElse(false);
+        if (name.isEmpty() || !hashesOk) {
             return Optional.empty();
         }
-        return Optional.of(new User(name.get(), role, hash.get()));
+        return Optional.of(new User(name.get(), role, hashes));
+    }
+
+    /** One token hash: 64 hex digits, unique among all users' tokens, stored lower-case. */
+    private Optional<String> hash(Node n, String key, Uniqueness tokens, String owner) {
+        return scalars.string(n, key).flatMap(s -> {
+            if (!SHA256_HEX.matcher(s).matches()) {
+                scalars.problems().add(n.at(), key, "must be 64 hexadecimal digits (the SHA-256 of the"
+                        + " API token, as printed by \"mistyproxy token new\"), got " + notHex(s));
+                return Optional.empty();
+            }
+            String lower = s.toLowerCase(Locale.ROOT);
+            tokens.claim(lower, "", n.at(), key, owner);
+            return Optional.of(lower);
+        });
     }
 
     /** What is wrong with a would-be hash, without echoing it (it may be a pasted token). */

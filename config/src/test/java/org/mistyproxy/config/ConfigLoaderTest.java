@@ -37,6 +37,7 @@ final class ConfigLoaderTest {
         assertEquals("", d.description());
         assertEquals(List.of("*"), d.corsOrigins());
         assertEquals(new Camera("cam", "synthetic", 640, 480, 15, Optional.empty(), 80), d.cameras().get(0));
+        assertTrue(d.listed(), "deployments are listed unless the owner says otherwise");
         assertEquals(1000, c.cameraFeedsMax());
         assertEquals(8, d.cameraFeedsPerInstance());
         assertEquals(ControlApiSettings.DEFAULTS, c.controlApi());
@@ -73,6 +74,20 @@ final class ConfigLoaderTest {
         MistyProxyConfig c = load("m.yaml", "camera_feeds_max: 6\n" + MINIMAL, Map.of());
         assertEquals(6, c.cameraFeedsMax());
         assertEquals(3, c.deployments().get(0).cameraFeedsPerInstance());
+    }
+
+    @Test
+    void aUserMayHoldSeveralTokens() throws Exception {
+        String other = "3d230c7d9a331182fb971e9e4508237574355252ac58dde4070d4d330827d3b6";
+        MistyProxyConfig c = load("m.yaml", MINIMAL.replace("token_sha256: " + HASH, "token_sha256: [" + HASH + ", "
+                + other.toUpperCase() + "]"), Map.of());
+        assertEquals(List.of(HASH, other), c.users().get(0).tokenSha256s());
+    }
+
+    @Test
+    void anUnlistedDeployment() throws Exception {
+        MistyProxyConfig c = load("mistyproxy.yaml", MINIMAL + "    listed: false\n", Map.of());
+        assertFalse(c.deployments().get(0).listed());
     }
 
     @Test
@@ -157,7 +172,7 @@ final class ConfigLoaderTest {
         // An all-digit hash with a leading zero looks like a (YAML 1.1 octal) number: its text must survive.
         String digits = "0123456789012345678901234567890123456789012345678901234567890123";
         MistyProxyConfig d = load("d.yaml", MINIMAL.replace(HASH, digits), Map.of());
-        assertEquals(digits, d.users().get(0).tokenSha256());
+        assertEquals(digits, d.users().get(0).tokenSha256s().get(0));
     }
 
     @Test
@@ -168,7 +183,7 @@ final class ConfigLoaderTest {
         MistyProxyConfig c = load("m.yml", yaml, Map.of());
         assertEquals(Optional.of(URI.create("https://robots.example.org/misty")), c.publicBaseUrl());
         assertEquals(new Listen("::", 0), c.listen());
-        assertEquals(HASH, c.users().get(0).tokenSha256());
+        assertEquals(HASH, c.users().get(0).tokenSha256s().get(0));
         assertEquals("4bd03d8b-edbe-458a-8ca2-20dbf8e0543b", c.deployments().get(0).id().toString());
         RobotAddress robot = c.deployments().get(0).robot();
         assertEquals(new RobotAddress("fd00::2", 8080), robot);

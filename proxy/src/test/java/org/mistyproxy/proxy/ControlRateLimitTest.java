@@ -100,6 +100,20 @@ class ControlRateLimitTest {
     }
 
     @Test
+    void anonymousReadsCountPerClientAddressApartFromTokens() throws Exception {
+        String base = start(new ControlApiSettings(new RateLimit(2, Duration.ofHours(1), "2/h")));
+        assertEquals(1, header(call("GET", base + "/workspaces", null), "X-RateLimit-Remaining"));
+        assertEquals(0, header(call("GET", base + "/deployments", null), "X-RateLimit-Remaining"));
+        HttpResponse<String> refused = call("GET", base + "/workspaces", null);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("rate limit exceeded: at most 2/h per client address without an API token; retry in "
+                + header(refused, "Retry-After") + " s", Rig.JSON.readTree(refused.body()).get("error_message").asText());
+        HttpResponse<String> ursula = call("GET", base + "/workspaces", Rig.URSULA);
+        assertEquals(200, ursula.statusCode());
+        assertEquals(1, header(ursula, "X-RateLimit-Remaining"));
+    }
+
+    @Test
     void theDefaultIsThreeHundredAMinute() throws Exception {
         String base = start(null);
         HttpResponse<String> r = call("GET", base + "/instances", Rig.OWNER);

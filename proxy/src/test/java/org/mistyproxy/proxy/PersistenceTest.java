@@ -93,7 +93,7 @@ class PersistenceTest {
             iid = a.post("/new/" + misty.id(), "{\"expire_d\": 1}").json().get("id").asText();
             a.awaitStatus(iid, "READY");
             urlPath = pathOf(a.activate(iid));
-            expires = java.time.Instant.parse(a.get("/instance/" + iid).json().get("expires").asText()).toEpochMilli();
+            expires = RerobotsTimes.parse(a.get("/instance/" + iid).json().get("expires").asText()).toEpochMilli();
         }
         Rig.await(() -> System.currentTimeMillis() > expires + 50, Duration.ofSeconds(5), () -> "time to pass the expiry");
         try (ProxyServer second = ProxyServer.start(config, Rig.fast())) {

@@ -181,6 +181,19 @@ final class ReloadTest {
     }
 
     @Test
+    void aRevokedTokenStaysRevokedAcrossAReloadAndAnAddedDeploymentHasACreatedDate() throws Exception {
+        assertEquals(200, ursula.post("/revoke/" + org.mistyproxy.proxy.access.ProxyToken.sha256Hex(Rig.URSULA)).status());
+        file.write(List.of(OLIVE, URSULA), List.of(a, b)); // ursula's revoked hash is still in the file
+        assertEquals(200, reload().status());
+        Resp r = ursula.get("/instances");
+        assertEquals(401, r.status(), r::toString);
+        assertEquals("wrong authorization token", r.errorMessage());
+        assertEquals(200, owner.get("/instances").status());
+        String created = Api.of(server.publicBaseUrl(), null).get("/deployment/" + b.id()).json().get("created").asText();
+        RerobotsTimes.parse(created);
+    }
+
+    @Test
     void aRemovedUsersTokenIsRefusedAtOnce() throws Exception {
         String iid = ursula.ready(a.id().toString());
         String url = ursula.activate(iid);

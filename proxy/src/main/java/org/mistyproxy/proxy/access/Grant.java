@@ -9,7 +9,7 @@ import io.undertow.util.AttachmentKey;
  * {@code front.ControlRoute}). Everything after reads the grant; nothing re-parses the path or
  * re-resolves a token. An admission link (access rules, quotas, motion leases) reads it too.
  */
-public sealed interface Grant permits ProxyGrant, FeedGrant, UserGrant {
+public sealed interface Grant permits ProxyGrant, FeedGrant, UserGrant, AnonymousGrant {
 
     /** Where the grant of a request is kept. */
     AttachmentKey<Grant> KEY = AttachmentKey.create(Grant.class);

@@ -33,8 +33,11 @@ public record LiveConfig(MistyProxyConfig config, Map<UUID, Deployment> deployme
         policies = Map.copyOf(policies);
     }
 
-    /** Compiles every policy of {@code config}; every problem of every policy is reported at once. */
-    public static LiveConfig of(MistyProxyConfig config) throws PolicyProblems {
+    /**
+     * Compiles every policy of {@code config}; every problem of every policy is reported at once.
+     * {@code revoked}: API tokens revoked through the API stay revoked whatever the file says.
+     */
+    public static LiveConfig of(MistyProxyConfig config, RevokedTokens revoked) throws PolicyProblems {
         Map<UUID, Deployment> byId = new LinkedHashMap<>();
         Map<UUID, Policy> policies = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -51,7 +54,7 @@ public record LiveConfig(MistyProxyConfig config, Map<UUID, Deployment> deployme
             }
         }
         if (!problems.isEmpty()) throw new PolicyProblems(problems);
-        return new LiveConfig(config, byId, policies, new ApiUsers(config.users()));
+        return new LiveConfig(config, byId, policies, new ApiUsers(config.users(), revoked));
     }
 
     public Collection<Deployment> deploymentList() {

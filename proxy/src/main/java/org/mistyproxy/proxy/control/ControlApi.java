@@ -9,16 +9,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.audit.AuditTrail;
@@ -28,22 +26,29 @@ import org.mistyproxy.proxy.instances.InstanceRecord;
 import org.mistyproxy.proxy.instances.Instances;
 
 /**
- * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /new},
- * {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
- * {@code /addon/cam}). The caller is already authenticated ({@code front.ControlRoute});
- * refusals of the instance registry ({@link InstanceException}) become HTTP answers here
- * ({@link ApiError#of(InstanceException)}). Runs on a worker thread; every answer is JSON.
+ * The rerobots-compatible control API ({@code /workspaces}, {@code /deployments}, {@code /queuelen},
+ * {@code /new}, {@code /instances}, {@code /instance}, {@code /terminate}, {@code /addon/mistyproxy},
+ * {@code /addon/cam}, {@code /revoke}, {@code /purge}). The caller is already authenticated
+ * ({@code front.ControlRoute}), or anonymous on the reads of the deployment catalogue
+ * ({@link #answersAnonymously}, {@link DeploymentCatalog}); refusals of the instance registry
+ * ({@link InstanceException}) become HTTP answers here ({@link ApiError#of(InstanceException)}).
+ * Runs on a worker thread; every answer is JSON.
  */
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
     /** The longest loan {@code expire_d} may ask for; beyond it the number is a mistake or an attack. */
     static final long MAX_EXPIRE_SECONDS = 365L * 24 * 3600;
+    /** First path segments of the calls that answer without a token. */
+    private static final Set<String> ANONYMOUS_READS = Set.of("workspaces", "deployments", "deployment", "queuelen");
+    private static final Set<String> INSTANCES_PARAMS = Set.of("include_terminated", "sort_by", "page", "max_per_page");
     private static final Set<String> NEW_FIELDS = Set.of("reserve", "expire_d", "eurl", "sshkey", "vpn");
 
     private final Instances instances;
     private final AuditTrail audit;
     private final PublicUrlsHolder urls;
+    private final DeploymentCatalog catalog;
+    private final TokenRevocation revocation;
     private final GovernanceApi governance;
     private static final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -52,20 +57,33 @@ public final class ControlApi {
         PublicUrls get();
     }
 
-    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, GovernanceApi governance) {
+    public ControlApi(Instances instances, AuditTrail audit, PublicUrlsHolder urls, DeploymentCatalog catalog,
+            TokenRevocation revocation, GovernanceApi governance) {
         this.governance = governance;
         this.instances = instances;
         this.audit = audit;
         this.urls = urls;
+        this.catalog = catalog;
+        this.revocation = revocation;
     }
 
     /**
-     * Answers one control request of an authenticated {@code user}; {@code seg} are the raw path
-     * segments. Blocking; call on a worker.
+     * Whether a request without any {@code Authorization} header may reach this API: the reads of
+     * the deployment catalogue answer anyone, as on the rerobots service. (A header that is sent
+     * must hold a valid token, whatever the path.)
      */
-    public void handle(HttpServerExchange ex, List<String> seg, User user) throws IOException {
+    public static boolean answersAnonymously(List<String> seg) {
+        return ANONYMOUS_READS.contains(seg.get(0));
+    }
+
+    /**
+     * Answers one control request of {@code caller} (empty: anonymous, only for
+     * {@link #answersAnonymously} paths); {@code seg} are the raw path segments. Blocking; call on a
+     * worker.
+     */
+    public void handle(HttpServerExchange ex, List<String> seg, Optional<User> caller) throws IOException {
         try {
-            send(ex, 200, route(ex, seg, user));
+            send(ex, 200, route(ex, seg, caller));
         } catch (InstanceException e) {
             refuse(ex, ApiError.of(e));
         } catch (ApiError e) {
@@ -81,14 +99,37 @@ public final class ControlApi {
         ControlEnvelope.send(ex, e.status(), e.getMessage(), e.withResult());
     }
 
-    private Object route(HttpServerExchange ex, List<String> seg, User user) throws IOException {
+    private Object route(HttpServerExchange ex, List<String> seg, Optional<User> caller) throws IOException {
         String m = ex.getRequestMethod().toString();
         int n = seg.size();
         String a = seg.get(0);
-        if (GovernanceApi.answers(seg)) return governance.route(ex, m, seg, user);
-        if (a.equals("workspaces") && n == 1) return get(m, () -> workspaces());
-        if (a.equals("deployments") && n == 1) return get(m, () -> deployments(ex));
-        if (a.equals("deployment") && n == 2) return get(m, () -> deployment(seg.get(1), user));
+        if (a.equals("workspaces") && n == 1) return get(m, () -> catalog.workspaces(caller));
+        if (a.equals("deployments") && n == 1) return get(m, () -> catalog.list(caller, ex.getQueryParameters(), null));
+        if (a.equals("deployments") && n == 2 && !seg.get(1).isEmpty()) {
+            return get(m, () -> catalog.list(caller, ex.getQueryParameters(), seg.get(1)));
+        }
+        if (a.equals("deployment") && n == 2) {
+            return get(m, () -> {
+                Map<String, Object> out = catalog.one(caller, seg.get(1));
+                // lock-out, access rules (owners) and the queue from the owner's side
+                if (caller.isPresent()) governance.describe(out, catalog.find(caller, seg.get(1)), caller.get());
+                return out;
+            });
+        }
+        if (a.equals("queuelen") && n == 2) return get(m, () -> catalog.queuelen(caller, seg.get(1)));
+        if (GovernanceApi.answers(seg)) {
+            return governance.route(ex, m, seg, caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token")));
+        }
+        if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
+        User user = caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token"));
+        if (a.equals("revoke") && n == 2) {
+            method(m, "POST");
+            return revocation.revoke(user, seg.get(1));
+        }
+        if (a.equals("purge") && n == 1) {
+            method(m, "POST");
+            return revocation.purge(user);
+        }
         if (a.equals("new") && n == 2) {
             method(m, "POST");
             return create(ex, user, seg.get(1));
@@ -103,77 +144,6 @@ public final class ControlApi {
         if (a.equals("addon") && n >= 3 && seg.get(1).equals("mistyproxy")) return mistyproxy(ex, m, seg, user);
         if (a.equals("addon") && n == 3 && seg.get(1).equals("cam")) return cam(m, seg.get(2), user);
         throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
-    }
-
-    // ---- deployments
-
-    private Object workspaces() {
-        Set<String> types = new TreeSet<>();
-        for (Deployment d : instances.deployments()) types.add(d.type());
-        return Map.of("workspace_types", List.copyOf(types));
-    }
-
-    private Object deployments(HttpServerExchange ex) {
-        String q = param(ex, "q");
-        String typesParam = param(ex, "types");
-        Integer maxlen = intParam(ex, "maxlen", 0);
-        Integer maxPerPage = intParam(ex, "max_per_page", 1);
-        Integer page = intParam(ex, "page", 1);
-        Set<String> types = null;
-        if (typesParam != null) {
-            types = new TreeSet<>();
-            for (String t : typesParam.split(",")) if (!t.isBlank()) types.add(t.trim());
-        }
-        List<Deployment> matching = new ArrayList<>();
-        for (Deployment d : instances.deployments()) {
-            if (types != null && !types.contains(d.type())) continue;
-            if (q != null && !matchesQuery(d, q)) continue;
-            matching.add(d);
-        }
-        if (maxlen != null && matching.size() > maxlen) matching = matching.subList(0, maxlen);
-        Paged<Deployment> p = Paged.of(matching, page, maxPerPage);
-        List<String> ids = new ArrayList<>();
-        Map<String, Object> info = new LinkedHashMap<>();
-        for (Deployment d : p.items()) {
-            String id = d.id().toString();
-            ids.add(id);
-            Map<String, Object> i = new LinkedHashMap<>();
-            i.put("type", d.type());
-            i.put("region", d.region());
-            i.put("queuelen", instances.queueLength(d));
-            info.put(id, i);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("workspace_deployments", ids);
-        out.put("info", info);
-        out.put("page_count", p.pageCount());
-        return out;
-    }
-
-    private static boolean matchesQuery(Deployment d, String q) {
-        String needle = q.toLowerCase(Locale.ROOT);
-        for (String hay : List.of(d.id().toString(), d.type(), d.region(), d.description())) {
-            if (hay != null && hay.toLowerCase(Locale.ROOT).contains(needle)) return true;
-        }
-        return false;
-    }
-
-    private Object deployment(String id, User user) {
-        Deployment d = instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", d.id().toString());
-        out.put("type", d.type());
-        out.put("type_version", 1);
-        out.put("supported_addons", d.cameras().isEmpty() ? List.of("mistyproxy") : List.of("mistyproxy", "cam"));
-        out.put("desc", d.description() == null ? "" : d.description());
-        out.put("region", d.region());
-        out.put("icounter", instances.instanceCount(d.id()));
-        out.put("created", iso(instances.deploymentCreated(d.id())));
-        governance.describe(out, d, user);
-        // "online" means available to lend now: configured and not held by a live instance.
-        out.put("online", true);
-        out.put("busy", instances.busy(d.id()));
-        return out;
     }
 
     // ---- instances
@@ -218,6 +188,7 @@ public final class ControlApi {
             JsonNode k = body.get("sshkey");
             if (k != null && !k.isNull() && !k.isTextual()) throw ApiError.result(400, "sshkey must be a string, got " + k);
         }
+        catalog.requireInstantiable(user, target);
         Instances.Created c = instances.create(user, target, expire, eurl, reserve);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", c.instance()); // false: busy, and `id` is the reservation's (the rerobots client's reading)
@@ -226,10 +197,18 @@ public final class ControlApi {
     }
 
     private Object instancesList(HttpServerExchange ex, User user) {
-        boolean all = ex.getQueryParameters().containsKey("include_terminated");
-        Integer maxPerPage = intParam(ex, "max_per_page", 1);
-        Integer page = intParam(ex, "page", 1);
-        Paged<InstanceRecord> p = Paged.of(instances.visible(user, all), page, maxPerPage);
+        Map<String, Deque<String>> query = ex.getQueryParameters();
+        Paging.onlyKnown(query, INSTANCES_PARAMS, "GET /instances");
+        boolean all = query.containsKey("include_terminated");
+        List<InstanceRecord> list = instances.visible(user, all); // oldest first
+        String sortBy = Paging.single(query, "sort_by");
+        if ("dec_created".equals(sortBy)) {
+            list = new ArrayList<>(list);
+            java.util.Collections.reverse(list);
+        } else if (sortBy != null && !sortBy.equals("inc_created")) {
+            throw ApiError.of(400, "query parameter `sort_by` must be inc_created or dec_created, got `" + Paging.shorten(sortBy) + "`");
+        }
+        Paging.Page<InstanceRecord> p = Paging.from(query).apply(list);
         List<String> ids = new ArrayList<>();
         for (InstanceRecord r : p.items()) ids.add(r.id());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -246,9 +225,9 @@ public final class ControlApi {
         out.put("type", d == null ? null : d.type());
         out.put("region", d == null ? null : d.region());
         out.put("status", r.status());
-        out.put("starttime", iso(r.startMillis()));
-        if (r.endMillis() != null) out.put("endtime", iso(r.endMillis()));
-        if (r.expiresAt() != null) out.put("expires", iso(r.expiresAt()));
+        out.put("starttime", RerobotsTime.format(r.startMillis()));
+        if (r.endMillis() != null) out.put("endtime", RerobotsTime.format(r.endMillis()));
+        if (r.expiresAt() != null) out.put("expires", RerobotsTime.format(r.expiresAt()));
         if (r.reason() != null) out.put("reason", r.reason());
         if (r.reservation() != null) out.put("reservation", r.reservation());
         out.put("user", r.user());
@@ -262,8 +241,8 @@ public final class ControlApi {
         if (seg.size() == 4 && seg.get(3).equals("log")) {
             method(m, "GET");
             instances.get(user, iid);
-            Integer limit = intParam(ex, "limit", 1);
-            return new RawJson(audit.recentJson(iid, limit == null ? 100 : Math.min(limit, 1000)));
+            Long limit = Paging.number(ex.getQueryParameters(), "limit", 1);
+            return new RawJson(audit.recentJson(iid, limit == null ? 100 : (int) Math.min(limit, 1000)));
         }
         if (seg.size() != 3) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         switch (m) {
@@ -369,26 +348,7 @@ public final class ControlApi {
     }
 
     static String param(HttpServerExchange ex, String name) {
-        Deque<String> d = ex.getQueryParameters().get(name);
-        if (d == null || d.isEmpty()) return null;
-        if (d.size() > 1) throw ApiError.of(400, "query parameter `" + name + "` given more than once");
-        return d.getFirst();
-    }
-
-    private static Integer intParam(HttpServerExchange ex, String name, int min) {
-        String v = param(ex, name);
-        if (v == null) return null;
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min) throw new NumberFormatException();
-            return i;
-        } catch (NumberFormatException e) {
-            throw ApiError.of(400, "query parameter `" + name + "` must be a whole number >= " + min + ", got `" + v + "`");
-        }
-    }
-
-    static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+        return Paging.single(ex.getQueryParameters(), name);
     }
 
     private void send(HttpServerExchange ex, int status, Object body) throws JsonProcessingException {
@@ -397,17 +357,5 @@ public final class ControlApi {
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
-    }
-
-    /** One page of a list; pages are numbered from 1. */
-    public record Paged<T>(List<T> items, int pageCount) {
-        static <T> Paged<T> of(List<T> all, Integer page, Integer perPage) {
-            if (perPage == null) return new Paged<>(all, all.isEmpty() ? 0 : 1);
-            int count = (all.size() + perPage - 1) / perPage;
-            int p = page == null ? 1 : page;
-            int from = Math.min(all.size(), (p - 1) * perPage);
-            int to = Math.min(all.size(), from + perPage);
-            return new Paged<>(all.subList(from, to), count);
-        }
     }
 }

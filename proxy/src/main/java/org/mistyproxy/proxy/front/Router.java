@@ -23,7 +23,7 @@ public final class Router implements HttpHandler {
     /** The first path segments of the control API (the rerobots contract's paths, and the owner's {@code reload}). */
     static final Set<String> CONTROL_ROOTS =
             Set.of("workspaces", "deployments", "deployment", "new", "instances", "instance", "terminate", "addon",
-                    "reload", "rules", "reservations", "reservation", "queuelen");
+                    "reload", "rules", "reservations", "reservation", "queuelen", "revoke", "purge");
 
     private final HttpHandler health;
     private final HttpHandler metrics;

@@ -44,7 +44,6 @@ public final class Instances implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
 
     private final CurrentConfig current;
-    private final Map<UUID, Long> deploymentCreated = new ConcurrentHashMap<>();
     private final Journal journal;
     private final InstanceEvents events;
     private final Clock clock;
@@ -73,12 +72,7 @@ public final class Instances implements AutoCloseable {
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.probe = new RobotProbe(initTimeout);
-        long now = clock.millis();
-        for (InstanceRecord r : opened.records()) {
-            byId.put(r.id(), r);
-            deploymentCreated.merge(r.deployment(), r.startMillis(), Math::min);
-        }
-        for (Deployment d : current.get().deploymentList()) deploymentCreated.putIfAbsent(d.id(), now);
+        for (InstanceRecord r : opened.records()) byId.put(r.id(), r);
         // Before anything can be served: a reservation whose instance was written before a crash is done.
         Map<String, String> served = new HashMap<>();
         for (InstanceRecord r : byId.values()) if (r.reservation() != null) served.put(r.reservation(), r.id());
@@ -120,10 +114,6 @@ public final class Instances implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    public long deploymentCreated(UUID id) {
-        return deploymentCreated.getOrDefault(id, 0L);
     }
 
     public synchronized int instanceCount(UUID deployment) {
@@ -434,7 +424,6 @@ public final class Instances implements AutoCloseable {
     public synchronized List<String> reconfigured(LiveConfig old, String reason) {
         LiveConfig now = current.get();
         long created = clock.millis();
-        for (Deployment d : now.deploymentList()) deploymentCreated.putIfAbsent(d.id(), created);
         List<String> ended = new ArrayList<>();
         for (Deployment gone : old.deploymentList()) {
             if (!now.deployments().containsKey(gone.id())) ended.addAll(endLoansOf(gone, reason));

@@ -1,6 +1,5 @@
 package org.mistyproxy.proxy.instances;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +17,7 @@ import org.mistyproxy.config.RobotAddress;
  * Asynchronous (the JDK client's own threads), so creating an instance never waits for a robot.
  */
 final class RobotProbe {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RobotProbe.class);
     private final Duration timeout;
     private final HttpClient http;
 
@@ -37,10 +37,11 @@ final class RobotProbe {
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() == 200) {
                 done.accept(null);
-            } else if (err == null) {
-                done.accept("robot at " + robot + " answered GET /api/device with status " + resp.statusCode());
             } else {
-                done.accept("robot at " + robot + " " + describe(err));
+                // the reason is shown to the borrower, who must not learn the robot's address; the log names it
+                LOG.warn("event=robot_probe_failed robot={} error=\"{}\"", robot,
+                        err == null ? "status " + resp.statusCode() : err.toString());
+                done.accept("the robot " + (err == null ? "answered GET /api/device with status " + resp.statusCode() : describe(err)));
             }
         });
     }
@@ -50,7 +51,6 @@ final class RobotProbe {
         if (e instanceof HttpConnectTimeoutException) return "did not accept a connection within " + timeout.toMillis() + " ms";
         if (e instanceof HttpTimeoutException) return "did not answer GET /api/device within " + timeout.toMillis() + " ms";
         if (e instanceof ConnectException) return "refused the connection";
-        if (e instanceof IOException) return "failed GET /api/device: " + e;
-        return "failed GET /api/device: " + e;
+        return "failed to answer GET /api/device (" + e.getClass().getSimpleName() + ")";
     }
 }

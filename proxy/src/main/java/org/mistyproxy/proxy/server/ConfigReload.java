@@ -71,7 +71,7 @@ public final class ConfigReload implements ConfigReloader {
     public synchronized ReloadOutcome reload(String requestedBy) {
         LiveConfig next;
         try {
-            next = LiveConfig.of(ConfigLoader.load(source));
+            next = LiveConfig.of(ConfigLoader.load(source), current.get().users().revoked());
         } catch (ConfigException e) {
             return refused(requestedBy, e.errors().stream().map(ConfigError::toString).toList());
         } catch (LiveConfig.PolicyProblems e) {

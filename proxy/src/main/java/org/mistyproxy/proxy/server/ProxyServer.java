@@ -20,6 +20,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
+import org.mistyproxy.policy.Policy;
+import org.mistyproxy.policy.PolicyException;
+import org.mistyproxy.proxy.access.ApiUsers;
+import org.mistyproxy.proxy.access.InstantiatePermission;
+import org.mistyproxy.proxy.access.RevokedTokens;
 import org.mistyproxy.proxy.access.AccessRules;
 import org.mistyproxy.proxy.access.Admission;
 import org.mistyproxy.proxy.access.CurrentConfig;
@@ -32,9 +37,11 @@ import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.control.ControlApi;
+import org.mistyproxy.proxy.control.DeploymentCatalog;
 import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.ControlRateLimit;
 import org.mistyproxy.proxy.control.PublicUrls;
+import org.mistyproxy.proxy.control.TokenRevocation;
 import org.mistyproxy.proxy.control.ReloadEndpoint;
 import org.mistyproxy.proxy.control.ReloadOutcome;
 import org.mistyproxy.proxy.front.AccessLog;
@@ -47,9 +54,11 @@ import org.mistyproxy.proxy.front.ProxyDispatch;
 import org.mistyproxy.proxy.front.ProxyUrls;
 import org.mistyproxy.proxy.front.Router;
 import org.mistyproxy.proxy.gate.OriginGate;
+import org.mistyproxy.proxy.instances.DeploymentCreated;
 import org.mistyproxy.proxy.instances.InstanceEvents;
 import org.mistyproxy.proxy.instances.Instances;
 import org.mistyproxy.proxy.instances.Journal;
+import org.mistyproxy.proxy.instances.QueueLength;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
 import org.mistyproxy.proxy.ws.PubSubRelay;
@@ -103,7 +112,8 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        CurrentConfig current = new CurrentConfig(compile(config));
+        RevokedTokens revoked = RevokedTokens.open(config.dataDir());
+        CurrentConfig current = new CurrentConfig(compile(config, revoked));
         // The owner's side of a loan (access rules, lock-outs, the use-queue, event URLs), each durable in the data folder.
         AccessRules rules = new AccessRules(config.deployments(), config.dataDir(), options.clock());
         Lockouts lockouts = new Lockouts(config.dataDir(), options.clock());
@@ -117,6 +127,8 @@ public final class ProxyServer implements AutoCloseable {
         rules.onChange(instances::serveWaiting);
         ConfigReload reload = new ConfigReload(config, current, instances);
         List<AutoCloseable> parts = new ArrayList<>();
+        DeploymentCreated created = DeploymentCreated.open(config.dataDir(), config.deployments(),
+                DeploymentCreated.earliestInstances(opened.records()), options.clock().millis());
 
         // The data planes. `parts` close in list order on shutdown: the relays first (they may still
         // write audit entries), then the audit log, then the cameras.
@@ -124,7 +136,7 @@ public final class ProxyServer implements AutoCloseable {
         HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog);
         CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
-        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue));
+        parts.addAll(List.of(pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked, created));
         reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         events.onRevoked(e -> pubSubRelay.revoke(e.instanceId(),
@@ -149,8 +161,13 @@ public final class ProxyServer implements AutoCloseable {
         SSLContext ssl = config.tls().isPresent() ? TlsContext.load(config.tls().get()) : null;
         String host = config.listen().host();
         PublicUrls[] urls = new PublicUrls[1];
-        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0],
-                new GovernanceApi(instances, rules, lockouts, current, notifier));
+        ApiUsers.Current users = () -> current.get().users();
+        InstantiatePermission permission = new InstantiatePermission(rules);
+        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
+                options.clock());
+        ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
+                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier));
+        ControlEndpoint controlEndpoint = new ControlEndpoint(control);
 
         // ---- The front door: one handler chain, listed once (read proxy/README.md, "How a request flows").
         //
@@ -168,12 +185,16 @@ public final class ProxyServer implements AutoCloseable {
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
         List<HandlerWrapper> proxyAdmission = List.of();
-        List<HandlerWrapper> controlAdmission = List.of(new ControlRateLimit(config.controlApi().rateLimit()));
+        ControlRateLimit rateLimit = new ControlRateLimit(config.controlApi().rateLimit());
+        List<HandlerWrapper> controlAdmission = List.of(rateLimit);
         HttpHandler router = new Router(
                 new HealthCheck(),
                 new MetricsPage(metrics),
                 new CamUrls(instances, current, cam),
-                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, new ControlEndpoint(control)))),
+                // anonymous catalogue reads skip the admission links (they act on users) but not the
+                // rate limit, which counts them per client address
+                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, controlEndpoint)),
+                        rateLimit.wrap(controlEndpoint)),
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);
@@ -193,6 +214,8 @@ public final class ProxyServer implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             instances.close();
+            revoked.close();
+            created.close();
             lifecycle.shutdownNow();
             throw new IOException("cannot listen on " + host + ":" + config.listen().port() + ": " + rootMessage(e), e);
         }
@@ -206,9 +229,9 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** The configuration's snapshot with every policy compiled; any policy error stops the start. */
-    private static LiveConfig compile(MistyProxyConfig config) throws IOException {
+    private static LiveConfig compile(MistyProxyConfig config, RevokedTokens revoked) throws IOException {
         try {
-            return LiveConfig.of(config);
+            return LiveConfig.of(config, revoked);
         } catch (LiveConfig.PolicyProblems e) {
             throw new IOException(e.getMessage());
         }

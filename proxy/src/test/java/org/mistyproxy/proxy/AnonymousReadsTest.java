@@ -1,0 +1,129 @@
+package org.mistyproxy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.RobotAddress;
+import org.mistyproxy.proxy.Rig.Api;
+import org.mistyproxy.proxy.Rig.Resp;
+import org.mistyproxy.proxy.server.ProxyServer;
+import org.mistyproxy.sim.Simulator;
+
+/**
+ * Issue 10 item 2: {@code /workspaces}, {@code /deployments}, {@code /deployment/{id}} and
+ * {@code /queuelen/{id}} answer without a token; {@code listed: false} hides a deployment from
+ * whoever may not instantiate it; nothing but an owner's answer names the robot.
+ */
+class AnonymousReadsTest {
+    @TempDir Path dir;
+    Simulator robot;
+    ProxyServer server;
+    Deployment open;
+    Deployment unlisted;
+    Api anonymous;
+    Api ursula;
+    Api owner;
+
+    @BeforeEach
+    void start() throws Exception {
+        robot = Simulator.start("127.0.0.1", 0);
+        open = Rig.deployment("fixed_misty2", robot.port(), Rig.synthetic("front"));
+        // the only deployment of its type: an anonymous caller must not learn the type either
+        unlisted = new Deployment(UUID.randomUUID(), "secret_misty", "attic", "not for everyone",
+                new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), List.of("*"), List.of(), false);
+        server = ProxyServer.start(Rig.config(dir, List.of(open, unlisted)), Rig.fast());
+        anonymous = Api.of(server.publicBaseUrl(), null);
+        ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+        owner = Api.of(server.publicBaseUrl(), Rig.OWNER);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        robot.close();
+    }
+
+    @Test
+    void readsAnswerWithoutAToken() {
+        assertEquals(List.of("fixed_misty2"), Rig.texts(anonymous.get("/workspaces").json().get("workspace_types")));
+        JsonNode list = anonymous.get("/deployments?info=t").json();
+        assertEquals(List.of(open.id().toString()), Rig.texts(list.get("workspace_deployments")));
+        assertEquals("fixed_misty2", list.get("info").get(open.id().toString()).get("type").asText());
+        Resp one = anonymous.get("/deployment/" + open.id());
+        assertEquals(200, one.status(), one::toString);
+        assertEquals(open.id().toString(), one.json().get("id").asText());
+        assertEquals(0, anonymous.get("/queuelen/" + open.id()).json().get("queuelen").asInt());
+        assertTrue(robot.requests().isEmpty(), "reading the catalogue never touches a robot");
+    }
+
+    @Test
+    void aTokenThatIsSentMustBeValid() {
+        Api wrong = Api.of(server.publicBaseUrl(), "not-a-token");
+        for (String p : List.of("/workspaces", "/deployments?info=t", "/deployment/" + open.id(), "/queuelen/" + open.id())) {
+            Resp r = wrong.get(p);
+            assertEquals(401, r.status(), p);
+            assertEquals("wrong authorization token", r.errorMessage(), p);
+        }
+    }
+
+    @Test
+    void anonymousCallersStillCannotActOrSeeInstances() {
+        for (Resp r : List.of(anonymous.post("/new/" + open.id()), anonymous.get("/instances"), anonymous.post("/purge"),
+                anonymous.post("/revoke/" + "0".repeat(64)))) {
+            assertEquals(401, r.status(), r::toString);
+            assertEquals("wrong authorization token", r.errorMessage());
+        }
+        assertTrue(robot.requests().isEmpty(), "a refused POST /new never started an instance check on the robot");
+    }
+
+    @Test
+    void anUnlistedDeploymentIsExactlyAsUnknownToThoseWhoMayNotInstantiateIt() {
+        String id = unlisted.id().toString();
+        Resp hidden = anonymous.get("/deployment/" + id);
+        Resp unknown = anonymous.get("/deployment/" + UUID.randomUUID());
+        assertEquals(404, hidden.status());
+        assertEquals(unknown.status(), hidden.status());
+        assertEquals(unknown.body(), hidden.body(), "no difference an outsider could probe");
+        assertEquals(anonymous.get("/queuelen/" + UUID.randomUUID()).body(), anonymous.get("/queuelen/" + id).body());
+        assertEquals(404, anonymous.get("/queuelen/" + id).status());
+        assertFalse(anonymous.get("/deployments?info=t").body().contains(id));
+        assertFalse(anonymous.get("/deployments/secret_misty?info=t").body().contains(id));
+        assertFalse(anonymous.get("/deployments?info=t&q=attic").body().contains(id));
+        assertFalse(anonymous.get("/workspaces").body().contains("secret_misty"));
+
+        // every configured user may instantiate it today, so users see it and may borrow it
+        assertEquals(List.of("fixed_misty2", "secret_misty"), Rig.texts(ursula.get("/workspaces").json().get("workspace_types")));
+        assertTrue(Rig.texts(ursula.get("/deployments?info=t").json().get("workspace_deployments")).contains(id));
+        assertEquals(200, ursula.get("/deployment/" + id).status());
+        String iid = ursula.ready(id);
+        assertEquals(1, ursula.get("/queuelen/" + id).json().get("queuelen").asInt());
+        assertEquals(200, ursula.post("/terminate/" + iid).status());
+    }
+
+    @Test
+    void onlyOwnersSeeTheRobotAddress() {
+        String robotAddress = "127.0.0.1:" + robot.port();
+        for (Api a : List.of(anonymous, ursula)) {
+            for (String p : List.of("/deployment/" + open.id(), "/deployments?info=t", "/workspaces", "/queuelen/" + open.id())) {
+                String body = a.get(p).body();
+                assertFalse(body.contains(robotAddress), p + " names the robot: " + body);
+                assertFalse(body.contains("synthetic"), p + " names a camera source: " + body);
+                assertFalse(body.contains("addons_config"), p);
+                assertFalse(body.contains("misty-safe"), p + " names the policy: " + body);
+            }
+        }
+        JsonNode mine = owner.get("/deployment/" + open.id()).json();
+        assertEquals(robotAddress, mine.get("addons_config").get("mistyproxy").get("ip").asText(), mine::toString);
+    }
+}
