@@ -4,11 +4,7 @@
 // usage: node pubsub-page.mjs <proxy URL prefix, http://...> <page port> <allowed host> <refused host>
 //   The page is served on 127.0.0.1:<page port>; it is loaded once as http://<allowed host>:<port>
 //   (an origin the deployment lists in cors_origins) and once as http://<refused host>:<port>.
-import http from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { withPage } from './chromium-page.mjs';
 
 const [proxyUrl, pagePort, allowedHost, refusedHost] = process.argv.slice(2);
 if (!proxyUrl || !pagePort || !allowedHost || !refusedHost) {
@@ -49,23 +45,9 @@ const page = `<!doctype html>
 </script>
 </body></html>`;
 
-const server = http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(page);
-});
-await new Promise((resolve) => server.listen(Number(pagePort), '127.0.0.1', resolve));
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pubsub-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic',
-    // localhost must resolve to the loopback address the page server listens on
-    '--host-resolver-rules=MAP localhost 127.0.0.1'],
-});
 const out = {};
-try {
+await withPage(page, pagePort, ['--host-resolver-rules=MAP localhost 127.0.0.1'], async (context) => {
+  // (--host-resolver-rules: localhost must resolve to the loopback address the page server listens on)
   for (const [label, host] of [['allowed', allowedHost], ['refused', refusedHost]]) {
     const tab = await context.newPage();
     await tab.goto(`http://${host}:${pagePort}/`);
@@ -80,9 +62,5 @@ try {
     out[label].origin = await tab.evaluate(() => location.origin);
     await tab.close();
   }
-} finally {
-  await context.close();
-  server.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-}
+});
 console.log(JSON.stringify(out));

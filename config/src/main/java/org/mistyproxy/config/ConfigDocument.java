@@ -10,7 +10,7 @@ import java.util.Optional;
 /** Reads the top-level object of a configuration file into a {@link MistyProxyConfig}. */
 final class ConfigDocument {
     static final List<String> FIELDS = List.of("listen", "public_base_url", "tls", "data_dir", "users", "deployments",
-            "camera_feeds_max", "logs", "retention_days");
+            "camera_feeds_max", "logs", "retention_days", "control_api");
     /** Below 2, no instance could have a feed under the half-the-server rule. */
     static final int MIN_CAMERA_FEEDS = 2;
     static final int MAX_CAMERA_FEEDS = 100_000;
@@ -60,8 +60,10 @@ final class ConfigDocument {
         Logs logs = f.get("logs").map(n -> limits.logs(n, "logs", dataDir)).orElse(Logs.in(dataDir));
         int retentionDays = f.get("retention_days").map(n -> limits.retentionDays(n, "retention_days"))
                 .orElse(LimitsSection.DEFAULT_RETENTION_DAYS);
+        ControlApiSettings controlApi = f.get("control_api")
+                .map(n -> new ControlApiSection(scalars).read(n, "control_api")).orElse(ControlApiSettings.DEFAULTS);
         return Optional.of(new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments,
-                feedsMax, logs, retentionDays));
+                feedsMax, logs, retentionDays, controlApi));
     }
 
     /** A required list that must have at least one item, as (path, item) pairs in order. */

@@ -1,7 +1,6 @@
 package org.mistyproxy.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -57,12 +56,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw single(problems, "cannot read the file: " + e);
         }
-        Optional<Node> root;
-        try (JsonParser parser = format.get().createParser(text)) {
-            root = new DocumentReader(problems).read(parser);
-        } catch (IOException e) {
-            throw single(problems, "cannot parse the file: " + e.getMessage());
-        }
+        Optional<Node> root = DocumentReader.read(text, format.get(), problems, "the file is empty");
         Path baseDir = absolute.getParent();
         Scalars scalars = new Scalars(problems, new Interpolation(environment), baseDir);
         Optional<MistyProxyConfig> config = root.flatMap(r -> new ConfigDocument(scalars, baseDir).read(r, absolute));

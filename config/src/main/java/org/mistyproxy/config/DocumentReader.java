@@ -1,38 +1,97 @@
 package org.mistyproxy.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * Reads Jackson's token stream (JSON or YAML alike) into a {@link Node} tree that keeps every
  * value's position. Duplicate keys are reported here rather than by Jackson's
- * {@code STRICT_DUPLICATE_DETECTION}, which would stop at the first one.
+ * {@code STRICT_DUPLICATE_DETECTION}, which would stop at the first one. YAML anchors and aliases
+ * are refused: Jackson hands an alias over as the anchor's name, so it would be read silently as
+ * the wrong value. The configuration loader and the policy module both read their files here.
  */
-final class DocumentReader {
+public final class DocumentReader {
     private final Problems problems;
+    /** What an empty document is told: a policy file says what it needs at least. */
+    private final String whenEmpty;
+    private final Map<Node.Position, String> anchors = new HashMap<>();
     /** The path being read, so that a syntax error can say where in the document it happened. */
     private String currentPath = "";
 
-    DocumentReader(Problems problems) {
+    private DocumentReader(Problems problems, String whenEmpty) {
         this.problems = problems;
+        this.whenEmpty = whenEmpty;
+    }
+
+    /** {@code text} read as one YAML document (JSON is YAML too); see {@link #read(String, JsonFactory, Problems, String)}. */
+    public static Optional<Node> readYaml(String text, Problems problems, String whenEmpty) {
+        return read(text, new YAMLFactory(), problems, whenEmpty);
+    }
+
+    /**
+     * {@code text} read as one document in {@code format} (a {@link YAMLFactory} or a JSON
+     * factory); empty when the document is empty or not well-formed, which {@code problems} then says.
+     */
+    public static Optional<Node> read(String text, JsonFactory format, Problems problems, String whenEmpty) {
+        DocumentReader reader = new DocumentReader(problems, whenEmpty);
+        if (format instanceof YAMLFactory) {
+            reader.anchors.putAll(anchors(text));
+        }
+        try (JsonParser parser = format.createParser(text)) {
+            return reader.read(parser);
+        } catch (IOException e) {
+            problems.add(Node.Position.START, "", "cannot parse the file: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where anchors are written, and their names. Jackson's parser does not say when a scalar has an
+     * anchor, so SnakeYAML's event stream is read once more for them; a document it cannot parse
+     * has none here (the syntax error is reported by the main pass).
+     */
+    private static Map<Node.Position, String> anchors(String text) {
+        Map<Node.Position, String> found = new HashMap<>();
+        if (text.indexOf('&') < 0) {
+            return found;
+        }
+        try {
+            for (Event e : new Yaml().parse(new StringReader(text))) {
+                if (e instanceof NodeEvent && !(e instanceof AliasEvent) && ((NodeEvent) e).getAnchor() != null) {
+                    found.put(new Node.Position(e.getStartMark().getLine() + 1, e.getStartMark().getColumn() + 1),
+                            ((NodeEvent) e).getAnchor());
+                }
+            }
+        } catch (YAMLException e) {
+            // reported by the main pass
+        }
+        return found;
     }
 
     /** The document's root value; empty when the document is empty or not well-formed (reported). */
-    Optional<Node> read(JsonParser parser) throws IOException {
+    private Optional<Node> read(JsonParser parser) throws IOException {
         try {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                problems.add(Node.Position.START, "", "the file is empty");
+                problems.add(Node.Position.START, "", whenEmpty);
                 return Optional.empty();
             }
             Node root = value(parser, "");
@@ -56,6 +115,11 @@ final class DocumentReader {
             // Jackson hands an alias over as the anchor's name, a string: silently wrong, so refuse.
             problems.add(at, path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
             return new Node.Scalar(at, Node.Scalar.Kind.INVALID, p.getText(), null);
+        }
+        String anchor = anchors.get(at);
+        if (anchor != null) {
+            // An anchor alone changes nothing, but it exists only to be aliased: say so where it is written.
+            problems.add(at, path, "YAML anchors (&" + anchor + ") are not supported; write the value out where it is used");
         }
         switch (p.currentToken()) {
             case START_OBJECT:

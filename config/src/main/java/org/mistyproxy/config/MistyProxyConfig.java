@@ -22,6 +22,7 @@ import java.util.UUID;
  *                       at once; see {@code config/README.md} for the default
  * @param logs           where the access and audit logs go and how they rotate
  * @param retentionDays  how long a terminated instance stays listed before it is forgotten
+ * @param controlApi     how the control API treats its callers (rate limit)
  */
 public record MistyProxyConfig(
         Path source,
@@ -33,7 +34,8 @@ public record MistyProxyConfig(
         List<Deployment> deployments,
         int cameraFeedsMax,
         Logs logs,
-        int retentionDays) {
+        int retentionDays,
+        ControlApiSettings controlApi) {
 
     /** Default of {@code camera_feeds_max}; config/README.md says why. */
     public static final int DEFAULT_CAMERA_FEEDS_MAX = 1000;
@@ -48,28 +50,34 @@ public record MistyProxyConfig(
     public MistyProxyConfig(Path source, Listen listen, Optional<URI> publicBaseUrl, Optional<Tls> tls, Path dataDir,
             List<User> users, List<Deployment> deployments, int cameraFeedsMax) {
         this(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, Logs.in(dataDir),
-                DEFAULT_RETENTION_DAYS);
+                DEFAULT_RETENTION_DAYS, ControlApiSettings.DEFAULTS);
     }
 
     public MistyProxyConfig {
         users = List.copyOf(users);
         deployments = List.copyOf(deployments);
         java.util.Objects.requireNonNull(logs, "logs");
+        java.util.Objects.requireNonNull(controlApi, "controlApi");
         if (retentionDays < 1) throw new IllegalArgumentException("retentionDays must be at least 1");
     }
 
     public static final int DEFAULT_RETENTION_DAYS = 7;
 
     public MistyProxyConfig withDeployments(List<Deployment> d) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, d, cameraFeedsMax, logs, retentionDays);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, d, cameraFeedsMax, logs, retentionDays, controlApi);
     }
 
     public MistyProxyConfig withLogs(Logs l) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, l, retentionDays);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, l, retentionDays, controlApi);
     }
 
     public MistyProxyConfig withRetentionDays(int days) {
-        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, logs, days);
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, logs, days, controlApi);
+    }
+
+    public MistyProxyConfig withControlApi(ControlApiSettings settings) {
+        return new MistyProxyConfig(source, listen, publicBaseUrl, tls, dataDir, users, deployments, cameraFeedsMax, logs,
+                retentionDays, settings);
     }
 
     public Optional<Deployment> deployment(UUID id) {

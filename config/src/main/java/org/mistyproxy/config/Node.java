@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * A parsed configuration value together with where it was written. Jackson's {@code JsonNode}
  * forgets locations, and every error we report must name a line and column, so the loader reads
- * the token stream into this small tree instead.
+ * the token stream into this small tree instead. The policy module reads its files into the same
+ * tree (see {@link DocumentReader#readYaml}), so both kinds of file obey one set of YAML rules.
  */
-sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
+public sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
 
     Position at();
 
@@ -18,7 +19,7 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
 
     /** A 1-based line and column. */
     record Position(int line, int column) {
-        static final Position START = new Position(1, 1);
+        public static final Position START = new Position(1, 1);
     }
 
     /** One {@code key: value} pair; the key has its own position for unknown-field errors. */
@@ -29,7 +30,7 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
             entries = List.copyOf(entries);
         }
 
-        Optional<Entry> entry(String key) {
+        public Optional<Entry> entry(String key) {
             return entries.stream().filter(e -> e.key().equals(key)).findFirst();
         }
 
@@ -56,7 +57,7 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
      */
     record Scalar(Position at, Kind kind, String text, BigInteger integer) implements Node {
         /** INVALID: already reported when read (a YAML alias, say); every typed read rejects it silently. */
-        enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, INVALID }
+        public enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, INVALID }
 
         @Override
         public String describe() {

@@ -44,6 +44,18 @@ final class ConfigLoaderTest {
         assertEquals(java.time.Duration.ofSeconds(10), d.safety().health().interval());
         assertEquals(1000, c.cameraFeedsMax());
         assertEquals(8, d.cameraFeedsPerInstance());
+        assertEquals(ControlApiSettings.DEFAULTS, c.controlApi());
+        assertEquals(300, c.controlApi().rateLimit().requests());
+        assertEquals(java.time.Duration.ofMinutes(1), c.controlApi().rateLimit().period());
+    }
+
+    @Test
+    void controlApiRateLimitIsReadInThePolicySpelling() throws Exception {
+        MistyProxyConfig c = load("mistyproxy.yaml", "control_api:\n  rate_limit: 20 / s\n" + MINIMAL, Map.of());
+        assertEquals(new RateLimit(20, java.time.Duration.ofSeconds(1), "20/s"), c.controlApi().rateLimit());
+        MistyProxyConfig h = load("mistyproxy.yaml", "control_api: {rate_limit: 1000/hour}\n" + MINIMAL, Map.of());
+        assertEquals(java.time.Duration.ofHours(1), h.controlApi().rateLimit().period());
+        assertEquals(1000, h.controlApi().rateLimit().requests());
     }
 
     @Test

@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.mistyproxy.config.ConfigError;
+import org.mistyproxy.config.Problems;
 
 /**
  * An owner's policy: what a borrower may send to the robot. Built once from a file (the rrhttp
@@ -70,7 +71,7 @@ public final class Policy {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-            throw new PolicyException(List.of(new PolicyError(name, 0, 0, "(file)", "cannot read " + file + ": "
+            throw new PolicyException(List.of(new ConfigError(name, 0, 0, Problems.TOP_LEVEL, "cannot read " + file + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()))));
         }
         Path name = file.getFileName();
@@ -160,6 +161,13 @@ public final class Policy {
                 return refuse(method + " " + Reasons.path(head.rawPath()),
                         "more than one Content-Type header is refused", head);
             }
+            String encoding = BodyType.encoding(headers.get("content-encoding"));
+            if (encoding != null && head.contentLength() != 0) {
+                // The policy reads bodies as sent; an encoded one it would have to decode, and the
+                // robot's API decodes none, so nothing legitimate is lost.
+                return refuse(method + " " + Reasons.path(head.rawPath()), "a body with Content-Encoding: "
+                        + Reasons.bare(encoding) + " is refused (the robot's API takes only unencoded bodies)", head);
+            }
             for (String h : OVERRIDE_HEADERS) {
                 if (headers.containsKey(h)) {
                     return refuse(method + " " + Reasons.path(head.rawPath()), "the method-override header " + h
@@ -225,7 +233,16 @@ public final class Policy {
         }
         long limit = rule == null ? Rule.DEFAULT_MAX_BODY_BYTES : rule.maxBodyBytes;
         String contentType = head.header("content-type");
-        if (!isJsonType(contentType)) {
+        if (!BodyType.isJson(contentType) && !BodyType.isUpload(contentType, rule, length)) {
+            // Browser apps post JSON text under other types (jQuery's default is a form type), and
+            // the robot reads it as JSON: the body itself decides whether it is JSON (withBody).
+            if (length > limit) {
+                return RequestCheck.decided(d.tooLarge());
+            }
+            d.candidate(contentType);
+            return RequestCheck.pending(d, limit);
+        }
+        if (!BodyType.isJson(contentType)) {
             if (rule == null || !rule.rawBody) {
                 return RequestCheck.decided(d.blocked(403, "a body of type " + Reasons.bare(contentType)
                         + " is allowed only by a rule with raw_body: true"));
@@ -262,6 +279,8 @@ public final class Policy {
         private String[] queryValues;
         private boolean[] present;
         private String rawContentType;
+        /** The type of a body that is JSON if it parses as JSON, and a raw upload otherwise. */
+        private String candidateType;
 
         Decider(Policy policy, Rule rule, String instanceId, String method, int methodBit, CanonicalPath.Result path,
                 CanonicalQuery.Result query) {
@@ -291,6 +310,10 @@ public final class Policy {
 
         void raw(String contentType) {
             this.rawContentType = contentType;
+        }
+
+        void candidate(String contentType) {
+            this.candidateType = contentType;
         }
 
         private String label() {
@@ -332,6 +355,15 @@ public final class Policy {
                 return allow(Optional.of(body.clone()), false, rawContentType);
             }
             LenientJson.Parsed parsed = policy.json.parse(body);
+            // Text that starts like JSON is JSON to the robot: if it is refused as JSON (a duplicate
+            // key, say), it must not slip through as a raw upload.
+            if (parsed.error() != null && candidateType != null && !BodyType.startsLikeJson(body)) {
+                if (rule != null && rule.rawBody) {
+                    return allow(Optional.of(body.clone()), false, candidateType);
+                }
+                return blocked(403, "a body of type " + Reasons.bare(BodyType.essence(candidateType))
+                        + " that is not JSON is allowed only by a rule with raw_body: true");
+            }
             if (parsed.error() != null) {
                 return blocked(403, "the JSON body is refused: " + parsed.error());
             }
@@ -419,19 +451,5 @@ public final class Policy {
         return RequestCheck.decided(new PolicyDecision(false, 403, "blocked: " + what + ": " + why + " ("
                 + CANONICAL + ")", CANONICAL, new CanonicalRequest(head.method(), head.rawPath(), rawQuery,
                 Optional.empty(), false, null), Redaction.none()));
-    }
-
-    /**
-     * Bodies read as JSON: no type (the robot does not require one), JSON types, and text/plain
-     * (what browsers send for a fetch without a Content-Type). Anything else is a raw upload.
-     */
-    static boolean isJsonType(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        int semi = contentType.indexOf(';');
-        String t = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
-        return t.isEmpty() || t.equals("application/json") || t.equals("text/json") || t.equals("text/plain")
-                || (t.startsWith("application/") && t.endsWith("+json"));
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mistyproxy.config.ControlApiSettings;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.RateLimit;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.server.ProxyServer;
@@ -30,7 +32,10 @@ class TokenScaleTest {
         try (Simulator robot = Simulator.start("127.0.0.1", 0)) {
             List<Deployment> ds = new ArrayList<>();
             for (int i = 0; i < n; i++) ds.add(Rig.deployment("fixed_misty2", robot.port()));
-            try (ProxyServer server = ProxyServer.start(Rig.config(dir, ds), Rig.fast())) {
+            // thousands of control calls with one token in seconds: far past the default rate limit
+            RateLimit unlimited = new RateLimit(1_000_000, Duration.ofMinutes(1), "1000000/min");
+            try (ProxyServer server = ProxyServer.start(Rig.config(dir, ds)
+                    .withControlApi(new ControlApiSettings(unlimited)), Rig.fast())) {
                 Api owner = Api.of(server.publicBaseUrl(), Rig.OWNER);
 
                 // one instance first: the work of one lookup when one token exists

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.mistyproxy.config.ConfigError;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
-import org.mistyproxy.policy.PolicyError;
 import org.mistyproxy.policy.PolicyException;
 
 /**
@@ -50,7 +50,7 @@ public record LiveConfig(MistyProxyConfig config, Map<UUID, Deployment> deployme
             try {
                 policies.put(d.id(), Policy.load(d.policy().get()));
             } catch (PolicyException e) {
-                for (PolicyError pe : e.errors()) problems.add(pe + " (policy of deployment " + d.id() + ")");
+                for (ConfigError pe : e.errors()) problems.add(pe + " (policy of deployment " + d.id() + ")");
             }
         }
         if (!problems.isEmpty()) throw new PolicyProblems(problems);

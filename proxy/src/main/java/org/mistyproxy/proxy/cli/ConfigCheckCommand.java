@@ -3,13 +3,12 @@ package org.mistyproxy.proxy.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mistyproxy.config.ConfigError;
 import org.mistyproxy.config.ConfigException;
 import org.mistyproxy.config.ConfigLoader;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.policy.Policy;
-import org.mistyproxy.policy.PolicyError;
+import org.mistyproxy.config.ConfigError;
 import org.mistyproxy.policy.PolicyException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +67,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
                 try {
                     Policy.load(d.policy().get());
                 } catch (PolicyException e) {
-                    for (PolicyError error : e.errors()) {
+                    for (ConfigError error : e.errors()) {
                         err.println(error);
                     }
                     errors += e.errors().size();

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.mistyproxy.policy.CanonicalRequest;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.policy.PolicyDecision;
-import org.mistyproxy.policy.PolicyError;
+import org.mistyproxy.config.ConfigError;
 import org.mistyproxy.policy.PolicyException;
 import org.mistyproxy.policy.RequestCheck;
 import org.mistyproxy.policy.RequestHead;
@@ -48,7 +48,7 @@ public final class PolicyCommand implements Runnable {
     }
 
     static void printErrors(PrintWriter err, PolicyException e) {
-        for (PolicyError error : e.errors()) {
+        for (ConfigError error : e.errors()) {
             err.println(error);
         }
         int n = e.errors().size();

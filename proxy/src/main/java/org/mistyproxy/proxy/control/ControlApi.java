@@ -41,6 +41,8 @@ import org.mistyproxy.proxy.safety.HealthMonitor;
 public final class ControlApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final int MAX_BODY = 64 * 1024;
+    /** The longest loan {@code expire_d} may ask for; beyond it the number is a mistake or an attack. */
+    static final long MAX_EXPIRE_SECONDS = 365L * 24 * 3600;
     /** First path segments of the calls that answer without a token. */
     private static final Set<String> ANONYMOUS_READS = Set.of("workspaces", "deployments", "deployment", "queuelen");
     private static final Set<String> INSTANCES_PARAMS = Set.of("include_terminated", "sort_by", "page", "max_per_page");
@@ -196,10 +198,15 @@ public final class ControlApi {
             }
             JsonNode e = body.get("expire_d");
             if (e != null && !e.isNull()) {
-                if (!e.canConvertToExactIntegral() || e.asLong() <= 0) {
+                if (!e.isNumber() || !e.canConvertToExactIntegral() || e.decimalValue().signum() <= 0) {
                     throw ApiError.result(400, "expire_d must be a positive whole number of seconds, got " + e);
                 }
-                expire = e.asLong();
+                // Compared as a decimal: asLong() wraps past 64 bits, and now + 2^63-1 ms overflows into the past.
+                if (e.decimalValue().compareTo(java.math.BigDecimal.valueOf(MAX_EXPIRE_SECONDS)) > 0) {
+                    throw ApiError.result(400, "expire_d must be at most " + MAX_EXPIRE_SECONDS
+                            + " seconds (one year), got " + e);
+                }
+                expire = e.longValue();
             }
             JsonNode u = body.get("eurl");
             if (u != null && !u.isNull()) {

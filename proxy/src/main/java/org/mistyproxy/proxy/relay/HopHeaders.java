@@ -12,13 +12,15 @@ import org.mistyproxy.proxy.gate.OriginGate;
  * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 7.6.1), and any header the
  * {@code Connection} header names, stop here; so do headers the relay sets itself (Host, the
  * framing headers, X-Forwarded-*) and, towards the robot, {@code Expect} (the proxy answers 100
- * itself). Robot CORS headers are replaced by the deployment's.
+ * itself). Robot CORS headers are replaced by the deployment's. {@code Content-Encoding} never
+ * crosses towards the robot: the policy refuses a body with any coding but identity, and the body
+ * the relay sends is the canonical one it checked, which no header may describe otherwise.
  */
 final class HopHeaders {
     private static final Set<HttpString> REQUEST_DROPPED = Set.of(
             Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.PROXY_AUTHORIZATION, Headers.PROXY_AUTHENTICATE,
             Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE, Headers.HOST,
-            Headers.CONTENT_LENGTH, Headers.CONTENT_TYPE, Headers.EXPECT, Headers.FORWARDED, Headers.X_FORWARDED_FOR,
+            Headers.CONTENT_LENGTH, Headers.CONTENT_TYPE, Headers.CONTENT_ENCODING, Headers.EXPECT, Headers.FORWARDED, Headers.X_FORWARDED_FOR,
             Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.X_FORWARDED_PORT, Headers.X_FORWARDED_SERVER,
             new HttpString("Proxy-Connection"));
     private static final Set<HttpString> RESPONSE_DROPPED = responseDropped();

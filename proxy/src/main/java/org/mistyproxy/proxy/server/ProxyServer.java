@@ -46,6 +46,7 @@ import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.DeploymentCatalog;
 import org.mistyproxy.proxy.control.ControlEndpoint;
 import org.mistyproxy.proxy.control.DeploymentHalt;
+import org.mistyproxy.proxy.control.ControlRateLimit;
 import org.mistyproxy.proxy.control.PublicUrls;
 import org.mistyproxy.proxy.control.TokenRevocation;
 import org.mistyproxy.proxy.control.ReloadEndpoint;
@@ -235,23 +236,27 @@ public final class ProxyServer implements AutoCloseable {
         // CORS headers; control API: gate.ControlEnvelope) or calls the next. Plug in here:
         //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
         //                 (last: only what was admitted renews the lease);
-        //   control API — (access rules, lock-out and the use-queue are not a link: whether POST /new
-        //                 gets an instance, a reservation or a refusal is one decision with "is it
-        //                 busy", taken atomically in Instances.create by access.Admission).
+        //   control API — the rate limit (control.ControlRateLimit: first, so a refused call costs
+        //                 no more). (Access rules, lock-out and the use-queue are not a link: whether
+        //                 POST /new gets an instance, a reservation or a refusal is one decision with
+        //                 "is it busy", taken atomically in Instances.create by access.Admission.)
         // The origin rule (gate.OriginGate) and the policy gate (gate.PolicyGate; the WebSocket rules
         // per message) are called by the data planes, since both depend on the protocol
         // (preflights, bodies, WebSocket messages).
         // Per-instance quotas: this link for HTTP requests; /pubsub upgrades are admitted by the
         // WebSocket relay, whose sockets keep their share while open (quota.InstanceQuotas).
         List<HandlerWrapper> proxyAdmission = List.of(new QuotaLink(quotas));
-        List<HandlerWrapper> controlAdmission = List.of();
+        ControlRateLimit rateLimit = new ControlRateLimit(config.controlApi().rateLimit());
+        List<HandlerWrapper> controlAdmission = List.of(rateLimit);
         HttpHandler router = new Router(
                 new HealthCheck(),
                 new MetricsPage(metrics),
                 new ConsoleSite(),
                 new CamUrls(instances, current, cam),
-                // anonymous catalogue reads go straight to the endpoint: the admission links act on users
-                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, controlEndpoint)), controlEndpoint),
+                // anonymous catalogue reads skip the admission links (they act on users) but not the
+                // rate limit, which counts them per client address
+                new ControlRoute(current, chain(controlAdmission, new ReloadEndpoint(reload, controlEndpoint)),
+                        rateLimit.wrap(controlEndpoint)),
                 new ProxyUrls(instances, OriginGate.anyDeployment(config.deployments()),
                         chain(proxyAdmission, new ProxyDispatch(relay, pubsub))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(router);

@@ -89,7 +89,7 @@ class PolicyCommandTest {
     void checkOfAMissingFileSaysSo() {
         Run r = run("policy", "check", dir.resolve("nope.yaml").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("nope.yaml:0:0 (file): cannot read "), r.err());
+        assertTrue(r.err().startsWith("nope.yaml:0:0 (top level): cannot read "), r.err());
     }
 
     @Test

@@ -5,31 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mistyproxy.policy.Policy;
+import org.mistyproxy.proxy.Chromium;
 
 /**
  * Headless Chromium, driven by {@code src/test/browser/pubsub-page.mjs} (playwright-core), opens
  * a page on another origin whose own {@code new WebSocket(...)} subscribes through a proxy URL.
- * Needs node, /usr/bin/chromium and {@code npm ci --prefix proxy/src/test/browser}; without them
- * the test is skipped, except under CI=true, where it fails.
+ * See {@link Chromium} for what it needs.
  */
 class PubSubBrowserTest {
-    private static final Path SCRIPT_DIR = Path.of("src/test/browser");
 
     @Test
     void pageOnAnotherOriginSubscribesThroughTheProxyAndAForeignOriginIsRefused() throws Exception {
-        requireTools();
+        Chromium.require();
         int pagePort;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             pagePort = free.getLocalPort();
@@ -37,20 +28,8 @@ class PubSubBrowserTest {
         // Only the page's 127.0.0.1 origin is listed; the same page loaded as localhost is foreign.
         try (RelayFixture f = new RelayFixture(PubSubSettings.defaults(), Policy.load(PubSubRelayTest.testPolicy()),
                 List.of("http://127.0.0.1:" + pagePort))) {
-            Process node = new ProcessBuilder("node", "pubsub-page.mjs", f.proxyUrl("browser"), String.valueOf(pagePort),
-                    "127.0.0.1", "localhost")
-                    .directory(SCRIPT_DIR.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            String out;
-            try {
-                out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                assertTrue(node.waitFor(60, TimeUnit.SECONDS), "node did not finish");
-            } finally {
-                node.destroyForcibly();
-            }
-            assertEquals(0, node.exitValue(), "node failed: " + out);
-            JsonNode r = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+            JsonNode r = Chromium.run("pubsub-page.mjs", f.proxyUrl("browser"), String.valueOf(pagePort),
+                    "127.0.0.1", "localhost");
 
             JsonNode allowed = r.get("allowed");
             assertEquals("http://127.0.0.1:" + pagePort, allowed.get("origin").asText());
@@ -70,34 +49,6 @@ class PubSubBrowserTest {
             // only the allowed page's TimeOfFlight subscribe reached the robot
             assertEquals(1, f.robotSaw().size(), f.robotSaw().toString());
             assertTrue(f.robotSaw().get(0).contains("FrontTof"));
-        }
-    }
-
-    private static void requireTools() throws IOException, InterruptedException {
-        String missing = null;
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            missing = "/usr/bin/chromium (apt-get install chromium)";
-        } else if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core"))) {
-            missing = "playwright-core (npm ci --prefix proxy/src/test/browser)";
-        } else if (!nodeRuns()) {
-            missing = "node";
-        }
-        if (missing == null) {
-            return;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail("browser test needs " + missing + " and CI=true");
-        }
-        Assumptions.abort("browser test skipped: missing " + missing);
-    }
-
-    private static boolean nodeRuns() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
         }
     }
 }
