@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import org.mistyproxy.proxy.store.ChangeNotStored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +105,9 @@ public final class JsonLinesFile implements AutoCloseable {
                     e.addSuppressed(t);
                 }
             }
-            throw new UncheckedIOException("cannot write " + file.getFileName(), e);
+            LOG.error("event=store_append_failed file={} error=\"{}\"", file, e.toString());
+            // the API answers 503 "cannot store the change: ..." (no path); the path is in this log line
+            throw ChangeNotStored.writing(file, e);
         }
     }
 

@@ -68,7 +68,7 @@ public final class Lockouts implements AutoCloseable {
 
     /**
      * Locks {@code deployment} (durably) with a reason; locking again replaces the reason. Throws
-     * {@link java.io.UncheckedIOException} when the change cannot be stored (nothing changed then).
+     * {@link org.mistyproxy.proxy.store.ChangeNotStored} when the change cannot be stored (nothing changed then).
      */
     public void lock(UUID deployment, String reason, By by) {
         synchronized (this) {

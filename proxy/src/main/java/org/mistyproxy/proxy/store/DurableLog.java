@@ -159,7 +159,7 @@ public final class DurableLog implements AutoCloseable {
             good += bytes.length;
         } catch (IOException e) {
             dirtyTail = true;
-            boolean noSpace = noSpace(e);
+            boolean noSpace = noSpace(file, e);
             try {
                 channel.truncate(good);
                 dirtyTail = false;
@@ -210,7 +210,7 @@ public final class DurableLog implements AutoCloseable {
                 // the temporary file is rewritten next time
             }
             LOG.error("event=durable_log_rewrite_failed file={} error=\"{}\"", file, e.toString());
-            throw new ChangeNotStored("cannot rewrite " + file + ": " + e.getMessage(), noSpace(e), e);
+            throw new ChangeNotStored("cannot rewrite " + file + ": " + e.getMessage(), noSpace(file, e), e);
         }
         try {
             channel.close();
@@ -226,7 +226,7 @@ public final class DurableLog implements AutoCloseable {
         dirtyTail = false;
     }
 
-    private boolean noSpace(IOException e) {
+    static boolean noSpace(Path file, IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             if (m != null && (m.toLowerCase(Locale.ROOT).contains("no space left") || m.toLowerCase(Locale.ROOT).contains("quota"))) {
