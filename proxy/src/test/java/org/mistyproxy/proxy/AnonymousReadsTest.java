@@ -64,7 +64,7 @@ class AnonymousReadsTest {
         assertEquals(200, one.status(), one::toString);
         assertEquals(open.id().toString(), one.json().get("id").asText());
         assertEquals(0, anonymous.get("/queuelen/" + open.id()).json().get("queuelen").asInt());
-        assertTrue(robot.requests().isEmpty(), "reading the catalogue never touches a robot");
+        assertTrue(SafetyRig.borrowers(robot).isEmpty(), "reading the catalogue never touches a robot");
     }
 
     @Test
@@ -84,7 +84,7 @@ class AnonymousReadsTest {
             assertEquals(401, r.status(), r::toString);
             assertEquals("wrong authorization token", r.errorMessage());
         }
-        assertTrue(robot.requests().isEmpty(), "a refused POST /new never started an instance check on the robot");
+        assertTrue(SafetyRig.borrowers(robot).isEmpty(), "a refused POST /new never started an instance check on the robot");
     }
 
     @Test

@@ -130,18 +130,20 @@ class ConsoleSiteTest {
         assertEquals(403, Api.of("", null).send("POST", url + "/api/reboot", "{}").status());
         assertTrue(robot.requests().stream().noneMatch(q -> q.path().contains("reboot")), "the refused request reached the robot");
         Rig.await(() -> ursula.get("/addon/mistyproxy/" + iid + "/log").json().path("requests").asInt() == 2,
-                Duration.ofSeconds(5), () -> "two audit entries");
+                Duration.ofSeconds(5), () -> "two audit entries: " + ursula.get("/addon/mistyproxy/" + iid + "/log").json());
+        // seq 1 is mistyproxy's own on_ready check (channel "safety"): shown, not counted as a request
         JsonNode all = ursula.get("/addon/mistyproxy/" + iid + "/log").json();
-        assertEquals(List.of(1, 2), seqs(all));
-        assertEquals(2, all.get("next").asInt());
+        assertEquals(List.of(1, 2, 3), seqs(all));
+        assertEquals("safety", all.get("entries").get(0).get("channel").asText());
+        assertEquals(3, all.get("next").asInt());
         assertEquals(1, all.get("blocked").asInt());
-        assertEquals(0, ursula.get("/addon/mistyproxy/" + iid + "/log?after=2").json().get("entries").size());
+        assertEquals(0, ursula.get("/addon/mistyproxy/" + iid + "/log?after=3").json().get("entries").size());
 
         assertEquals(200, Rig.fetch(url + "/api/battery").status());
-        Rig.await(() -> ursula.get("/addon/mistyproxy/" + iid + "/log?after=2").json().get("entries").size() == 1,
-                Duration.ofSeconds(5), () -> "the third entry");
-        JsonNode later = ursula.get("/addon/mistyproxy/" + iid + "/log?after=2").json();
-        assertEquals(List.of(3), seqs(later));
+        Rig.await(() -> ursula.get("/addon/mistyproxy/" + iid + "/log?after=3").json().get("entries").size() == 1,
+                Duration.ofSeconds(5), () -> "the fourth entry");
+        JsonNode later = ursula.get("/addon/mistyproxy/" + iid + "/log?after=3").json();
+        assertEquals(List.of(4), seqs(later));
         assertEquals("/api/battery", later.get("entries").get(0).get("path").asText());
         assertEquals(3, later.get("requests").asInt());
 

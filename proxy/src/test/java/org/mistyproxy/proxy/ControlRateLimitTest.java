@@ -79,7 +79,7 @@ class ControlRateLimitTest {
         // the refused POST /new created nothing and never reached the robot
         assertEquals(0, Rig.JSON.readTree(call("GET", base + "/instances", Rig.OWNER).body())
                 .get("workspace_instances").size());
-        assertEquals(List.of(), robot.requests());
+        assertEquals(List.of(), SafetyRig.borrowers(robot));
         // another token is not affected
         HttpResponse<String> victor = call("GET", base + "/instances", Rig.VICTOR);
         assertEquals(200, victor.statusCode());

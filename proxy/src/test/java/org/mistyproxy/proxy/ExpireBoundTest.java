@@ -61,7 +61,7 @@ class ExpireBoundTest {
                     r.errorMessage());
         }
         assertEquals(0, ursula.get("/instances").json().get("workspace_instances").size());
-        assertEquals(List.of(), robot.requests());
+        assertEquals(List.of(), SafetyRig.borrowers(robot));
     }
 
     /** ISO-8601 or the rerobots form {@code 2019-07-28 23:26:16.983048} (UTC). */

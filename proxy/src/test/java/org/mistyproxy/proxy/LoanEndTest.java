@@ -96,7 +96,7 @@ class LoanEndTest {
     void expiryStopsAndHaltsWithinOneSecond() {
         String[] loan = drivingLoan("{\"expire_d\": 2}");
         String expires = ursula.get("/instance/" + loan[0]).json().get("expires").asText();
-        long waitNanos = Math.max(0, java.time.Instant.parse(expires).toEpochMilli() - System.currentTimeMillis()) * 1_000_000L;
+        long waitNanos = Math.max(0, RerobotsTimes.parse(expires).toEpochMilli() - System.currentTimeMillis()) * 1_000_000L;
         long t = System.nanoTime() + waitNanos;
         awaitLogged(robot, "POST", STOP, 0, t, 1000 + 200); // +200 ms: expiry is timed by the server's clock
         awaitLogged(robot, "POST", HALT, 0, t, 1000 + 200);

@@ -120,7 +120,7 @@ class RobotHealthTest {
         assertEquals("health", info(owner).get("lockout_by").asText());
         assertTrue(ursula.post("/new/" + misty.id()).status() != 200, "a locked deployment takes no new instance");
         String problem = info(owner).get("health").get("problem").asText();
-        assertTrue(problem.matches("robot offline: \\d+ probes failed in a row \\(robot at 127\\.0\\.0\\.1:\\d+ answered "
+        assertTrue(problem.matches("robot offline: \\d+ probes failed in a row \\(the robot answered "
                 + "GET /api/battery with status 503\\)"), problem);
         JsonNode alert = nextAlert("unhealthy");
         assertEquals(misty.id().toString(), alert.get("deployment").asText());

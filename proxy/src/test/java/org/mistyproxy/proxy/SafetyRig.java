@@ -48,6 +48,15 @@ final class SafetyRig {
         return robot.requests().stream().filter(q -> q.method().equals(method) && q.path().equals(path)).count();
     }
 
+    /**
+     * What reached the robot on behalf of borrowers and the control API: everything but mistyproxy's
+     * own safety traffic (health probes, on_end stops and halts), which tests of refusals ignore.
+     */
+    static List<org.mistyproxy.sim.RecordedRequest> borrowers(Simulator robot) {
+        return robot.requests().stream()
+                .filter(q -> !q.headers().getOrDefault("user-agent", List.of()).contains("mistyproxy-safety")).toList();
+    }
+
     /** The robot's requests of mistyproxy itself (stops, halts, probes), as "METHOD path". */
     static List<String> fromProxy(Simulator robot) {
         return robot.requests().stream()

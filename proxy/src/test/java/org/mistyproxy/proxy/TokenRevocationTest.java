@@ -186,7 +186,8 @@ class TokenRevocationTest {
             assertEquals(200, ursula.post("/purge").status());
             assertWrongToken(ursula.get("/instances"));
             // the access line is written after the answer went out: wait for it before killing
-            Rig.await(() -> readQuietly(log).contains("path=/revoke/tok:"), Duration.ofSeconds(10), () -> "access log line");
+            Path access = data.resolve("access.log"); // the access log is a file of its own
+            Rig.await(() -> readQuietly(access).contains("path=/revoke/tok:"), Duration.ofSeconds(10), () -> "access log line");
         } finally {
             child.destroyForcibly(); // SIGKILL right after the answer: nothing but the fsync'd line can save it
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));

@@ -59,7 +59,7 @@ final class AuditJson {
             }
             g.writeEndArray();
             g.writeNumberField("next", w.written());
-            g.writeNumberField("requests", w.written());
+            g.writeNumberField("requests", w.requests());
             g.writeNumberField("blocked", w.blocked());
             g.writeEndObject();
         } catch (IOException ex) {

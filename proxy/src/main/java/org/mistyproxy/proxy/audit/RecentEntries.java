@@ -11,6 +11,7 @@ import java.util.List;
 final class RecentEntries {
     private final AuditEntry[] ring;
     private long written;
+    private long requests;
     private long blocked;
 
     RecentEntries(int capacity) {
@@ -20,7 +21,12 @@ final class RecentEntries {
     synchronized void add(AuditEntry e) {
         ring[(int) (written % ring.length)] = e;
         written++;
-        if (!e.allowed()) blocked++;
+        // mistyproxy's own safety actions (on_ready, lease stops, on_end) are in the log for the
+        // borrower to see, but they are not the borrower's requests
+        if (!"safety".equals(e.channel())) {
+            requests++;
+            if (!e.allowed()) blocked++;
+        }
     }
 
     /** At most {@code limit} entries, oldest first. */
@@ -35,15 +41,16 @@ final class RecentEntries {
         for (long i = from; i < written; i++) {
             out.add(ring[(int) (i % ring.length)]);
         }
-        return new Window(from + 1, out, written, blocked);
+        return new Window(from + 1, out, written, requests, blocked);
     }
 
     /**
      * @param firstSeq the seq of the first entry in {@code entries}
      * @param written  entries recorded for the instance so far (the seq of the newest)
-     * @param blocked  how many of them were refusals
+     * @param requests how many of them were the borrower's requests (not mistyproxy's safety actions)
+     * @param blocked  how many of those were refusals
      */
-    record Window(long firstSeq, List<AuditEntry> entries, long written, long blocked) {
-        static final Window EMPTY = new Window(1, List.of(), 0, 0);
+    record Window(long firstSeq, List<AuditEntry> entries, long written, long requests, long blocked) {
+        static final Window EMPTY = new Window(1, List.of(), 0, 0, 0);
     }
 }

@@ -151,6 +151,10 @@ public final class ControlApi {
         if (GovernanceApi.answers(seg)) {
             return governance.route(ex, m, seg, caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token")));
         }
+        if (a.equals("deployment") && n == 3 && seg.get(2).equals("halt")) {
+            method(m, "POST");
+            return halt.halt(caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token")), seg.get(1));
+        }
         if (ANONYMOUS_READS.contains(a)) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         User user = caller.orElseThrow(() -> ApiError.of(401, "wrong authorization token"));
         if (a.equals("revoke") && n == 2) {
@@ -160,10 +164,6 @@ public final class ControlApi {
         if (a.equals("purge") && n == 1) {
             method(m, "POST");
             return revocation.purge(user);
-        }
-        if (a.equals("deployment") && n == 3 && seg.get(2).equals("halt")) {
-            method(m, "POST");
-            return halt.halt(user, seg.get(1));
         }
         if (a.equals("new") && n == 2) {
             method(m, "POST");

@@ -1,6 +1,5 @@
 package org.mistyproxy.proxy.safety;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,14 +76,16 @@ public final class RobotCalls {
                 }
             });
         } catch (RuntimeException e) {
-            out.complete(new Outcome(0, null, "robot at " + robot + " could not be called: " + e.getMessage(), 0));
+            out.complete(new Outcome(0, null, "the robot could not be called (" + e.getClass().getSimpleName() + ")", 0));
         }
         return out;
     }
 
     static String describe(RobotAddress robot, String what, Throwable err, Duration connect, Duration within) {
         Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        String at = "robot at " + robot + " ";
+        // Borrowers read these (INIT_FAIL reasons, lock reasons): the robot's address is not theirs
+        // to know; the owner's configuration and the server log name it.
+        String at = "the robot ";
         if (e instanceof HttpConnectTimeoutException) {
             return at + "did not accept a connection within " + Math.min(connect.toMillis(), within.toMillis()) + " ms";
         }
@@ -94,9 +95,6 @@ public final class RobotCalls {
         if (e instanceof ConnectException) {
             return at + "refused the connection";
         }
-        if (e instanceof IOException) {
-            return at + "failed " + what + ": " + e;
-        }
-        return at + "failed " + what + ": " + e;
+        return at + "failed " + what + " (" + e.getClass().getSimpleName() + ")";
     }
 }

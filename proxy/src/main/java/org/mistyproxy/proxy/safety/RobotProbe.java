@@ -40,7 +40,7 @@ public final class RobotProbe {
             if (d.safety().minBattery().isPresent()) {
                 int min = d.safety().minBattery().getAsInt();
                 if (battery.isEmpty()) {
-                    return "robot at " + d.robot() + " did not report its battery level, and the "
+                    return "the robot did not report its battery level, and the "
                             + "deployment's minimum is " + min + "%";
                 }
                 if (battery.getAsDouble() < min) {
@@ -73,7 +73,7 @@ public final class RobotProbe {
             }
             if (o.status() < 200 || o.status() >= 300) {
                 return new Result(false, OptionalDouble.empty(),
-                        "robot at " + d.robot() + " answered " + request.method() + " " + request.path() + " with status "
+                        "the robot answered " + request.method() + " " + request.path() + " with status "
                                 + o.status(), o.micros());
             }
             return new Result(true, charge(o.body()), null, o.micros());
