@@ -284,14 +284,14 @@ public final class ControlApi {
         if (seg.size() != 3) throw ApiError.of(404, "no control API route " + m + " " + String.join("/", seg));
         switch (m) {
             case "POST" -> {
-                String t = instances.activateProxy(user, iid);
+                String t = instances.addOns().activateProxy(user, iid);
                 return proxyStatus(iid, t);
             }
             case "GET" -> {
-                return proxyStatus(iid, instances.proxyToken(user, iid));
+                return proxyStatus(iid, instances.addOns().proxyToken(user, iid));
             }
             case "DELETE" -> {
-                instances.deactivateProxy(user, iid);
+                instances.addOns().deactivateProxy(user, iid);
                 return Map.of("success", true);
             }
             default -> throw ApiError.of(405, "method " + m + " not allowed here; use POST, GET or DELETE");
@@ -309,13 +309,13 @@ public final class ControlApi {
     private Object cam(String m, String iid, User user) {
         switch (m) {
             case "POST" -> {
-                return camStatus(user, iid, instances.activateCam(user, iid));
+                return camStatus(user, iid, instances.addOns().activateCam(user, iid));
             }
             case "GET" -> {
-                return camStatus(user, iid, instances.camTokens(user, iid));
+                return camStatus(user, iid, instances.addOns().camTokens(user, iid));
             }
             case "DELETE" -> {
-                instances.deactivateCam(user, iid);
+                instances.addOns().deactivateCam(user, iid);
                 return Map.of("success", true);
             }
             default -> throw ApiError.of(405, "method " + m + " not allowed here; use POST, GET or DELETE");

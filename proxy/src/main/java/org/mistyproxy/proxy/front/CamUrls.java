@@ -44,7 +44,7 @@ public final class CamUrls implements HttpHandler {
         } else if (p.feedToken() != null) {
             ProxyToken.Presented feedToken = ProxyToken.Presented.of(p.feedToken());
             AccessLog.tag(ex, "cam", base + "/" + feedToken.logId());
-            target = instances.resolveFeed(p.instanceId(), p.camera(), feedToken);
+            target = instances.addOns().resolveFeed(p.instanceId(), p.camera(), feedToken);
             if (target != null) ex.putAttachment(Grant.KEY, new FeedGrant(target));
         } else {
             AccessLog.tag(ex, "cam", base);
@@ -54,7 +54,7 @@ public final class CamUrls implements HttpHandler {
                 return;
             }
             ex.putAttachment(Grant.KEY, new UserGrant(user.get()));
-            target = instances.camTarget(user.get(), p.instanceId(), p.camera());
+            target = instances.addOns().camTarget(user.get(), p.instanceId(), p.camera());
         }
         if (target == null) {
             CameraEnvelope.send(ex, 404, NOT_FOUND);

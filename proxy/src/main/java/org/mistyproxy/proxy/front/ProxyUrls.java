@@ -43,7 +43,7 @@ public final class ProxyUrls implements HttpHandler {
     public void handleRequest(HttpServerExchange ex) throws Exception {
         ProxyPath p = ex.getAttachment(ProxyPath.KEY);
         ProxyToken.Presented token = ProxyToken.Presented.of(p.token());
-        ProxyTarget t = instances.resolveProxy(token);
+        ProxyTarget t = instances.addOns().resolveProxy(token);
         if (t != null && p.prefix() != null && !MessageDigest.isEqual(
                 t.urlPrefix().getBytes(StandardCharsets.US_ASCII), p.prefix().getBytes(StandardCharsets.US_ASCII))) {
             t = null; // a live token under another instance's prefix is still not found

@@ -1,7 +1,6 @@
 package org.mistyproxy.proxy.instances;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,17 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.Admission;
-import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.LiveConfig;
-import org.mistyproxy.proxy.access.ProxyTarget;
-import org.mistyproxy.proxy.access.ProxyToken;
-import org.mistyproxy.proxy.access.TokenTable;
 import org.mistyproxy.proxy.instances.InstanceEvents.Cause;
 import org.mistyproxy.proxy.instances.InstanceException.Reason;
 import org.mistyproxy.proxy.store.ChangeNotStored;
@@ -36,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The instance registry: the instances of all deployments, their lifecycle
- * ({@link InstanceStatus}), exclusive use, expiry, the two add-ons and their tokens. Every change
- * is written to the {@link Journal} before it is visible; token lookups (the hot path of every
- * proxied request) read lock-free tables, while changes are serialised on this object, which is
- * fine at control-API rates. Refusals are {@link InstanceException}s naming a
+ * ({@link InstanceStatus}), exclusive use, expiry; the two add-ons and their tokens are in
+ * {@link AddOns} ({@link #addOns()}). Every change is written to the {@link Journal} before it is
+ * visible; token lookups (the hot path of every proxied request) read lock-free tables, while
+ * changes, the add-ons' included, are serialised on this object, which is fine at control-API rates. Refusals are {@link InstanceException}s naming a
  * {@link InstanceException.Reason}; the control API turns them into HTTP answers.
  */
 public final class Instances implements AutoCloseable {
@@ -51,7 +45,6 @@ public final class Instances implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService lifecycle;
     private final ReadinessCheck readiness;
-    private final SecureRandom random = new SecureRandom();
 
     private final Map<String, InstanceRecord> byId = new LinkedHashMap<>();
     /** Live instance id to its deployment: "busy" without scanning every instance ever kept. */
@@ -63,11 +56,7 @@ public final class Instances implements AutoCloseable {
     private long compactAt = COMPACT_MIN_BYTES;
     private static final long COMPACT_MIN_BYTES = 1 << 20;
     private final Loans loans;
-    private final TokenTable<ProxyTarget> proxyTokens = new TokenTable<>();
-    private final TokenTable<CamGrant> feedTokens = new TokenTable<>();
-
-    /** What a feed token resolves to. */
-    private record CamGrant(String instanceId, String cameraId) {}
+    private final AddOns addOns;
 
     /**
      * The check before an instance becomes READY ({@code on_ready}, see safety.LoanActions):
@@ -94,6 +83,7 @@ public final class Instances implements AutoCloseable {
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.readiness = readiness;
+        this.addOns = new AddOns(this, current, events);
         for (InstanceRecord r : opened.records()) {
             byId.put(r.id(), r);
             if (r.live()) live.put(r.id(), r.deployment());
@@ -121,13 +111,18 @@ public final class Instances implements AutoCloseable {
                 // written by an older version between its two terminate writes
                 endRollingForward(r, Cause.TERMINATED, r.reason());
             } else {
-                register(r);
+                addOns.register(r);
                 if (r.camTokens() != null) events.camActivated(new InstanceEvents.CamActivated(r.id(), d, r.camTokens()));
                 scheduleExpiry(r);
                 if (r.status() == InstanceStatus.INIT) startInitCheck(r.id(), d);
             }
         }
         serveWaiting();
+    }
+
+    /** The {@code mistyproxy} and {@code cam} add-ons of these instances, and their token lookups. */
+    public AddOns addOns() {
+        return addOns;
     }
 
     // ---- deployments
@@ -153,6 +148,12 @@ public final class Instances implements AutoCloseable {
 
     public synchronized boolean busy(UUID deployment) {
         return live.containsValue(deployment);
+    }
+
+    public synchronized int liveInstances() {
+        int n = 0;
+        for (InstanceRecord r : byId.values()) if (r.live()) n++;
+        return n;
     }
 
     // ---- lifecycle
@@ -292,7 +293,7 @@ public final class Instances implements AutoCloseable {
     /** What follows a loan's end, written or rolled forward: tokens revoked, listeners told, {@code on_end}. */
     private void afterEnd(InstanceRecord r, Cause cause, String why, Deployment d) {
         boolean lent = !r.status().equals(InstanceStatus.INIT); // READY, or TERMINATING when recovered
-        revokeLocked(r, cause);
+        addOns.revoke(r, cause);
         events.instanceEnded(r.id());
         LOG.info("event=instance_terminated instance={} cause={}", r.id(), cause);
         if (lent && d != null) events.loanEnded(new InstanceEvents.LoanEnded(r.id(), d, cause, why));
@@ -375,18 +376,6 @@ public final class Instances implements AutoCloseable {
         return null;
     }
 
-    /** Removes every token of {@code r} from the lookup tables, then tells the listeners. */
-    private void revokeLocked(InstanceRecord r, Cause cause) {
-        if (r.proxyToken() != null) {
-            proxyTokens.remove(r.proxyToken());
-            events.revoked(new InstanceEvents.ProxyRevoked(r.id(), cause));
-        }
-        if (r.camTokens() != null) {
-            for (String t : r.camTokens().values()) feedTokens.remove(t);
-            events.camDeactivated(new InstanceEvents.CamDeactivated(r.id(), cause));
-        }
-    }
-
     private void scheduleExpiry(InstanceRecord r) {
         if (r.expiresAt() == null) return;
         long delay = Math.max(0, r.expiresAt() - clock.millis());
@@ -424,120 +413,6 @@ public final class Instances implements AutoCloseable {
         }
     }
 
-    // ---- mistyproxy add-on
-
-    public synchronized String activateProxy(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.proxyToken() != null) {
-            throw new InstanceException(Reason.ALREADY_ACTIVE, "add-on `mistyproxy` already applied to instance " + iid);
-        }
-        requireReady(r);
-        String token = ProxyToken.generate(random);
-        InstanceRecord a = r.withProxyToken(token);
-        persist(a);
-        register(a);
-        LOG.info("event=mistyproxy_activated instance={} token={}", iid, ProxyToken.logId(token));
-        return token;
-    }
-
-    /** The live proxy token, or {@link Reason#NOT_ACTIVE}. */
-    public synchronized String proxyToken(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
-        return r.proxyToken();
-    }
-
-    public synchronized void deactivateProxy(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.proxyToken() == null) throw InstanceException.notActive("mistyproxy", iid);
-        persist(r.withProxyToken(null));
-        proxyTokens.remove(r.proxyToken());
-        events.revoked(new InstanceEvents.ProxyRevoked(iid, Cause.DEACTIVATED));
-        LOG.info("event=mistyproxy_deactivated instance={} token={}", iid, ProxyToken.logId(r.proxyToken()));
-        events.loanEnded(new InstanceEvents.LoanEnded(iid, current.get().deployments().get(r.deployment()), Cause.DEACTIVATED,
-                "add-on mistyproxy deactivated by " + user.name()));
-    }
-
-    /** Hot path: the target of a proxy token, or null. Lock-free. */
-    public ProxyTarget resolveProxy(ProxyToken.Presented token) {
-        return proxyTokens.lookup(token);
-    }
-
-    public int activeProxyUrls() {
-        return proxyTokens.size();
-    }
-
-    public long proxyTokenComparisons() {
-        return proxyTokens.comparisons();
-    }
-
-    public synchronized int liveInstances() {
-        int n = 0;
-        for (InstanceRecord r : byId.values()) if (r.live()) n++;
-        return n;
-    }
-
-    // ---- cam add-on
-
-    /** Idempotent: an active add-on keeps its feed tokens. */
-    public synchronized Map<String, String> activateCam(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.camTokens() != null) return r.camTokens();
-        requireReady(r);
-        Deployment d = current.get().deployments().get(r.deployment());
-        if (d == null) throw new InstanceException(Reason.NOT_READY, "instance " + iid + " is ending: its deployment was removed from the configuration");
-        if (d.cameras().isEmpty()) {
-            throw new InstanceException(Reason.NO_CAMERAS, "deployment " + d.id() + " has no cameras, so add-on `cam` does not apply");
-        }
-        Map<String, String> tokens = new LinkedHashMap<>();
-        for (Camera c : d.cameras()) tokens.put(c.id(), ProxyToken.generate(random));
-        InstanceRecord a = r.withCamTokens(Map.copyOf(tokens));
-        persist(a);
-        register(a);
-        events.camActivated(new InstanceEvents.CamActivated(iid, d, Map.copyOf(tokens)));
-        LOG.info("event=cam_activated instance={} cameras={}", iid, tokens.size());
-        return tokens;
-    }
-
-    public synchronized Map<String, String> camTokens(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
-        return r.camTokens();
-    }
-
-    public synchronized void deactivateCam(User user, String iid) {
-        InstanceRecord r = get(user, iid);
-        if (r.camTokens() == null) throw InstanceException.notActive("cam", iid);
-        persist(r.withCamTokens(null));
-        for (String t : r.camTokens().values()) feedTokens.remove(t);
-        events.camDeactivated(new InstanceEvents.CamDeactivated(iid, Cause.DEACTIVATED));
-        LOG.info("event=cam_deactivated instance={}", iid);
-    }
-
-    /** For Bearer-authenticated camera calls ({@code img}): null when the add-on is inactive or the camera unknown. */
-    public synchronized CamTarget camTarget(User user, String iid, String cameraId) {
-        InstanceRecord r = byId.get(iid);
-        if (r == null || !maySee(user, r) || r.camTokens() == null) return null;
-        Deployment d = current.get().deployments().get(r.deployment());
-        if (d == null) return null;
-        return d.camera(cameraId).map(c -> new CamTarget(iid, d, c)).orElse(null);
-    }
-
-    /** For capability URLs ({@code feed}, {@code mjpeg}): null unless the token is the live feed token of exactly that camera. */
-    public CamTarget resolveFeed(String iid, String cameraId, ProxyToken.Presented token) {
-        CamGrant g = feedTokens.lookup(token);
-        if (g == null || !g.instanceId().equals(iid)) return null;
-        InstanceRecord r;
-        synchronized (this) {
-            r = byId.get(iid);
-        }
-        if (r == null) return null;
-        Deployment d = current.get().deployments().get(r.deployment());
-        if (d == null) return null;
-        // The URL may name the camera by id or by position; the token belongs to the camera's id.
-        return d.camera(cameraId).filter(c -> c.id().equals(g.cameraId())).map(c -> new CamTarget(iid, d, c)).orElse(null);
-    }
-
     // ---- reload
 
     /**
@@ -556,7 +431,7 @@ public final class Instances implements AutoCloseable {
             if (!now.deployments().containsKey(gone.id())) ended.addAll(endLoansOf(gone, reason));
         }
         for (InstanceRecord r : byId.values()) {
-            if (r.live()) register(r);
+            if (r.live()) addOns.register(r);
         }
         return ended;
     }
@@ -575,28 +450,17 @@ public final class Instances implements AutoCloseable {
 
     // ---- internals
 
-    private static boolean maySee(User user, InstanceRecord r) {
+    static boolean maySee(User user, InstanceRecord r) {
         return user.role() == Role.OWNER || user.name().equals(r.user());
     }
 
-    private static void requireReady(InstanceRecord r) {
-        if (r.status() != InstanceStatus.READY) {
-            throw new InstanceException(Reason.NOT_READY, "instance " + r.id() + " is " + r.status() + ", add-ons need it READY");
-        }
-    }
-
-    private void register(InstanceRecord r) {
-        LiveConfig now = current.get();
-        Deployment d = now.deployments().get(r.deployment());
-        if (d == null) return; // removed by a reload that is about to terminate r (reconfigured)
-        if (r.proxyToken() != null) proxyTokens.put(r.proxyToken(), new ProxyTarget(r.id(), d, now.policy(d.id())));
-        if (r.camTokens() != null) {
-            for (Map.Entry<String, String> e : r.camTokens().entrySet()) feedTokens.put(e.getValue(), new CamGrant(r.id(), e.getKey()));
-        }
+    /** The instance, or null; the caller holds this object's lock (for {@link AddOns}). */
+    InstanceRecord find(String iid) {
+        return byId.get(iid);
     }
 
     /** Durable first, then visible: a failed write throws {@link ChangeNotStored} and changes nothing. */
-    private void persist(InstanceRecord r) {
+    void persist(InstanceRecord r) {
         InstanceRecord before = byId.get(r.id());
         journal.append(r, before == null);
         byId.put(r.id(), r);

@@ -62,6 +62,7 @@ import org.mistyproxy.proxy.front.ProxyDispatch;
 import org.mistyproxy.proxy.front.ProxyUrls;
 import org.mistyproxy.proxy.front.Router;
 import org.mistyproxy.proxy.gate.OriginGate;
+import org.mistyproxy.proxy.instances.AddOns;
 import org.mistyproxy.proxy.instances.DeploymentCreated;
 import org.mistyproxy.proxy.instances.InstanceEvents;
 import org.mistyproxy.proxy.instances.Instances;
@@ -206,7 +207,7 @@ public final class ProxyServer implements AutoCloseable {
 
         Gauge.builder("mistyproxy.instances.live", instances, Instances::liveInstances)
                 .description("Instances in INIT, READY or TERMINATING").register(metrics);
-        Gauge.builder("mistyproxy.proxy.urls.active", instances, Instances::activeProxyUrls)
+        Gauge.builder("mistyproxy.proxy.urls.active", instances.addOns(), AddOns::activeProxyUrls)
                 .description("Proxy tokens that currently resolve").register(metrics);
         Gauge.builder("mistyproxy.motion.leases.active", leases, MotionLeases::activeLeases)
                 .description("Instances whose motion is leased right now").register(metrics);
@@ -362,7 +363,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** How many stored tokens proxy lookups have compared so far (one per hit, whatever the number of instances). */
     public long proxyTokenComparisons() {
-        return instances.proxyTokenComparisons();
+        return instances.addOns().proxyTokenComparisons();
     }
 
     /** Stops taking requests, lets in-flight ones finish (up to the shutdown grace), then stops. */
