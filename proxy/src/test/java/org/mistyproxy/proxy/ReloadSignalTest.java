@@ -55,7 +55,7 @@ final class ReloadSignalTest {
 
     private static List<String> mistyproxy(String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.jboss.logging.provider=slf4j", Main.class.getName()));
+                "-Dmistyproxy.log.level=info", "-Dorg.jboss.logging.provider=slf4j", Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -90,7 +90,7 @@ class ReservationRecoveryTest {
         Path data = dir.resolve("data");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.jboss.logging.provider=slf4j",
+                "-Dmistyproxy.log.level=info", "-Dorg.jboss.logging.provider=slf4j",
                 ChildServer.class.getName(), data.toString(), String.valueOf(robot.port()), misty.id().toString())
                 .redirectError(log.toFile()).start();
         String held;

@@ -120,7 +120,7 @@ class SlowClientTest {
         }
         assertEquals(0, Api.of(server.publicBaseUrl(), Rig.URSULA).get("/instances").json().get("workspace_instances").size(),
                 "no stalled request was carried out");
-        assertEquals(0, robotA.requests().stream().filter(r -> !r.path().equals("/api/device")).count(),
+        assertEquals(0, SafetyRig.borrowers(robotA).stream().filter(r -> !r.path().equals("/api/device")).count(),
                 "nothing reached robot a");
     }
 
@@ -141,6 +141,7 @@ class SlowClientTest {
         Rig.await(() -> ursula.get("/addon/mistyproxy/" + iid + "/log?limit=1000").json().get("entries").size() >= 50,
                 Duration.ofSeconds(10), () -> "audit entries");
         for (var e : ursula.get("/addon/mistyproxy/" + iid + "/log?limit=1000").json().get("entries")) {
+            if (e.get("channel").asText().equals("safety")) continue; // mistyproxy's own on_ready check
             assertTrue(e.get("path").asText().length() < 600, "path stored bounded");
             assertTrue(e.get("path").asText().endsWith(" chars]"), "with its real length noted: " + e.get("path").asText().substring(500));
             assertTrue(e.get("reason").asText().length() < 1100, "reason stored bounded");

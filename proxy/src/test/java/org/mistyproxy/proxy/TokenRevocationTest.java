@@ -173,7 +173,7 @@ class TokenRevocationTest {
         Path log = dir.resolve("child.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.jboss.logging.provider=slf4j",
+                "-Dmistyproxy.log.level=info", "-Dorg.jboss.logging.provider=slf4j",
                 ChildServer.class.getName(), data.toString(), String.valueOf(robot.port()), misty.id().toString())
                 .redirectError(log.toFile()).start();
         try {
@@ -200,7 +200,8 @@ class TokenRevocationTest {
             assertWrongToken(Api.of(after.publicBaseUrl(), Rig.VICTOR).get("/instances"));
             assertEquals(200, Api.of(after.publicBaseUrl(), Rig.OWNER).get("/instances").status());
         }
-        String logged = Files.readString(log);
+        // the server log (standard error) and the access log (a file of its own) together
+        String logged = Files.readString(log) + Files.readString(data.resolve("access.log"));
         assertTrue(logged.contains("event=api_tokens_purged user=ursula tokens=1 new=1"), logged);
         assertFalse(logged.contains(Rig.URSULA), "the API token never appears in logs");
         assertFalse(logged.contains(ProxyToken.sha256Hex(Rig.URSULA)), "nor its whole hash");
