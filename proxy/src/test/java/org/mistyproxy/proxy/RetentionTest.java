@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +92,11 @@ class RetentionTest {
             assertEquals(1, journal().split("hooks/", -1).length - 1, "eurl is written once, not with every change");
 
             assertEquals(200, a.post("/terminate/" + iid).status());
-            assertEquals(0, a.get("/addon/mistyproxy/" + iid + "/log").json().get("entries").size(),
-                    "the ring went with the loan (audit.jsonl keeps the entries)");
+            // The borrower's entries went with the loan (audit.jsonl keeps them). What mistyproxy
+            // itself tells the robot as the loan ends (on_end) may still arrive and is readable for
+            // a minute (LoanEndTest reads it), so only those may be in a ring now.
+            JsonNode left = a.get("/addon/mistyproxy/" + iid + "/log").json().get("entries");
+            left.forEach(e -> assertEquals("safety", e.get("channel").asText(), "the ring went with the loan: " + left));
             assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("/api/battery"));
 
             String other = a.ready(misty.id().toString()); // a live instance is never forgotten
