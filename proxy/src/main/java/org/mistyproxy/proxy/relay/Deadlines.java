@@ -33,7 +33,7 @@ final class Deadlines {
     /** One IO thread's list. Used only on that thread. */
     static final class OnThread implements Runnable {
         private Watched[] items = new Watched[64];
-        private int size;
+        private volatile int size;
         private XnioExecutor.Key tick;
 
         void add(Watched w) {
@@ -95,6 +95,19 @@ final class Deadlines {
             }
         }
         return list;
+    }
+
+    /**
+     * Requests waiting on a deadline, over all IO threads. Read from another thread the count may
+     * be a moment old; once the relay is idle it is exact (and must be 0: a request that ended and
+     * stayed in a list would be checked every tick for ever).
+     */
+    int watched() {
+        int n = 0;
+        for (OnThread list : all) {
+            n += list.size;
+        }
+        return n;
     }
 
     void close() {

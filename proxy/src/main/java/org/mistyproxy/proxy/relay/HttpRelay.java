@@ -1,5 +1,6 @@
 package org.mistyproxy.proxy.relay;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -30,8 +31,11 @@ public final class HttpRelay implements AutoCloseable {
     /** {@code leases} hears of every decision (renewal, leased commands); see safety.MotionLeases. */
     public HttpRelay(RelaySettings settings, AuditLog audit, MeterRegistry metrics, MotionLease leases) {
         UpstreamPool pool = new UpstreamPool(settings.idlePerRobot(), settings.keepAlive());
-        this.ctx = new RelayContext(settings, pool, new Deadlines(), new RelayMetrics(metrics, pool), audit,
+        Deadlines deadlines = new Deadlines();
+        this.ctx = new RelayContext(settings, pool, deadlines, new RelayMetrics(metrics, pool), audit,
                 LoggerFactory.getLogger(HttpRelay.class), leases);
+        Gauge.builder("mistyproxy.relay.deadlines.watched", deadlines, Deadlines::watched)
+                .description("Relayed requests waiting on a timeout now (0 when idle)").register(metrics);
     }
 
     /**
@@ -48,6 +52,11 @@ public final class HttpRelay implements AutoCloseable {
         // Dispatching (rather than returning) keeps Undertow from ending the exchange when the
         // handler returns; SameThreadExecutor runs it right after, on this IO thread.
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), r::start);
+    }
+
+    /** Requests waiting on a relay deadline now (0 when idle). */
+    int watchedDeadlines() {
+        return ctx.deadlines().watched();
     }
 
     /** Robot connections open now (in use or kept alive). */

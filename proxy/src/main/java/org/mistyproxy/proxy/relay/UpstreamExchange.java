@@ -341,7 +341,9 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     public void finished(Pump pump) {
         if (pump == requestPump) {
             requestSent();
-        } else {
+        } else if (!over()) {
+            // (Over already when the last flush completed the exchange: its completion listener
+            // ran inside that flush and ended this one. Setting COMPLETE again would re-arm it.)
             phase = Phase.COMPLETE;
             cancelTimer();
             exchange.endExchange();
@@ -385,6 +387,9 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     // ---- timer ----------------------------------------------------------------------------
 
     private void arm(long nanos) {
+        if (over()) {
+            return; // an ended exchange is never watched again: it would stay in the list for ever
+        }
         deadline = System.nanoTime() + nanos;
         if (deadlines == null) {
             deadlines = ctx.deadlines().on(exchange.getIoThread());

@@ -113,6 +113,42 @@ class HttpRelayTest {
     }
 
     @Test
+    void noRequestStaysWatchedForADeadlineAfterItEnded() throws Exception {
+        // Many concurrent keep-alive clients, small answers (the benchmark's shape), then refusals
+        // and a client that hangs up mid-answer: each ended request leaves its IO thread's
+        // deadline list, or the list grows with every request and every tick walks it.
+        front.add("all", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), Policy.shipped("allow-all"));
+        // HTTP/1.1 with keep-alive, as wrk and browsers send it (the default h2c upgrade takes another path)
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String path = i % 5 == 0 ? "/api/blocked-by-policy" : "/api/battery";
+            pending.add(http11.sendAsync(HttpRequest.newBuilder(URI.create(front.url(i % 2 == 0 ? "all" : "i1") + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        for (var f : pending) {
+            if (f.get().statusCode() == 200) ok++;
+        }
+        assertTrue(ok >= 300, ok + " of 400 relayed");
+        int before = robotSaw("/api/battery").size();
+        robot.latencyMs(300);
+        try (Socket s = new Socket("127.0.0.1", front.port())) {
+            s.getOutputStream().write(("GET /all/api/battery HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            await("the robot to see the request", () -> robotSaw("/api/battery").size() > before);
+        } // hung up while the robot is still answering
+        robot.latencyMs(0);
+        await("no request watched for a deadline once all ended (now " + front.relay.watchedDeadlines() + ")",
+                () -> front.relay.watchedDeadlines() == 0);
+        // A request left in the list is only removed when its idle deadline passes, and then it cuts
+        // its client connection, which by then carries another request: count that it never happened.
+        String scrape = front.metrics.scrape();
+        assertTrue(scrape.contains("mistyproxy_relay_failures_total{cause=\"idle_timeout\"} 0.0"), scrape);
+        assertEquals(0, front.audit.recent("all", 1000).stream().filter(e -> e.error() != null && e.error().contains("no progress")).count());
+    }
+
+    @Test
     void everyVerbIsRelayed() throws Exception {
         front.add("all", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), Policy.shipped("allow-all"));
         for (String verb : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")) {
