@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 
 /**
  * The file logs of one server: {@code access.log} and {@code audit.jsonl}, written by Logback's
- * rolling file appenders (size and day) behind asynchronous appenders with a bounded queue that
- * never blocks a request thread and counts what it drops. The configuration is
+ * rolling file appenders (size and day, buffered: {@link BufferedRollingFileAppender}) behind a
+ * {@link BatchingAsyncAppender}: a bounded queue that never blocks a request thread, counts what it
+ * drops, and writes in batches. The configuration is
  * {@code mistyproxy-files.xml} in the jar; each server gets its own Logback context, so servers in
  * one JVM (tests) never share a file, and closing a server flushes and closes its files.
  */
@@ -98,19 +99,19 @@ public final class FileLogs implements AutoCloseable {
     /** {@code mistyproxy_log_events_dropped_total{log="access"|"audit"}}. */
     public void bindTo(MeterRegistry metrics) {
         for (String[] l : new String[][] {{"access", ACCESS}, {"audit", AUDIT}}) {
-            CountingAsyncAppender a = asyncOf(l[1]);
-            FunctionCounter.builder("mistyproxy.log.events.dropped", a, CountingAsyncAppender::dropped)
+            BatchingAsyncAppender a = asyncOf(l[1]);
+            FunctionCounter.builder("mistyproxy.log.events.dropped", a, BatchingAsyncAppender::dropped)
                     .description("Log lines dropped because the log writer fell a whole queue behind")
                     .tag("log", l[0]).register(metrics);
         }
     }
 
-    private CountingAsyncAppender asyncOf(String logger) {
+    private BatchingAsyncAppender asyncOf(String logger) {
         var it = context.getLogger(logger).iteratorForAppenders();
         while (it.hasNext()) {
-            if (it.next() instanceof CountingAsyncAppender c) return c;
+            if (it.next() instanceof BatchingAsyncAppender c) return c;
         }
-        throw new IllegalStateException("logger " + logger + " has no counting asynchronous appender");
+        throw new IllegalStateException("logger " + logger + " has no BatchingAsyncAppender");
     }
 
     /** Writes what is queued (up to 5 s) and closes the files. */

@@ -39,6 +39,26 @@ class FileLogsTest {
     }
 
     @Test
+    void aLineLoggedWhileQuietIsOnDiskSoonWithoutACloseAndCloseWritesWhatIsQueued() throws Exception {
+        Path file = tmp.resolve("audit.jsonl");
+        try (FileLogs logs = FileLogs.open(Logs.in(tmp))) {
+            logs.audit().info("first");
+            // The writer batches and buffers; a quiet log must still reach the file by itself.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!(Files.exists(file) && Files.readString(file).equals("first\n"))) {
+                assertTrue(System.nanoTime() < deadline, "the line reached the file within 5 s: " + (Files.exists(file) ? Files.readString(file) : "no file"));
+                Thread.sleep(5);
+            }
+            for (int i = 0; i < 10_000; i++) {
+                logs.audit().info("n={}", i);
+            }
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(10_001, lines.size(), "closing wrote every queued line");
+        assertEquals("n=9999", lines.get(lines.size() - 1));
+    }
+
+    @Test
     void aFullQueueDropsInsteadOfBlockingAndCountsTheDrops() throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int total = 50_000;
