@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Quotas;
 import org.mistyproxy.config.RobotAddress;
 import org.mistyproxy.policy.Policy;
 import org.mistyproxy.proxy.audit.AuditLog;
@@ -51,12 +52,15 @@ public final class WsRelayBench {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             PubSubRelay relay = new PubSubRelay(PubSubSettings.defaults(), metrics, audit);
             Deployment d = new Deployment(UUID.randomUUID(), "misty2", "bench", "bench",
-                    new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), List.of("*"), List.of());
+                    new RobotAddress("127.0.0.1", robot.port()), Optional.empty(), List.of("*"), List.of())
+                    // one bench "borrower" opens many sockets with many subscriptions: far past what the
+                    // per-instance quotas give a real borrower; what is measured is the relay
+                    .withQuotas(new Quotas(100_000, 100_000, 100_000, 100_000, 10_000, 100_000, 100_000));
             Policy policy = Policy.shipped("allow-all");
             Undertow proxy = Undertow.builder()
                     .setWorkerOption(Options.WORKER_NAME, RELAY_WORKER)
                     .addHttpListener(0, "127.0.0.1")
-                    .setHandler(ex -> relay.handle(ex, "bench", d, policy))
+                    .setHandler(ex -> relay.handle(ex, "bench", d, () -> policy))
                     .build();
             proxy.start();
             int proxyPort = ((InetSocketAddress) proxy.getListenerInfo().get(0).getAddress()).getPort();

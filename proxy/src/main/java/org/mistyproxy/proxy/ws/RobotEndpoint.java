@@ -28,6 +28,10 @@ final class RobotEndpoint extends Endpoint {
         if (counted.compareAndSet(false, true)) {
             metrics.robotSockets.incrementAndGet();
         }
+        // Tyrus treats only a negative idle timeout as "none": with the default 0 it schedules a
+        // no-op idle check on its timer thread for every message received (a wake-up of another
+        // thread per robot event; bench/ws-relay). Liveness is ours: PubSubConnection pings.
+        session.setMaxIdleTimeout(-1);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) connection::robotText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) connection::robotBinary);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> connection.robotPong(p.getApplicationData()));
