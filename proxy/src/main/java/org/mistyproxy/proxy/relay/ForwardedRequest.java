@@ -96,4 +96,10 @@ final class ForwardedRequest {
             broke.accept(e);
         }
     }
+
+    /** Whether repeating {@code method} cannot do more than doing it once (RFC 9110 9.2.2). */
+    static boolean idempotent(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || method.equals("PUT")
+                || method.equals("DELETE");
+    }
 }

@@ -143,11 +143,11 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
                         if (phase != Phase.CONNECT) {
                             return;
                         }
-                        if (e instanceof ConnectException) {
-                            fail(Failure.CONNECT_REFUSED, 502, "robot at " + robot + " refused the connection");
-                        } else {
-                            fail(Failure.CONNECT_REFUSED, 502, "could not connect to robot at " + robot + ": " + e.getMessage());
-                        }
+                        // The borrower is told what happened, not where the robot is: its address
+                        // is the owner's (the server log has it).
+                        ctx.log().warn("event=robot_unreachable robot={} error=\"{}\"", robot, e.toString());
+                        fail(Failure.CONNECT_REFUSED, 502, e instanceof ConnectException ? "the robot refused the connection"
+                                : "could not connect to the robot (" + e.getClass().getSimpleName() + ")");
                     }
                 });
         if (phase == Phase.CONNECT && connection == null) {
@@ -237,7 +237,7 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             return;
         }
         if (attempt == Attempt.REUSED && bodyKind != Body.STREAM && audit.upstreamStatus() == 0
-                && (!requestSent || idempotent())) {
+                && (!requestSent || ForwardedRequest.idempotent(decision.canonical().method()))) {
             // Most likely a kept-alive connection the robot had already closed: try once on a new
             // one. We still hold the body; like nginx, a non-idempotent request that was fully sent
             // is not repeated, since the robot may have acted on it.
@@ -251,11 +251,6 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             return;
         }
         fail(Failure.UPSTREAM_CLOSED, 502, "robot closed the connection without answering (" + e.getMessage() + ")");
-    }
-
-    private boolean idempotent() {
-        String m = decision.canonical().method();
-        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") || m.equals("PUT") || m.equals("DELETE");
     }
 
     // ---- the answer -----------------------------------------------------------------------
@@ -424,8 +419,11 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
     public void expired(long now) {
         RelaySettings s = ctx.settings();
         switch (phase) {
-            case CONNECT -> fail(Failure.CONNECT_TIMEOUT, 504, "robot at " + deployment.robot()
-                    + " did not accept a connection within " + RelaySettings.words(s.connectTimeout()));
+            case CONNECT -> {
+                ctx.log().warn("event=robot_unreachable robot={} error=\"connect timeout\"", deployment.robot());
+                fail(Failure.CONNECT_TIMEOUT, 504, "the robot did not accept a connection within "
+                        + RelaySettings.words(s.connectTimeout()));
+            }
             case WAIT -> fail(Failure.FIRST_BYTE_TIMEOUT, 504, "robot did not answer within "
                     + RelaySettings.words(s.firstByteTimeout()));
             case UPLOAD, DOWNLOAD, COMPLETE -> {

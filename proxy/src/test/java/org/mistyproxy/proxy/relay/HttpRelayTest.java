@@ -405,7 +405,7 @@ class HttpRelayTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(502, r.statusCode(), r.body());
         assertTrue(ms < 1000, "answered in " + ms + " ms");
-        assertEquals("robot at 127.0.0.1:" + robot.port() + " refused the connection",
+        assertEquals("the robot refused the connection",
                 json.readTree(r.body()).path("error").asText());
         AuditEntry e = awaitAudit("i1", 1).get(0);
         assertTrue(e.allowed());
@@ -435,7 +435,7 @@ class HttpRelayTest {
                 HttpResponse<String> r = send("GET", front.url("offline") + "/api/battery", null);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertEquals(504, r.statusCode(), r.body());
-                assertEquals("robot at 127.0.0.1:" + silent.getLocalPort() + " did not accept a connection within 1 s",
+                assertEquals("the robot did not accept a connection within 1 s",
                         json.readTree(r.body()).path("error").asText());
                 assertTrue(ms >= 1000 && ms < 3000, "answered in " + ms + " ms");
             } finally {
