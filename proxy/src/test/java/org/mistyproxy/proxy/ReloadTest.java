@@ -195,6 +195,28 @@ final class ReloadTest {
     }
 
     @Test
+    void configuredAccessRulesFollowTheFileAndRulesMadeThroughTheApiStay() throws Exception {
+        int made = owner.post("/deployment/" + a.id() + "/rule", "{\"cap\": \"CAP_INSTANTIATE\", \"user\": \"*\"}")
+                .json().get("rule_id").asInt();
+        // the owner denies ursula in the file (the deployment is the file's last entry)
+        file.writeRaw(file.read() + "    access_rules:\n      - {cap: CAP_NO_INSTANTIATE, user: ursula}\n");
+        assertEquals(200, reload().status());
+        long probes = GovRig.hits(simA, "/api/battery");
+        Resp no = ursula.post("/new/" + a.id(), "{}");
+        assertEquals(403, no.status(), no::toString);
+        String why = no.json().get("result_message").asText();
+        assertTrue(why.contains("refused by access rule 1000001 (CAP_NO_INSTANTIATE for ursula, mistyproxy.yaml:"), why);
+        assertEquals(probes, GovRig.hits(simA, "/api/battery"), "a refused loan never reaches the robot");
+        List<String> ids = new java.util.ArrayList<>();
+        owner.get("/deployment/" + a.id() + "/rules").json().get("rules").forEach(r -> ids.add(r.get("id").asText()));
+        assertEquals(List.of("1000001", Integer.toString(made)), ids, "the configured rule, then the one made through the API");
+
+        file.write(List.of(OLIVE, URSULA), List.of(a)); // the deny is taken out of the file again
+        assertEquals(200, reload().status());
+        assertEquals("READY", ursula.status(ursula.ready(a.id().toString())));
+    }
+
+    @Test
     void aRemovedUsersTokenIsRefusedAtOnce() throws Exception {
         String iid = ursula.ready(a.id().toString());
         String url = ursula.activate(iid);

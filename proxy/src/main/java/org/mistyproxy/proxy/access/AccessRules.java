@@ -65,13 +65,7 @@ public final class AccessRules implements AutoCloseable {
 
     public AccessRules(Collection<Deployment> deployments, Path dataDir, Clock clock) throws IOException {
         this.clock = clock;
-        int n = CONFIG_IDS;
-        long now = clock.millis();
-        for (Deployment d : deployments) {
-            List<Rule> rules = new ArrayList<>();
-            for (AccessRule r : d.accessRules()) rules.add(new Rule(++n, now, r.user(), d.id(), r.capability(), r.source(), null));
-            configured.put(d.id(), List.copyOf(rules));
-        }
+        configure(deployments);
         JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
         for (JsonNode j : opened.lines()) {
             Line l = JsonLinesFile.JSON.treeToValue(j, Line.class);
@@ -90,6 +84,29 @@ public final class AccessRules implements AutoCloseable {
         snapshot.add(new Line("next", null, nextId));
         for (Rule r : made.values()) snapshot.add(new Line("add", r, null));
         file.rewrite(snapshot);
+    }
+
+    /**
+     * The configuration was reloaded: its rules replace the configured ones (numbered again from
+     * {@link #CONFIG_IDS} in file order); rules made through the API stay. Waiting reservations
+     * are looked at again, since a rule may now allow them.
+     */
+    public void reconfigure(Collection<Deployment> deployments) {
+        synchronized (this) {
+            configure(deployments);
+        }
+        changed.forEach(Runnable::run);
+    }
+
+    private void configure(Collection<Deployment> deployments) {
+        int n = CONFIG_IDS;
+        long now = clock.millis();
+        configured.clear();
+        for (Deployment d : deployments) {
+            List<Rule> rules = new ArrayList<>();
+            for (AccessRule r : d.accessRules()) rules.add(new Rule(++n, now, r.user(), d.id(), r.capability(), r.source(), null));
+            configured.put(d.id(), List.copyOf(rules));
+        }
     }
 
     /** Called (outside any lock of this class) after a rule was added or deleted: a waiting reservation may now be served. */

@@ -158,6 +158,8 @@ public final class ProxyServer implements AutoCloseable {
         lockouts.onUnlocked(id -> instances.serveWaiting());
         rules.onChange(instances::serveWaiting);
         ConfigReload reload = new ConfigReload(config, current, instances);
+        // The configured access rules follow the file (the ones made through the API stay).
+        reload.onApplied(next -> rules.reconfigure(next.deploymentList()));
         // The owner's halt locks as the owner; the health probe's auto_lock locks and unlocks only its own lock.
         SafetyLocks locks = new SafetyLocks() {
             @Override
