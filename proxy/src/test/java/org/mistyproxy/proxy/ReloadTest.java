@@ -217,6 +217,21 @@ final class ReloadTest {
     }
 
     @Test
+    void anEventUrlCannotReachARobotThatAReloadAddedNorOneItRemoved() throws Exception {
+        String atB = "{\"eurl\": \"http://127.0.0.1:" + simB.port() + "/api/reboot\"}";
+        file.write(List.of(OLIVE, URSULA), List.of(a, b));
+        assertEquals(200, reload().status());
+        Resp r = ursula.post("/new/" + a.id(), atB);
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("eurl must not point at a robot (127.0.0.1:" + simB.port() + "): its API has no authentication",
+                r.json().get("result_message").asText());
+        file.write(List.of(OLIVE, URSULA), List.of(a)); // b leaves the file, not the network
+        assertEquals(200, reload().status());
+        assertEquals(400, ursula.post("/new/" + a.id(), atB).status());
+        assertEquals(0, GovRig.hits(simB, "/api/reboot"), "no event ever went to the robot");
+    }
+
+    @Test
     void aRemovedUsersTokenIsRefusedAtOnce() throws Exception {
         String iid = ursula.ready(a.id().toString());
         String url = ursula.activate(iid);

@@ -14,12 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +52,8 @@ public final class EventUrlNotifier implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService retries;
     private final Clock clock;
-    private final List<RobotAddress> robots;
+    /** Every robot configured since start: one a reload removed may still be on the network, unauthenticated. */
+    private final Set<RobotAddress> robots = new CopyOnWriteArraySet<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final Counter delivered;
@@ -62,7 +63,7 @@ public final class EventUrlNotifier implements AutoCloseable {
 
     public EventUrlNotifier(MeterRegistry metrics, Clock clock, Collection<RobotAddress> robots) {
         this.clock = clock;
-        this.robots = List.copyOf(robots);
+        this.robots.addAll(robots);
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,6 +77,11 @@ public final class EventUrlNotifier implements AutoCloseable {
         failed = Counter.builder(name).tag("outcome", "failed").description(help).register(metrics);
         dropped = Counter.builder(name).tag("outcome", "dropped").description(help).register(metrics);
         retried = Counter.builder("mistyproxy.eurl.retries").description("Event URL POST attempts after a failed one").register(metrics);
+    }
+
+    /** A reload configured these robots too: eurls must not reach them either. */
+    public void guard(Collection<RobotAddress> more) {
+        robots.addAll(more);
     }
 
     /**

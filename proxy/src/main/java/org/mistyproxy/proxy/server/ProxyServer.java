@@ -160,6 +160,7 @@ public final class ProxyServer implements AutoCloseable {
         ConfigReload reload = new ConfigReload(config, current, instances);
         // The configured access rules follow the file (the ones made through the API stay).
         reload.onApplied(next -> rules.reconfigure(next.deploymentList()));
+        reload.onApplied(next -> notifier.guard(next.deploymentList().stream().map(Deployment::robot).toList()));
         // The owner's halt locks as the owner; the health probe's auto_lock locks and unlocks only its own lock.
         SafetyLocks locks = new SafetyLocks() {
             @Override
