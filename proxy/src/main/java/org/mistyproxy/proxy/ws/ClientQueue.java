@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 /**
  * Robot-to-client messages waiting for one client. The robot side only ever appends (never
- * waits), at most one send is in flight, and the queue is bounded: when it is full the oldest
+ * waits), at most {@link #MAX_IN_FLIGHT} sends are in flight, and the queue is bounded: when it is full the oldest
  * periodic event goes first; if nothing in it may be dropped, the client is too slow to keep.
  */
 final class ClientQueue {
@@ -44,6 +44,13 @@ final class ClientQueue {
         }
     }
 
+    /**
+     * Up to this many sends are handed to Undertow at once: the frames of a burst (the robot sends
+     * each tick of all subscriptions together) then go out in one gathering write on the client's
+     * IO thread instead of one write, and one wake-up of that thread, per event (bench/ws-relay).
+     */
+    static final int MAX_IN_FLIGHT = 16;
+
     private final int maxMessages;
     private final long maxBytes;
     private final Predicate<String> periodicEvent;
@@ -51,8 +58,10 @@ final class ClientQueue {
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private long bytes;
     private WebSocketChannel channel;
-    private boolean inFlight;
-    private long inFlightSince;
+    /** Sends handed to Undertow and not yet completed. */
+    private int inFlight;
+    /** When the sends in flight last made progress (one started from none, or one completed). */
+    private long progressAt;
     private boolean closed;
     private Thread pumping;
     private Runnable onSendFailure = () -> {};
@@ -123,7 +132,7 @@ final class ClientQueue {
 
     /** How long the send in flight has made no progress, in nanoseconds (0 if none). */
     synchronized long stalledNanos(long now) {
-        return inFlight ? now - inFlightSince : 0;
+        return inFlight > 0 ? now - progressAt : 0;
     }
 
     /** Forgets everything queued; later offers are refused. */
@@ -145,14 +154,13 @@ final class ClientQueue {
             Entry next;
             WebSocketChannel ch;
             synchronized (this) {
-                if (inFlight || channel == null || closed || queue.isEmpty() || pumping != null) {
+                if (inFlight >= MAX_IN_FLIGHT || channel == null || closed || queue.isEmpty() || pumping != null) {
                     return;
                 }
                 next = queue.pollFirst();
                 bytes -= next.size;
                 metrics.queuedBytes.addAndGet(-next.size);
-                inFlight = true;
-                inFlightSince = System.nanoTime();
+                if (inFlight++ == 0) progressAt = System.nanoTime();
                 pumping = Thread.currentThread();
                 ch = channel;
             }
@@ -175,7 +183,8 @@ final class ClientQueue {
         public void complete(WebSocketChannel channel, Void context) {
             boolean nested;
             synchronized (ClientQueue.this) {
-                inFlight = false;
+                inFlight--;
+                progressAt = System.nanoTime();
                 nested = pumping == Thread.currentThread();
             }
             metrics.toClient.increment();
@@ -187,7 +196,7 @@ final class ClientQueue {
         @Override
         public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
             synchronized (ClientQueue.this) {
-                inFlight = false;
+                inFlight--;
             }
             close();
             onSendFailure.run();

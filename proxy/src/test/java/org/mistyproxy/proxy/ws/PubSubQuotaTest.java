@@ -149,7 +149,11 @@ class PubSubQuotaTest {
             // the server closed the socket while we were still sending: that is the point
         }
         TestSocket.Closed c = hog.awaitClose(5000);
-        assertEquals(1009, c.code(), "closed as too big: " + c);
+        // Undertow sends close 1009 and closes the connection; a client still writing fragments can
+        // meet the reset (broken pipe) before it reads that frame. Either way the server cut it.
+        boolean cutByServer = c.code() == 1009 || c.code() == -1 && String.valueOf(c.reason()).matches(
+                "(?s).*(Broken pipe|Connection reset).*");
+        assertTrue(cutByServer, "closed as too big: " + c);
         assertTrue(sent < 1024, "cut off long before 64 MiB, after " + sent + " fragments");
         assertEquals(0, robotA.requests().stream().filter(r -> r.kind().equals("ws")).count(), "nothing of it reached robot a");
         other.send(subscribe("after"));
