@@ -6,10 +6,10 @@ import java.io.OutputStream;
 
 /**
  * Logback's rolling file appender writing through its buffer ({@code immediateFlush=false}),
- * flushed by {@link BatchingAsyncAppender} once per batch of lines. With {@code immediateFlush=true}
- * every line was one {@code write(2)}: at tens of thousands of requests a second that was most of
- * the log writer's time (bench/http-relay/PROFILE.md). Now a burst of lines is one write, and a quiet
- * log is on disk within {@link BatchingAsyncAppender#BATCH_MS} ms of the line being logged.
+ * flushed by {@link FileLogs} every {@link FileLogs#FLUSH_MS} ms when something was appended. With
+ * {@code immediateFlush=true} every line was one {@code write(2)}: at tens of thousands of requests a
+ * second that was most of the log writer's time (bench/http-relay/PROFILE.md). A line still waits
+ * at most that long before it is in the file, and closing the appender writes what is buffered.
  */
 public final class BufferedRollingFileAppender<E> extends RollingFileAppender<E> {
     private volatile boolean written;

@@ -13,14 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.mistyproxy.config.Logs;
 import org.slf4j.Logger;
 
 /**
  * The file logs of one server: {@code access.log} and {@code audit.jsonl}, written by Logback's
- * rolling file appenders (size and day, buffered: {@link BufferedRollingFileAppender}) behind a
- * {@link BatchingAsyncAppender}: a bounded queue that never blocks a request thread, counts what it
- * drops, and writes in batches. The configuration is
+ * rolling file appenders (size and day; buffered, {@link BufferedRollingFileAppender}, flushed every
+ * {@link #FLUSH_MS} ms when written to) behind Logback's asynchronous appender
+ * ({@link CountingAsyncAppender}): a bounded queue that never blocks a request thread and counts what
+ * it drops. The configuration is
  * {@code mistyproxy-files.xml} in the jar; each server gets its own Logback context, so servers in
  * one JVM (tests) never share a file, and closing a server flushes and closes its files.
  */
@@ -32,9 +34,22 @@ public final class FileLogs implements AutoCloseable {
     private final LoggerContext context;
     private final Path dir;
 
+    /** How often the file buffers are written out (only when something was logged). */
+    static final long FLUSH_MS = 10;
+
     private FileLogs(LoggerContext context, Path dir) {
         this.context = context;
         this.dir = dir;
+        List<BufferedRollingFileAppender<?>> files = new ArrayList<>();
+        for (String logger : List.of(ACCESS, AUDIT)) {
+            asyncOf(logger).iteratorForAppenders().forEachRemaining(a -> {
+                if (a instanceof BufferedRollingFileAppender<?> f) files.add(f);
+            });
+        }
+        // On the context's own scheduler: stopping the context (close) stops it, and closing the
+        // files writes what their buffers hold.
+        context.addScheduledFuture(context.getScheduledExecutorService().scheduleAtFixedRate(
+                () -> files.forEach(BufferedRollingFileAppender::flushIfWritten), FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS));
     }
 
     /** Opens (creating the folder) the logs that {@code settings} describe. */
@@ -99,19 +114,19 @@ public final class FileLogs implements AutoCloseable {
     /** {@code mistyproxy_log_events_dropped_total{log="access"|"audit"}}. */
     public void bindTo(MeterRegistry metrics) {
         for (String[] l : new String[][] {{"access", ACCESS}, {"audit", AUDIT}}) {
-            BatchingAsyncAppender a = asyncOf(l[1]);
-            FunctionCounter.builder("mistyproxy.log.events.dropped", a, BatchingAsyncAppender::dropped)
+            CountingAsyncAppender a = asyncOf(l[1]);
+            FunctionCounter.builder("mistyproxy.log.events.dropped", a, CountingAsyncAppender::dropped)
                     .description("Log lines dropped because the log writer fell a whole queue behind")
                     .tag("log", l[0]).register(metrics);
         }
     }
 
-    private BatchingAsyncAppender asyncOf(String logger) {
+    private CountingAsyncAppender asyncOf(String logger) {
         var it = context.getLogger(logger).iteratorForAppenders();
         while (it.hasNext()) {
-            if (it.next() instanceof BatchingAsyncAppender c) return c;
+            if (it.next() instanceof CountingAsyncAppender c) return c;
         }
-        throw new IllegalStateException("logger " + logger + " has no BatchingAsyncAppender");
+        throw new IllegalStateException("logger " + logger + " has no CountingAsyncAppender");
     }
 
     /** Writes what is queued (up to 5 s) and closes the files. */
