@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 
 /**
  * Robot-to-client messages waiting for one client. The robot side only ever appends (never
- * waits), at most {@link #MAX_IN_FLIGHT} sends are in flight, and the queue is bounded: when it is full the oldest
- * periodic event goes first; if nothing in it may be dropped, the client is too slow to keep.
+ * waits), at most {@link #MAX_IN_FLIGHT} sends are in flight, and the queue is bounded: when it
+ * is full the oldest periodic event goes first; if nothing in it may be dropped, the client is too slow to keep.
  */
 final class ClientQueue {
 
@@ -130,7 +130,7 @@ final class ClientQueue {
         return false;
     }
 
-    /** How long the send in flight has made no progress, in nanoseconds (0 if none). */
+    /** How long the sends in flight have made no progress, in nanoseconds (0 if none). */
     synchronized long stalledNanos(long now) {
         return inFlight > 0 ? now - progressAt : 0;
     }
@@ -195,11 +195,13 @@ final class ClientQueue {
 
         @Override
         public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
+            boolean first; // with several sends in flight each can fail: the client is lost once
             synchronized (ClientQueue.this) {
                 inFlight--;
+                first = !closed;
             }
             close();
-            onSendFailure.run();
+            if (first) onSendFailure.run();
         }
     };
 }
