@@ -43,7 +43,7 @@ class FileLogsTest {
         Path file = tmp.resolve("audit.jsonl");
         try (FileLogs logs = FileLogs.open(Logs.in(tmp))) {
             logs.audit().info("first");
-            // The writer batches and buffers; a quiet log must still reach the file by itself.
+            // The file is buffered and flushed on a timer; a quiet log must still reach the file by itself.
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (!(Files.exists(file) && Files.readString(file).equals("first\n"))) {
                 assertTrue(System.nanoTime() < deadline, "the line reached the file within 5 s: " + (Files.exists(file) ? Files.readString(file) : "no file"));
