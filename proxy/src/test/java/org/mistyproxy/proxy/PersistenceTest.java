@@ -19,37 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.proxy.server.ProxyServer;
-import org.mistyproxy.sim.Simulator;
 
 /** Instances, add-ons and tokens survive a restart and a kill -9. */
-class PersistenceTest {
-    @TempDir Path dir;
-    Simulator robot;
-    Deployment misty;
-    MistyProxyConfig config;
-
-    @BeforeEach
-    void start() {
-        robot = Simulator.start("127.0.0.1", 0);
-        misty = Rig.deployment("fixed_misty2", robot.port(), Rig.synthetic("front"));
-        config = Rig.config(dir, List.of(misty));
-    }
-
-    @AfterEach
-    void stop() {
-        robot.close();
-    }
-
+class PersistenceTest extends OneRobotFixture {
     /** The part of a proxy URL after host:port, to rebuild it against a restarted server's (new) port. */
     private static String pathOf(String url) {
         return url.substring(url.indexOf('/', "http://".length()));

@@ -13,38 +13,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.instances.Journal;
 import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.server.ProxyServer;
-import org.mistyproxy.sim.Simulator;
 
 /** Reservations survive a restart and a kill -9, and are never served twice nor lost. */
-class ReservationRecoveryTest {
-    @TempDir Path dir;
-    Simulator robot;
-    Deployment misty;
-    MistyProxyConfig config;
-
-    @BeforeEach
-    void start() {
-        robot = Simulator.start("127.0.0.1", 0);
-        misty = Rig.deployment("fixed_misty2", robot.port(), Rig.synthetic("front"));
-        config = Rig.config(dir, List.of(misty));
-    }
-
-    @AfterEach
-    void stop() {
-        robot.close();
-    }
-
+class ReservationRecoveryTest extends OneRobotFixture {
     private String reserve(Api who) {
         Rig.Resp r = who.post("/new/" + misty.id(), "{\"reserve\": true}");
         assertEquals(200, r.status(), r.body());

@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Listen;
 import org.mistyproxy.config.MistyProxyConfig;
@@ -29,31 +26,13 @@ import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.access.RevokedTokens;
 import org.mistyproxy.proxy.server.ProxyServer;
-import org.mistyproxy.sim.Simulator;
 
 /**
  * Issue 11 item 6: {@code POST /revoke/{sha256}} and {@code POST /purge} take effect at once, last
  * across a restart and a {@code kill -9}, touch only the caller's own tokens, and leave the proxy
  * URLs already handed out working.
  */
-class TokenRevocationTest {
-    @TempDir Path dir;
-    Simulator robot;
-    Deployment misty;
-    MistyProxyConfig config;
-
-    @BeforeEach
-    void start() {
-        robot = Simulator.start("127.0.0.1", 0);
-        misty = Rig.deployment("fixed_misty2", robot.port(), Rig.synthetic("front"));
-        config = Rig.config(dir, List.of(misty));
-    }
-
-    @AfterEach
-    void stop() {
-        robot.close();
-    }
-
+class TokenRevocationTest extends OneRobotFixture {
     private static void assertWrongToken(Resp r) {
         assertEquals(401, r.status(), r::toString);
         assertEquals("wrong authorization token", r.errorMessage());
