@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +23,6 @@ import org.mistyproxy.sim.Simulator;
  * Driven by {@code src/test/browser/bodies-page.mjs}; see {@link Chromium} for what it needs.
  */
 class BrowserAppBodiesTest {
-    private static final RelaySettings FAST = RelaySettings.defaults()
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     @TempDir
     Path dataDir;
@@ -38,7 +35,7 @@ class BrowserAppBodiesTest {
             pagePort = free.getLocalPort();
         }
         String origin = "http://127.0.0.1:" + pagePort;
-        try (Simulator robot = Simulator.start("127.0.0.1", 0); RelayFront front = new RelayFront(dataDir, FAST)) {
+        try (Simulator robot = Simulator.start("127.0.0.1", 0); RelayFront front = new RelayFront(dataDir, RelayFront.FAST)) {
             front.add("i1", RelayFront.deployment("127.0.0.1", robot.port(), List.of(origin)),
                     HttpRelayTest.testPolicy());
             JsonNode r = Chromium.run("bodies-page.mjs", front.url("i1"), String.valueOf(pagePort));

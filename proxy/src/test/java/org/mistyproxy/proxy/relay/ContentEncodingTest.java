@@ -29,8 +29,6 @@ import org.mistyproxy.sim.Simulator;
  * reason and the header never reaches the robot.
  */
 class ContentEncodingTest {
-    private static final RelaySettings FAST = RelaySettings.defaults()
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Simulator robot;
@@ -42,7 +40,7 @@ class ContentEncodingTest {
     @BeforeEach
     void start() throws Exception {
         robot = Simulator.start("127.0.0.1", 0);
-        front = new RelayFront(dataDir, FAST);
+        front = new RelayFront(dataDir, RelayFront.FAST);
         front.add("i1", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), HttpRelayTest.testPolicy());
         front.add("all", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), Policy.shipped("allow-all"));
     }

@@ -36,8 +36,6 @@ import org.mistyproxy.sim.Simulator;
  * against the robot's own request log: a 403 the robot saw anyway would be a failure.
  */
 class HttpRelayTest {
-    private static final RelaySettings FAST = RelaySettings.defaults()
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -50,7 +48,7 @@ class HttpRelayTest {
     @BeforeEach
     void start() throws Exception {
         robot = Simulator.start("127.0.0.1", 0);
-        front = new RelayFront(dataDir, FAST);
+        front = new RelayFront(dataDir, RelayFront.FAST);
         front.add("i1", RelayFront.deployment("127.0.0.1", robot.port(), List.of("*")), testPolicy());
     }
 

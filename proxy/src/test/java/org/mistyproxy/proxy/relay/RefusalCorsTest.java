@@ -24,8 +24,6 @@ import org.mistyproxy.sim.Simulator;
  */
 class RefusalCorsTest {
     private static final String ORIGIN = "https://app.example.org";
-    private static final RelaySettings FAST = RelaySettings.defaults()
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,7 +36,7 @@ class RefusalCorsTest {
     @BeforeEach
     void start() throws Exception {
         robot = Simulator.start("127.0.0.1", 0);
-        front = new RelayFront(dataDir, FAST);
+        front = new RelayFront(dataDir, RelayFront.FAST);
         front.add("i1", RelayFront.deployment("127.0.0.1", robot.port(), List.of(ORIGIN + ":443")), HttpRelayTest.testPolicy());
     }
 

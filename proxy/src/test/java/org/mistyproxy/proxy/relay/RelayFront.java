@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,10 @@ import org.mistyproxy.proxy.audit.AuditLog;
  */
 final class RelayFront implements AutoCloseable {
     record Target(String instanceId, Deployment deployment, Policy policy) {}
+
+    /** Relay timeouts short enough for tests that wait for them: connect 1 s, first byte 1 s, idle 2 s. */
+    static final RelaySettings FAST = RelaySettings.defaults()
+            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AuditLog audit;
