@@ -70,7 +70,8 @@ class MotionLeaseTest {
 
         long ms = awaitLogged(robot, "POST", STOP, 0, sent, 4000);
         assertTrue(ms >= 1500 && ms <= 2500, "stopped " + ms + " ms after the last request, not 2000 ± 500");
-        assertFalse(driving(robot), "the robot stopped");
+        // the simulator logs a request as it arrives and applies it just after: wait for that
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped");
         assertEquals(List.of("POST " + STOP), SafetyRig.fromProxy(robot).stream().filter(s -> s.startsWith("POST")).toList(),
                 "the stop came from mistyproxy itself, once");
 
@@ -114,7 +115,7 @@ class MotionLeaseTest {
         assertTrue(driving(robot));
         long ms = awaitLogged(robot, "POST", STOP, 0, last, 3000);
         assertTrue(ms >= 450 && ms <= 1100, "stopped " + ms + " ms after the last request, lease 600 ms");
-        assertFalse(driving(robot));
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
     }
 
     @Test
@@ -168,7 +169,7 @@ class MotionLeaseTest {
             long ms = awaitLogged(robot, "POST", STOP, 0, t, 2000);
             assertTrue(ms <= 500, "stopped " + ms + " ms after the socket vanished");
         }
-        assertFalse(driving(robot));
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
         Rig.await(() -> SafetyRig.safetyEntries(owner, iid).stream().anyMatch(e -> e.get("trigger").asText().equals("socket")),
                 java.time.Duration.ofSeconds(2), () -> "no socket entry");
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();

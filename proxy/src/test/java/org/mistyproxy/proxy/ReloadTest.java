@@ -201,12 +201,13 @@ final class ReloadTest {
         // the owner denies ursula in the file (the deployment is the file's last entry)
         file.writeRaw(file.read() + "    access_rules:\n      - {cap: CAP_NO_INSTANTIATE, user: ursula}\n");
         assertEquals(200, reload().status());
-        long probes = GovRig.hits(simA, "/api/battery");
         Resp no = ursula.post("/new/" + a.id(), "{}");
         assertEquals(403, no.status(), no::toString);
         String why = no.json().get("result_message").asText();
         assertTrue(why.contains("refused by access rule 1000001 (CAP_NO_INSTANTIATE for ursula, mistyproxy.yaml:"), why);
-        assertEquals(probes, GovRig.hits(simA, "/api/battery"), "a refused loan never reaches the robot");
+        // No instance was made, so no on_ready probe; the robot only ever saw mistyproxy's own health probes.
+        assertEquals(0, ursula.get("/instances").json().get("workspace_instances").size(), "a refused loan makes no instance");
+        assertEquals(List.of(), SafetyRig.borrowers(simA), "nothing of a borrower's reached the robot");
         List<String> ids = new java.util.ArrayList<>();
         owner.get("/deployment/" + a.id() + "/rules").json().get("rules").forEach(r -> ids.add(r.get("id").asText()));
         assertEquals(List.of("1000001", Integer.toString(made)), ids, "the configured rule, then the one made through the API");
