@@ -67,8 +67,12 @@ class RetentionTest {
     }
 
     private String journal() {
+        return read(Journal.FILE);
+    }
+
+    private String read(String file) {
         try {
-            return Files.readString(dir.resolve(Journal.FILE));
+            return Files.readString(dir.resolve(file));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -97,7 +101,9 @@ class RetentionTest {
             // a minute (LoanEndTest reads it), so only those may be in a ring now.
             JsonNode left = a.get("/addon/mistyproxy/" + iid + "/log").json().get("entries");
             left.forEach(e -> assertEquals("safety", e.get("channel").asText(), "the ring went with the loan: " + left));
-            assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("/api/battery"));
+            // audit.jsonl is written by an asynchronous appender: await the line, do not race it.
+            Rig.await(() -> read("audit.jsonl").contains("/api/battery"), Duration.ofSeconds(5),
+                    () -> "audit.jsonl keeps the ended loan's entries");
 
             String other = a.ready(misty.id().toString()); // a live instance is never forgotten
             clock.offset.set(Duration.ofDays(2).toMillis());

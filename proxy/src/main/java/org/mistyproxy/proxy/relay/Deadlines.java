@@ -32,9 +32,40 @@ final class Deadlines {
 
     /** One IO thread's list. Used only on that thread. */
     static final class OnThread implements Runnable {
+        private final XnioIoThread thread;
         private Watched[] items = new Watched[64];
         private volatile int size;
-        private XnioExecutor.Key tick;
+        private volatile XnioExecutor.Key tick;
+        private volatile boolean stopped;
+
+        OnThread(XnioIoThread thread) {
+            this.thread = thread;
+        }
+
+        /**
+         * Schedules the next check. Each tick schedules the next itself, rather than XNIO's
+         * executeAtInterval, so that a worker shutting down ends the ticks quietly: XNIO's repeating
+         * task prints a RejectedExecutionException when its thread is terminating.
+         */
+        void schedule() {
+            if (stopped) {
+                return;
+            }
+            try {
+                tick = thread.executeAfter(this, TICK_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // The worker is stopping and this thread with it: nothing will wait long.
+                stopped = true;
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            XnioExecutor.Key key = tick;
+            if (key != null) {
+                key.remove();
+            }
+        }
 
         void add(Watched w) {
             if (w.slot() >= 0) {
@@ -66,11 +97,15 @@ final class Deadlines {
         @Override
         public void run() {
             long now = System.nanoTime();
-            // Downwards: removing item i moves the last item (already checked) into slot i.
-            for (int i = size - 1; i >= 0; i--) {
-                if (i < size && items[i].deadline() <= now) {
-                    items[i].expired(now);
+            try {
+                // Downwards: removing item i moves the last item (already checked) into slot i.
+                for (int i = size - 1; i >= 0; i--) {
+                    if (i < size && items[i].deadline() <= now) {
+                        items[i].expired(now);
+                    }
                 }
+            } finally {
+                schedule(); // a stop on stop() is one tick late at most
             }
         }
     }
@@ -83,15 +118,11 @@ final class Deadlines {
     OnThread on(XnioIoThread thread) {
         OnThread list = lists.get();
         if (list == null) {
-            list = new OnThread();
+            list = new OnThread(thread);
             lists.set(list);
             if (!closed) {
-                try {
-                    list.tick = thread.executeAtInterval(list, TICK_MS, TimeUnit.MILLISECONDS);
-                    all.add(list);
-                } catch (RejectedExecutionException stopping) {
-                    // The server is stopping and this thread with it: nothing will wait long.
-                }
+                all.add(list);
+                list.schedule();
             }
         }
         return list;
@@ -113,9 +144,7 @@ final class Deadlines {
     void close() {
         closed = true;
         for (OnThread list : all) {
-            if (list.tick != null) {
-                list.tick.remove();
-            }
+            list.stop();
         }
     }
 }
