@@ -96,16 +96,21 @@ final class Deadlines {
 
         @Override
         public void run() {
-            long now = System.nanoTime();
             try {
-                // Downwards: removing item i moves the last item (already checked) into slot i.
-                for (int i = size - 1; i >= 0; i--) {
-                    if (i < size && items[i].deadline() <= now) {
-                        items[i].expired(now);
-                    }
-                }
+                check();
             } finally {
-                schedule(); // a stop on stop() is one tick late at most
+                schedule(); // after stop() at most one more tick runs
+            }
+        }
+
+        /** Expires every item whose deadline has passed. */
+        void check() {
+            long now = System.nanoTime();
+            // Downwards: removing item i moves the last item (already checked) into slot i.
+            for (int i = size - 1; i >= 0; i--) {
+                if (i < size && items[i].deadline() <= now) {
+                    items[i].expired(now);
+                }
             }
         }
     }
