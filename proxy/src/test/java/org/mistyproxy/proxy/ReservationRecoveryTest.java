@@ -96,7 +96,7 @@ class ReservationRecoveryTest extends OneRobotFixture {
     }
 
     @Test
-    void aTornLastLineIsIgnoredButADamagedMiddleLineStopsTheStart() throws Exception {
+    void aTornLastLineIsTruncatedButADamagedMiddleLineStopsTheStartUnlessSkipped() throws Exception {
         String r1;
         try (ProxyServer first = ProxyServer.start(config, Rig.fast())) {
             Api.of(first.publicBaseUrl(), Rig.URSULA).ready(misty.id().toString());
@@ -107,12 +107,17 @@ class ReservationRecoveryTest extends OneRobotFixture {
         try (ProxyServer second = ProxyServer.start(config, Rig.fast())) {
             assertEquals(List.of(r1), reservations(Api.of(second.publicBaseUrl(), Rig.VICTOR)));
         }
+        assertTrue(Files.readString(file).endsWith("}\n"), "the torn fragment was cut off the file");
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
         lines.add(0, "not json");
         Files.write(file, lines);
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> ProxyServer.start(config, Rig.fast()));
-        assertTrue(e.getMessage().startsWith(file + ":1: unreadable line: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":1: damaged line in the middle of the file"), e.getMessage());
+        try (ProxyServer third = ProxyServer.start(config, Rig.fast().withSkipDamagedJournalLines(true))) {
+            assertEquals(List.of(r1), reservations(Api.of(third.publicBaseUrl(), Rig.VICTOR)),
+                    "the flag drops the damaged line and keeps the rest");
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.mistyproxy.proxy.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +17,8 @@ import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.mistyproxy.proxy.instances.JsonLinesFile;
+import org.mistyproxy.proxy.store.DataFolder;
+import org.mistyproxy.proxy.store.JsonLines;
 import org.mistyproxy.proxy.control.RerobotsTime;
 import org.mistyproxy.proxy.control.ApiError;
 
@@ -56,19 +56,19 @@ public final class AccessRules implements AutoCloseable {
     /** A stored line: {@code add} with a rule, {@code delete} with an id, or {@code next} with the next free id. */
     private record Line(String op, Rule rule, Integer id) {}
 
-    private final JsonLinesFile file;
+    private final JsonLines file;
     private final Clock clock;
     private final Map<UUID, List<Rule>> configured = new LinkedHashMap<>();
     private final Map<Integer, Rule> made = new LinkedHashMap<>();
     private final List<Runnable> changed = new CopyOnWriteArrayList<>();
     private int nextId = 1;
 
-    public AccessRules(Collection<Deployment> deployments, Path dataDir, Clock clock) throws IOException {
+    public AccessRules(Collection<Deployment> deployments, DataFolder folder, Clock clock) throws IOException {
         this.clock = clock;
         configure(deployments);
-        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+        JsonLines.Opened opened = JsonLines.open(folder, FILE);
         for (JsonNode j : opened.lines()) {
-            Line l = JsonLinesFile.JSON.treeToValue(j, Line.class);
+            Line l = JsonLines.JSON.treeToValue(j, Line.class);
             switch (l.op()) {
                 case "add" -> {
                     made.put(l.rule().id(), l.rule());
@@ -83,7 +83,7 @@ public final class AccessRules implements AutoCloseable {
         List<Line> snapshot = new ArrayList<>();
         snapshot.add(new Line("next", null, nextId));
         for (Rule r : made.values()) snapshot.add(new Line("add", r, null));
-        file.rewrite(snapshot);
+        file.compactOnStart(snapshot);
     }
 
     /**

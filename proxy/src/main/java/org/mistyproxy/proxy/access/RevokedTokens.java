@@ -2,18 +2,18 @@ package org.mistyproxy.proxy.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.mistyproxy.proxy.instances.JsonLinesFile;
+import org.mistyproxy.proxy.store.DataFolder;
+import org.mistyproxy.proxy.store.JsonLines;
 
 /**
  * API tokens that their users revoked ({@code POST /revoke/{sha256}}, {@code POST /purge}), by the
  * SHA-256 that the configuration also holds. Kept in {@code revoked-tokens.jsonl} in the data
- * folder through {@link JsonLinesFile} (one forced line per call, so a purge is all or nothing); a
+ * folder through {@link JsonLines} (one forced line per call, so a purge is all or nothing); a
  * revocation is on disk before it answers and before the token stops working, and it outlives
  * restarts, {@code kill -9} and configuration changes: a revoked hash left in (or put back into)
  * the configuration still does not authenticate. The check on every authenticated request is a
@@ -25,23 +25,23 @@ public final class RevokedTokens implements AutoCloseable {
     /** One line of the file: the SHA-256s (lower-case hex) one call revoked, whose they were, when (epoch millis). */
     public record Revocation(List<String> sha256, String user, long at) {}
 
-    private final JsonLinesFile file;
+    private final JsonLines file;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final List<Revocation> history = new ArrayList<>();
 
-    private RevokedTokens(JsonLinesFile file) {
+    private RevokedTokens(JsonLines file) {
         this.file = file;
     }
 
-    public static RevokedTokens open(Path dataDir) throws IOException {
-        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+    public static RevokedTokens open(DataFolder folder) throws IOException {
+        JsonLines.Opened opened = JsonLines.open(folder, FILE);
         RevokedTokens t = new RevokedTokens(opened.file());
         for (JsonNode line : opened.lines()) {
-            Revocation r = JsonLinesFile.JSON.treeToValue(line, Revocation.class);
+            Revocation r = JsonLines.JSON.treeToValue(line, Revocation.class);
             t.history.add(r);
             t.revoked.addAll(r.sha256());
         }
-        opened.file().rewrite(t.history);
+        opened.file().compactOnStart(t.history);
         return t;
     }
 

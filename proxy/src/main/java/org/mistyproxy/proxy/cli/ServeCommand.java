@@ -32,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--skip-damaged-journal-lines", description = "start even if a line in the middle of "
-            + "data_dir/instances.jsonl is unreadable: drop that line (the change it held is lost) with a warning. "
+            + "a store file in data_dir (the instance journal, rules, lock-outs, reservations, ...) is unreadable: drop that line (the change it held is lost) with a warning. "
             + "Without it the server refuses to start and names the line")
     boolean skipDamagedJournalLines;
 

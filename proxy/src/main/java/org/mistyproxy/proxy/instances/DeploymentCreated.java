@@ -2,7 +2,6 @@ package org.mistyproxy.proxy.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.proxy.store.DataFolder;
+import org.mistyproxy.proxy.store.JsonLines;
 
 /**
  * When each deployment was created, as {@code GET /deployment/{id}} reports it: the first time this
@@ -19,7 +20,7 @@ import org.mistyproxy.config.Deployment;
  * and configuration edits; removing a deployment from the configuration and adding it back keeps
  * its date. A data folder from before this file existed gets, for a deployment that already had
  * instances, the start of its oldest instance (it existed then at the latest). Written through
- * {@link JsonLinesFile} (forced before it is used).
+ * {@link JsonLines} (forced before it is used).
  */
 public final class DeploymentCreated implements AutoCloseable {
     public static final String FILE = "deployments.jsonl";
@@ -27,10 +28,10 @@ public final class DeploymentCreated implements AutoCloseable {
     /** One line of the file. */
     public record Entry(UUID deployment, long created) {}
 
-    private final JsonLinesFile file;
+    private final JsonLines file;
     private final Map<UUID, Long> created = new ConcurrentHashMap<>();
 
-    private DeploymentCreated(JsonLinesFile file) {
+    private DeploymentCreated(JsonLines file) {
         this.file = file;
     }
 
@@ -39,16 +40,16 @@ public final class DeploymentCreated implements AutoCloseable {
      *
      * @param earliestInstance the start of the oldest journalled instance of a deployment, if any
      */
-    public static DeploymentCreated open(Path dataDir, Collection<Deployment> deployments, Map<UUID, Long> earliestInstance,
+    public static DeploymentCreated open(DataFolder folder, Collection<Deployment> deployments, Map<UUID, Long> earliestInstance,
             long now) throws IOException {
-        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+        JsonLines.Opened opened = JsonLines.open(folder, FILE);
         DeploymentCreated d = new DeploymentCreated(opened.file());
         List<Entry> kept = new ArrayList<>();
         for (JsonNode line : opened.lines()) {
-            Entry e = JsonLinesFile.JSON.treeToValue(line, Entry.class);
+            Entry e = JsonLines.JSON.treeToValue(line, Entry.class);
             if (d.created.putIfAbsent(e.deployment(), e.created()) == null) kept.add(e);
         }
-        opened.file().rewrite(kept);
+        opened.file().compactOnStart(kept);
         d.record(deployments, earliestInstance, now);
         return d;
     }

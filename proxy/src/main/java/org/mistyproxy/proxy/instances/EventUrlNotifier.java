@@ -29,6 +29,7 @@ import org.mistyproxy.config.RobotAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.mistyproxy.proxy.control.RerobotsTime;
+import org.mistyproxy.proxy.store.JsonLines;
 
 /**
  * Calls event URLs ({@code eurl}): a JSON POST {@code {"id", "kind", "status", "time"}} on each
@@ -158,7 +159,7 @@ public final class EventUrlNotifier implements AutoCloseable {
         body.putAll(extra);
         byte[] bytes;
         try {
-            bytes = JsonLinesFile.JSON.writeValueAsBytes(body);
+            bytes = JsonLines.JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

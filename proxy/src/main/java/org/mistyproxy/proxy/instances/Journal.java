@@ -1,19 +1,17 @@
 package org.mistyproxy.proxy.instances;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mistyproxy.proxy.store.ChangeNotStored;
+import org.mistyproxy.proxy.store.DataFolder;
 import org.mistyproxy.proxy.store.DurableLog;
+import org.mistyproxy.proxy.store.JsonLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,25 +38,16 @@ public final class Journal implements AutoCloseable {
         this.json = json;
     }
 
-    /** Opens the journal in {@code dataDir}, keeping every record and refusing a damaged line. */
-    public static Opened open(Path dataDir) throws IOException {
-        return open(dataDir, Long.MIN_VALUE, false, DurableLog.Channels.REAL);
-    }
-
     /**
-     * Opens (creating if needed) the journal in {@code dataDir} and returns it with its records.
+     * Opens (creating if needed) the journal in {@code folder} and returns it with its records.
      *
      * @param forgetEndedBefore records that ended (TERMINATED or INIT_FAIL) before this time (epoch
      *                          ms) are dropped from memory and from the compacted file
-     * @param skipDamaged       skip an unreadable line in the middle instead of refusing to start
      */
-    public static Opened open(Path dataDir, long forgetEndedBefore, boolean skipDamaged, DurableLog.Channels channels)
-            throws IOException {
-        ObjectMapper json = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
-        DurableLog.Opened opened = DurableLog.open(dataDir.resolve(FILE), line -> parse(json, line) != null, skipDamaged, channels);
+    public static Opened open(DataFolder folder, long forgetEndedBefore) throws IOException {
+        ObjectMapper json = JsonLines.JSON;
+        DurableLog.Opened opened = DurableLog.open(folder.file(FILE), line -> parse(json, line) != null, folder.skipDamaged(),
+                folder.channels());
         Map<String, InstanceRecord> records = new LinkedHashMap<>();
         for (String line : opened.lines()) {
             InstanceRecord r = parse(json, line);

@@ -2,7 +2,6 @@ package org.mistyproxy.proxy.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.mistyproxy.proxy.store.DataFolder;
+import org.mistyproxy.proxy.store.JsonLines;
 
 /**
  * Which deployments are locked out (no new instance, no reservation turns into one; a live instance
@@ -38,17 +39,17 @@ public final class Lockouts implements AutoCloseable {
     /** A stored line: a lock, or (with {@code unlock} true) the lifting of the lock of {@code by}. */
     private record Line(UUID deployment, By by, String reason, Long since, Boolean unlock) {}
 
-    private final JsonLinesFile file;
+    private final JsonLines file;
     private final Clock clock;
     private final Map<UUID, Lock> owner = new HashMap<>();
     private final Map<UUID, Lock> auto = new HashMap<>();
     private final List<Consumer<UUID>> unlocked = new CopyOnWriteArrayList<>();
 
-    public Lockouts(Path dataDir, Clock clock) throws IOException {
+    public Lockouts(DataFolder folder, Clock clock) throws IOException {
         this.clock = clock;
-        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+        JsonLines.Opened opened = JsonLines.open(folder, FILE);
         for (JsonNode j : opened.lines()) {
-            Line l = JsonLinesFile.JSON.treeToValue(j, Line.class);
+            Line l = JsonLines.JSON.treeToValue(j, Line.class);
             Map<UUID, Lock> m = l.by() == By.OWNER ? owner : auto;
             if (Boolean.TRUE.equals(l.unlock())) m.remove(l.deployment());
             else m.put(l.deployment(), new Lock(l.deployment(), l.reason(), l.by(), l.since()));
@@ -58,7 +59,7 @@ public final class Lockouts implements AutoCloseable {
         for (Map<UUID, Lock> m : List.of(owner, auto)) {
             for (Lock k : m.values()) snapshot.add(new Line(k.deployment(), k.by(), k.reason(), k.since(), null));
         }
-        file.rewrite(snapshot);
+        file.compactOnStart(snapshot);
     }
 
     /** Called, outside any lock of this class, when a deployment is no longer locked at all. */

@@ -3,7 +3,6 @@ package org.mistyproxy.proxy.instances;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,8 @@ import java.util.Optional;
 import org.mistyproxy.config.Deployment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.mistyproxy.proxy.store.DataFolder;
+import org.mistyproxy.proxy.store.JsonLines;
 
 /**
  * The use-queue: reservations waiting, first come first served, for a deployment or for any
@@ -49,13 +50,13 @@ public final class ReservationQueue implements AutoCloseable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Line(String op, Reservation reservation, String id, String instance) {}
 
-    private final JsonLinesFile file;
+    private final JsonLines file;
     private final Map<String, Reservation> waiting = new LinkedHashMap<>();
 
-    public ReservationQueue(Path dataDir) throws IOException {
-        JsonLinesFile.Opened opened = JsonLinesFile.open(dataDir, FILE);
+    public ReservationQueue(DataFolder folder) throws IOException {
+        JsonLines.Opened opened = JsonLines.open(folder, FILE);
         for (JsonNode j : opened.lines()) {
-            Line l = JsonLinesFile.JSON.treeToValue(j, Line.class);
+            Line l = JsonLines.JSON.treeToValue(j, Line.class);
             switch (l.op()) {
                 case "add" -> waiting.put(l.reservation().id(), l.reservation());
                 case "cancel", "served" -> waiting.remove(l.id());
@@ -65,7 +66,7 @@ public final class ReservationQueue implements AutoCloseable {
         this.file = opened.file();
         List<Line> snapshot = new ArrayList<>();
         for (Reservation r : waiting.values()) snapshot.add(new Line("add", r, null, null));
-        file.rewrite(snapshot);
+        file.compactOnStart(snapshot);
     }
 
     /** Marks served every waiting reservation that an instance already carries ({@code reservation id → instance id}). */

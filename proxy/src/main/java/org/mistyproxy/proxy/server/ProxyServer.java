@@ -41,6 +41,7 @@ import org.mistyproxy.proxy.cam.CamDataPlane;
 import org.mistyproxy.proxy.logs.FileLogs;
 import org.mistyproxy.proxy.quota.InstanceQuotas;
 import org.mistyproxy.proxy.quota.QuotaLink;
+import org.mistyproxy.proxy.store.DataFolder;
 import org.mistyproxy.proxy.store.DurableLog;
 import org.mistyproxy.proxy.control.ControlApi;
 import org.mistyproxy.proxy.control.DeploymentCatalog;
@@ -130,18 +131,18 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        RevokedTokens revoked = RevokedTokens.open(config.dataDir());
+        DataFolder data = new DataFolder(config.dataDir(), options.skipDamagedJournalLines(), DurableLog.Channels.REAL);
+        RevokedTokens revoked = RevokedTokens.open(data);
         CurrentConfig current = new CurrentConfig(compile(config, revoked));
         // The owner's side of a loan (access rules, lock-outs, the use-queue, event URLs), each durable in the data folder.
-        AccessRules rules = new AccessRules(config.deployments(), config.dataDir(), options.clock());
-        Lockouts lockouts = new Lockouts(config.dataDir(), options.clock());
-        ReservationQueue queue = new ReservationQueue(config.dataDir());
+        AccessRules rules = new AccessRules(config.deployments(), data, options.clock());
+        Lockouts lockouts = new Lockouts(data, options.clock());
+        ReservationQueue queue = new ReservationQueue(data);
         EventUrlNotifier notifier = new EventUrlNotifier(metrics, options.clock(),
                 config.deployments().stream().map(Deployment::robot).toList());
         Loans loans = new Loans(new Admission(rules, lockouts), queue, notifier, current);
-        Journal.Opened opened = Journal.open(config.dataDir(),
-                options.clock().millis() - Duration.ofDays(config.retentionDays()).toMillis(),
-                options.skipDamagedJournalLines(), DurableLog.Channels.REAL);
+        Journal.Opened opened = Journal.open(data,
+                options.clock().millis() - Duration.ofDays(config.retentionDays()).toMillis());
         FileLogs fileLogs = FileLogs.open(config.logs());
         fileLogs.bindTo(metrics);
         AuditLog auditLog = new AuditLog(fileLogs, 200);
@@ -177,7 +178,7 @@ public final class ProxyServer implements AutoCloseable {
         loanActions.onProbed(health::probed);
         reload.onApplied(next -> health.watch(next.deploymentList()));
         List<AutoCloseable> parts = new ArrayList<>();
-        DeploymentCreated created = DeploymentCreated.open(config.dataDir(), config.deployments(),
+        DeploymentCreated created = DeploymentCreated.open(data, config.deployments(),
                 DeploymentCreated.earliestInstances(opened.records()), options.clock().millis());
 
         // The data planes. `parts` close in list order on shutdown: motion in progress is stopped

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param clock         the time source for start/end times and {@code expire_d}
  * @param housekeeping  how often ended instances past their retention are forgotten and a failed
  *                      journal write is retried
- * @param skipDamagedJournalLines start even if a line in the middle of the journal is unreadable
+ * @param skipDamagedJournalLines start even if a line in the middle of a store file in the data folder is unreadable
  *                      (it is dropped with a warning); {@code serve --skip-damaged-journal-lines}
  * @param bodyDeadline  how long a control-API request body may take to arrive (then 408, closed)
  */

@@ -13,14 +13,6 @@ public final class ChangeNotStored extends RuntimeException {
         this.noSpace = noSpace;
     }
 
-    /**
-     * The failed write of a store that keeps its own file (rules, lock-outs, reservations, revoked
-     * tokens: each cuts the failed line off itself), classified like {@link DurableLog}'s.
-     */
-    public static ChangeNotStored writing(java.nio.file.Path file, java.io.IOException e) {
-        return new ChangeNotStored("cannot write " + file + ": " + e.getMessage(), DurableLog.noSpace(file, e), e);
-    }
-
     /** True when the disk (or the file system's quota) is full. */
     public boolean noSpace() {
         return noSpace;
