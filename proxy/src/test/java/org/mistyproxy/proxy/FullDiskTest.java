@@ -178,4 +178,79 @@ class FullDiskTest {
             assertEquals("TERMINATED", Api.of(again.publicBaseUrl(), Rig.URSULA).status(iid));
         }
     }
+
+    /**
+     * Makes and unmakes one owner's change until the disk refuses one (a full tmpfs still lets a
+     * file grow inside its last page). Returns whether the change stood when the disk refused.
+     */
+    private static boolean toggleUntilRefused(java.util.function.Supplier<Resp> make, java.util.function.Supplier<Resp> unmake) {
+        boolean made = false;
+        for (int i = 0; i < 400; i++) {
+            Resp r = made ? unmake.get() : make.get();
+            if (r.status() == 503) {
+                assertEquals(NO_SPACE, r.errorMessage());
+                assertFalse(r.body().contains("/"), "no path in the answer: " + r.body());
+                return made;
+            }
+            assertEquals(200, r.status(), r.toString());
+            made = !made;
+        }
+        throw new AssertionError("the store never met the full disk");
+    }
+
+    @Test
+    void theOwnersChangesOnAFullDiskAreRefusedWholeWith503AndLandOnceThereIsRoom() throws Exception {
+        String rulePath = "/deployment/" + b.id() + "/rule";
+        String lockPath = "/deployment/" + b.id() + "/lockout";
+        String denyVictor = "{\"cap\": \"CAP_NO_INSTANTIATE\", \"user\": \"victor\"}";
+        boolean ruleStood;
+        boolean lockStood;
+        boolean reservationStood;
+        try (ProxyServer server = ProxyServer.start(config, Rig.fast())) {
+            Api olive = Api.of(server.publicBaseUrl(), Rig.OWNER);
+            Api ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+            Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+            String held = ursula.ready(a.id().toString());
+            fillDisk();
+
+            int[] ruleId = {0};
+            ruleStood = toggleUntilRefused(() -> {
+                Resp r = olive.post(rulePath, denyVictor);
+                if (r.status() == 200) ruleId[0] = r.json().get("rule_id").asInt();
+                return r;
+            }, () -> olive.delete(rulePath + "/" + ruleId[0]));
+            assertEquals(ruleStood ? 1 : 0, olive.get("/deployment/" + b.id() + "/rules").json().get("rules").size(),
+                    "the refused change left the rules as they were");
+            lockStood = toggleUntilRefused(() -> olive.post(lockPath), () -> olive.delete(lockPath));
+            assertEquals(lockStood, olive.get("/deployment/" + b.id()).json().get("lockout").asBoolean(),
+                    "the refused change left the lock-out as it was");
+            String[] rid = {null};
+            reservationStood = toggleUntilRefused(() -> {
+                Resp r = victor.post("/new/" + a.id(), "{\"reserve\": true}");
+                if (r.status() == 200) rid[0] = r.json().get("id").asText();
+                return r;
+            }, () -> victor.delete("/reservation/" + rid[0]));
+            assertEquals(reservationStood ? 1 : 0, victor.get("/reservations").json().get("reservations").size(),
+                    "the refused change left the queue as it was");
+            assertEquals("READY", ursula.status(held), "the loan goes on");
+
+            Files.delete(filler);
+            // the change the disk refused now lands
+            assertEquals(200, (ruleStood ? olive.delete(rulePath + "/" + ruleId[0]) : olive.post(rulePath, denyVictor)).status());
+            assertEquals(200, (lockStood ? olive.delete(lockPath) : olive.post(lockPath)).status());
+            assertEquals(200, (reservationStood ? victor.delete("/reservation/" + rid[0])
+                    : victor.post("/new/" + a.id(), "{\"reserve\": true}")).status());
+        }
+        for (String name : List.of("rules.jsonl", "lockouts.jsonl", "reservations.jsonl")) {
+            String text = Files.readString(config.dataDir().resolve(name));
+            assertTrue(text.isEmpty() || text.endsWith("}\n"), name + " ends with a complete line");
+        }
+        try (ProxyServer again = ProxyServer.start(config, Rig.fast())) {
+            Api olive = Api.of(again.publicBaseUrl(), Rig.OWNER);
+            assertEquals(ruleStood ? 0 : 1, olive.get("/deployment/" + b.id() + "/rules").json().get("rules").size(), "durable");
+            assertEquals(!lockStood, olive.get("/deployment/" + b.id()).json().get("lockout").asBoolean(), "durable");
+            assertEquals(reservationStood ? 0 : 1,
+                    Api.of(again.publicBaseUrl(), Rig.VICTOR).get("/reservations").json().get("reservations").size(), "durable");
+        }
+    }
 }
