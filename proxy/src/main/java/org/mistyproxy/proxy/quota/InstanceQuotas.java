@@ -8,10 +8,15 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Quotas;
 import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.gate.MistyEnvelope;
@@ -43,7 +48,7 @@ public final class InstanceQuotas {
 
     private InstanceUsage of(String instanceId, Deployment d) {
         InstanceUsage u = usage.get(instanceId);
-        return u != null ? u : usage.computeIfAbsent(instanceId, k -> new InstanceUsage(d.quotas(), System.nanoTime()));
+        return u != null ? u : usage.computeIfAbsent(instanceId, k -> new InstanceUsage(d.id(), d.quotas(), System.nanoTime()));
     }
 
     /**
@@ -53,9 +58,10 @@ public final class InstanceQuotas {
      */
     public boolean admitHttp(HttpServerExchange ex, String instanceId, Deployment d, String rawPath) {
         InstanceUsage u = of(instanceId, d);
-        if (!u.requests.take(System.nanoTime())) {
-            return refuse(ex, d, instanceId, rawPath, 429, "requests_per_second", "more than " + u.quotas.requestsPerSecond()
-                    + " requests per second (burst " + u.quotas.burst() + ") on this instance");
+        InstanceUsage.Limits l = u.limits(d.quotas());
+        if (!l.requests().take(System.nanoTime())) {
+            return refuse(ex, d, instanceId, rawPath, 429, "requests_per_second", "more than " + l.quotas().requestsPerSecond()
+                    + " requests per second (burst " + l.quotas().burst() + ") on this instance");
         }
         ServerConnection conn = ex.getConnection();
         Set<String> counted = conn.getAttachment(COUNTED);
@@ -64,15 +70,15 @@ public final class InstanceQuotas {
             conn.putAttachment(COUNTED, counted);
         }
         if (!counted.contains(instanceId)) {
-            if (!InstanceUsage.take(u.connections, u.quotas.connections())) {
-                return refuse(ex, d, instanceId, rawPath, 503, "connections", "this instance has " + u.quotas.connections()
+            if (!InstanceUsage.take(u.connections, l.quotas().connections())) {
+                return refuse(ex, d, instanceId, rawPath, 503, "connections", "this instance has " + l.quotas().connections()
                         + " client connections open already (the limit)");
             }
             counted.add(instanceId);
             conn.addCloseListener(c -> u.connections.decrementAndGet());
         }
-        if (!InstanceUsage.take(u.inFlight, u.quotas.inFlight())) {
-            return refuse(ex, d, instanceId, rawPath, 503, "in_flight", "this instance has " + u.quotas.inFlight()
+        if (!InstanceUsage.take(u.inFlight, l.quotas().inFlight())) {
+            return refuse(ex, d, instanceId, rawPath, 503, "in_flight", "this instance has " + l.quotas().inFlight()
                     + " requests to the robot unanswered already (the limit)");
         }
         ex.addExchangeCompleteListener((e, next) -> {
@@ -89,7 +95,7 @@ public final class InstanceQuotas {
      */
     public SocketQuota admitSocket(String instanceId, Deployment d) {
         InstanceUsage u = of(instanceId, d);
-        if (!InstanceUsage.take(u.sockets, u.quotas.pubsubSockets())) {
+        if (!InstanceUsage.take(u.sockets, u.limits(d.quotas()).quotas().pubsubSockets())) {
             count("pubsub_sockets");
             return null;
         }
@@ -99,6 +105,19 @@ public final class InstanceQuotas {
     /** Why {@link #admitSocket} said no. */
     public static String socketRefusal(Deployment d) {
         return "quota pubsub_sockets: this instance has " + d.quotas().pubsubSockets() + " /pubsub sockets open already (the limit)";
+    }
+
+    /**
+     * A reload changed the configuration: every live instance's bounds follow its deployment's
+     * quotas now, open {@code /pubsub} sockets included (they read them per message).
+     */
+    public void reconfigure(Collection<Deployment> deployments) {
+        Map<UUID, Quotas> byId = new HashMap<>();
+        for (Deployment d : deployments) byId.put(d.id(), d.quotas());
+        for (InstanceUsage u : usage.values()) {
+            Quotas q = byId.get(u.deployment);
+            if (q != null) u.limits(q);
+        }
     }
 
     /** The loan ended: its counters go (whatever is still open gives back to a discarded object). */

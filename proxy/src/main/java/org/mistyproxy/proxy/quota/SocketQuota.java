@@ -19,15 +19,17 @@ public final class SocketQuota {
 
     /** Null when the message may go on, else why not (naming the quota). */
     public String takeMessage() {
-        if (usage.wsMessages.take(System.nanoTime())) return null;
-        return "quota ws_messages_per_second: more than " + usage.quotas.wsMessagesPerSecond()
+        InstanceUsage.Limits l = usage.limits();
+        if (l.wsMessages().take(System.nanoTime())) return null;
+        return "quota ws_messages_per_second: more than " + l.quotas().wsMessagesPerSecond()
                 + " client messages per second over this instance's sockets";
     }
 
     /** Null when one more subscription may be made, else why not (naming the quota). */
     public String takeSubscription() {
-        if (!InstanceUsage.take(usage.subscriptions, usage.quotas.subscriptions())) {
-            return "quota subscriptions: this instance holds " + usage.quotas.subscriptions()
+        int limit = usage.limits().quotas().subscriptions();
+        if (!InstanceUsage.take(usage.subscriptions, limit)) {
+            return "quota subscriptions: this instance holds " + limit
                     + " subscriptions over its sockets already (the limit)";
         }
         held.incrementAndGet();

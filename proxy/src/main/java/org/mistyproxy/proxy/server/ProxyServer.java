@@ -191,6 +191,7 @@ public final class ProxyServer implements AutoCloseable {
         parts.addAll(List.of(health, leases, pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked,
                 created, fileLogs));
         reload.onApplied(next -> cam.reconfigure(next.deploymentList()));
+        reload.onApplied(next -> quotas.reconfigure(next.deploymentList()));
         events.onServerStopping(pubSubRelay::closeAllSockets);
         // A loan's audit ring and quota counters go with it; a request that was still finishing may
         // add an entry after the end, so the ring is dropped again a minute later.
