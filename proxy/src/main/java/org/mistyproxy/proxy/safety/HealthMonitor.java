@@ -107,6 +107,9 @@ public final class HealthMonitor implements AutoCloseable {
             }
             if (w != null) {
                 stop(w);
+                // The owner turned auto_lock off: the lock it made is the probe's to lift, and no
+                // probe will ever lift it now. (An owner's own lock is never touched.)
+                if (w.d.safety().health().autoLock() && !d.safety().health().autoLock()) unlockAutomatic(d.id());
             }
             // Spread the first probes over one interval: many robots are not probed all at once.
             start(d, d.safety().health().interval().toMillis() * i++ / Math.max(1, deployments.size()));
@@ -115,7 +118,16 @@ public final class HealthMonitor implements AutoCloseable {
             if (!keep.contains(w.d.id())) {
                 stop(w);
                 watches.remove(w.d.id());
+                if (w.d.safety().health().autoLock()) unlockAutomatic(w.d.id());
             }
+        }
+    }
+
+    private void unlockAutomatic(UUID id) {
+        try {
+            locks.unlockAutomatic(id);
+        } catch (RuntimeException e) {
+            LOG.warn("event=health_lock_failed deployment={} error=\"{}\"", id, e.toString());
         }
     }
 
