@@ -50,6 +50,32 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void quotasLogsAndRetention() throws Exception {
+        MistyProxyConfig d = load("d.yaml", MINIMAL, Map.of());
+        assertEquals(Quotas.DEFAULTS, d.deployments().get(0).quotas());
+        assertEquals(Logs.in(dir.resolve("data")), d.logs());
+        assertEquals(7, d.retentionDays());
+
+        MistyProxyConfig c = load("mistyproxy.yaml", String.join("\n",
+                "retention_days: 30",
+                "logs: {dir: logs, max_file_mb: 5, keep_days: 2, total_mb: 50}",
+                "") + MINIMAL + String.join("\n",
+                "    quotas: {connections: 3, in_flight: 2, requests_per_second: 7, burst: 9, pubsub_sockets: 1,",
+                "             subscriptions: 4, ws_messages_per_second: 11}",
+                "  - id: 5bd03d8b-edbe-458a-8ca2-20dbf8e0543b",
+                "    robot: 10.0.0.2:80",
+                "    quotas: {requests_per_second: 5}",
+                ""), Map.of());
+        assertEquals(30, c.retentionDays());
+        assertEquals(new Logs(dir.resolve("logs"), 5, 2, 50), c.logs(), "a relative logs.dir is in the configuration's folder");
+        assertEquals(new Quotas(3, 2, 7, 9, 1, 4, 11), c.deployments().get(0).quotas());
+        Quotas partial = c.deployments().get(1).quotas();
+        assertEquals(5, partial.requestsPerSecond(), "the field given");
+        assertEquals(Quotas.DEFAULTS.connections(), partial.connections(), "the rest keep their defaults");
+        assertEquals(Quotas.DEFAULTS.burst(), partial.burst());
+    }
+
+    @Test
     void controlApiRateLimitIsReadInThePolicySpelling() throws Exception {
         MistyProxyConfig c = load("mistyproxy.yaml", "control_api:\n  rate_limit: 20 / s\n" + MINIMAL, Map.of());
         assertEquals(new RateLimit(20, java.time.Duration.ofSeconds(1), "20/s"), c.controlApi().rateLimit());
