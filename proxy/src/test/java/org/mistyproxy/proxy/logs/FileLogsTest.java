@@ -39,6 +39,24 @@ class FileLogsTest {
     }
 
     @Test
+    void rolledOverFilesOlderThanKeepDaysAreDeletedAndNewerOnesKept() throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        Path old = tmp.resolve("access." + today.minusDays(6) + ".0.log.gz");
+        Path oldAudit = tmp.resolve("audit." + today.minusDays(5) + ".0.jsonl.gz");
+        Path recent = tmp.resolve("access." + today.minusDays(1) + ".0.log.gz");
+        for (Path p : List.of(old, oldAudit, recent)) Files.write(p, new byte[] {0x1f, (byte) 0x8b});
+        try (FileLogs logs = FileLogs.open(new Logs(tmp, 1, 2, 100))) {
+            logs.access().info("started");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(old) || Files.exists(oldAudit)) { // Logback cleans in the background
+                assertTrue(System.nanoTime() < deadline, "files older than keep_days were deleted");
+                Thread.sleep(10);
+            }
+            assertTrue(Files.exists(recent), "a file within keep_days stays");
+        }
+    }
+
+    @Test
     void aLineLoggedWhileQuietIsOnDiskSoonWithoutACloseAndCloseWritesWhatIsQueued() throws Exception {
         Path file = tmp.resolve("audit.jsonl");
         try (FileLogs logs = FileLogs.open(Logs.in(tmp))) {
