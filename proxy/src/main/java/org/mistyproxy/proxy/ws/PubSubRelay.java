@@ -164,9 +164,10 @@ public final class PubSubRelay implements AutoCloseable {
             live.remove(conn);
             quota.close();
             metrics.robotUnreachable.increment();
-            // what the borrower sees names the robot, not this server's internals (the cause is logged)
-            String why = "robot unreachable: cannot open " + uri;
-            LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
+            // What the borrower sees names neither the robot's address (the owner's) nor this
+            // server's internals: both are in the server log.
+            String why = "robot unreachable: cannot open its /pubsub";
+            LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, uri, rootMessage(e));
             audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
             MistyEnvelope.send(exchange, deployment.corsOrigins(), 502, why);
             return;
