@@ -61,8 +61,9 @@ class HttpQuotaTest {
         return borrowerUrls.send("GET", url, null);
     }
 
+    /** Borrowers' GET /api/battery the robot saw (not mistyproxy's own health probes of the same route). */
     private long batteryCallsReaching(Simulator robot) {
-        return robot.requests().stream().filter(r -> r.path().equals("/api/battery")).count();
+        return SafetyRig.borrowers(robot).stream().filter(r -> r.path().equals("/api/battery")).count();
     }
 
     private static double medianMillis(int n, Runnable call) {
@@ -114,6 +115,7 @@ class HttpQuotaTest {
         Thread.sleep(1100);
         String path = urlA.substring(urlA.indexOf('/', "http://".length())) + "/api/battery";
         List<Socket> held = new ArrayList<>();
+        long reachedBefore = batteryCallsReaching(robotA);
         try {
             for (int i = 0; i < 3; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
@@ -127,6 +129,7 @@ class HttpQuotaTest {
             held.add(fifth);
             String refused = get(fifth, path);
             assertTrue(refused.startsWith("HTTP/1.1 503 ") && refused.contains("quota connections"), refused);
+            assertEquals(reachedBefore + 3, batteryCallsReaching(robotA), "the refused connection's request never reached the robot");
 
             // meanwhile another borrower keeps its latency while this one hammers its limits
             AtomicBoolean stop = new AtomicBoolean();
@@ -151,6 +154,7 @@ class HttpQuotaTest {
         // in flight: a slow robot, four at once (four connections, within that quota), two may wait on it
         Thread.sleep(1100);
         robotA.latencyMs(1500);
+        reachedBefore = batteryCallsReaching(robotA);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Resp>> calls = new ArrayList<>();
@@ -166,6 +170,7 @@ class HttpQuotaTest {
                 }
             }
             assertEquals(2, inFlightRefused);
+            assertEquals(reachedBefore + 2, batteryCallsReaching(robotA), "the two refused in flight never reached the robot");
         } finally {
             pool.shutdownNow();
         }

@@ -105,7 +105,9 @@ class SlowClientTest {
         List<Socket> attackers = new ArrayList<>();
         try {
             for (int i = 0; i < ATTACKERS; i++) attackers.add(stalledBody("/new/" + a.id(), Rig.URSULA));
-            Thread.sleep(300); // let every head reach the server (nothing to await: they send nothing more)
+            // every head has reached the server: each is a request waiting for its body (the scrape counts itself)
+            Rig.await(() -> SafetyRig.metric(Rig.fetch(server.publicBaseUrl() + "/metrics").body(),
+                    "mistyproxy_http_requests_in_flight") >= ATTACKERS + 1, Duration.ofSeconds(10), () -> "the stalled heads in flight");
             double underAttack = medianMillis(9, victorCalls);
             assertTrue(underAttack / baseline <= 2.0,
                     "another borrower's median latency under attack " + underAttack + " ms vs " + baseline + " ms before");

@@ -46,4 +46,13 @@ public record AuditEntry(
         this(time, instanceId, client, channel, method, path, allowed, rule, reason, status, upstreamStatus, latencyMicros,
                 error, null);
     }
+
+    /**
+     * This entry with its free text (what a borrower can make long) replaced and every other field
+     * kept as it is, {@code trigger} included: the one place that knows which fields those are.
+     */
+    AuditEntry withText(String method, String path, String reason, String error) {
+        return new AuditEntry(time, instanceId, client, channel, method, path, allowed, rule, reason, status, upstreamStatus,
+                latencyMicros, error, trigger);
+    }
 }

@@ -69,8 +69,7 @@ public final class AuditLog implements AutoCloseable {
         String error = LogText.bounded(e.error(), LogText.REASON);
         String method = LogText.bounded(e.method(), 32);
         if (path == e.path() && reason == e.reason() && error == e.error() && method == e.method()) return e;
-        return new AuditEntry(e.time(), e.instanceId(), e.client(), e.channel(), method, path, e.allowed(), e.rule(),
-                reason, e.status(), e.upstreamStatus(), e.latencyMicros(), error);
+        return e.withText(method, path, reason, error);
     }
 
     /** The last {@code limit} entries of an instance (capped by the ring size), oldest first. */

@@ -5,7 +5,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.CloseMessage;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,6 +30,7 @@ import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.audit.AuditEntry;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.front.CamRequestHandler;
+import org.mistyproxy.proxy.gate.WebSocketHandshake;
 import org.mistyproxy.proxy.instances.InstanceEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +147,8 @@ public final class CamDataPlane implements CamRequestHandler, AutoCloseable {
         };
         HttpHandler notUpgrade = next -> snapshots.failure(next, 400,
                 "a feed URL needs a WebSocket upgrade; for a plain <img src> use .../mjpeg/{feed token}");
-        new WebSocketProtocolHandshakeHandler(onConnect, notUpgrade).handleRequest(ex);
+        // (the 101 must not repeat the feed URL, whose token is a capability: see WebSocketHandshake)
+        new WebSocketHandshake(onConnect, notUpgrade).handleRequest(ex);
     }
 
     private void mjpeg(HttpServerExchange ex, CamTarget target, FeedHub hub) {

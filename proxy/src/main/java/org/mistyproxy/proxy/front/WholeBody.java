@@ -1,16 +1,12 @@
 package org.mistyproxy.proxy.front;
 
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.mistyproxy.proxy.gate.ControlEnvelope;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
@@ -100,25 +96,6 @@ public final class WholeBody {
 
     /** Answers and closes the connection: the rest of the body is never read. */
     private static void refuse(HttpServerExchange ex, int status, String message) {
-        if (ex.isResponseStarted()) {
-            IoUtils.safeClose(ex.getConnection());
-            return;
-        }
-        ex.setStatusCode(status);
-        ex.setPersistent(false);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        ex.getResponseHeaders().put(Headers.CONNECTION, "close");
-        byte[] body = ("{\"error_message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseSender().send(ByteBuffer.wrap(body), new IoCallback() {
-            @Override
-            public void onComplete(HttpServerExchange exchange, Sender sender) {
-                IoUtils.safeClose(exchange.getConnection());
-            }
-
-            @Override
-            public void onException(HttpServerExchange exchange, Sender sender, IOException exception) {
-                IoUtils.safeClose(exchange.getConnection());
-            }
-        });
+        ControlEnvelope.sendThenClose(ex, status, message);
     }
 }

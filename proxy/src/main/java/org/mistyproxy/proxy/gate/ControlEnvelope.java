@@ -27,4 +27,13 @@ public final class ControlEnvelope {
                 ? "{\"result_message\":" + m + ",\"error_message\":" + m + "}"
                 : "{\"error_message\":" + m + "}");
     }
+
+    /**
+     * {@code {"error_message": message}}, then the connection is closed without reading the rest
+     * of the request body (too large, or stalled: 413, 408).
+     */
+    public static void sendThenClose(HttpServerExchange exchange, int status, String message) {
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        JsonText.sendThenClose(exchange, status, "{\"error_message\":" + JsonText.quote(message) + "}");
+    }
 }

@@ -26,6 +26,15 @@ public final class MistyEnvelope {
         JsonText.send(exchange, status, body(error));
     }
 
+    /**
+     * As {@link #send}, then closes the connection without reading the rest of the request body
+     * (a client that stalled mid-body: 408).
+     */
+    public static void sendThenClose(HttpServerExchange exchange, List<String> corsOrigins, int status, String error) {
+        OriginGate.decorate(exchange, corsOrigins);
+        JsonText.sendThenClose(exchange, status, body(error));
+    }
+
     private static String body(String error) {
         return "{\"status\":\"Failed\",\"error\":" + JsonText.quote(error) + "}";
     }

@@ -16,7 +16,8 @@ import org.mistyproxy.policy.RequestHead;
  * head (raw path and query, a zero-copy view of the headers, the declared length); only if it
  * {@code needsBody()} is the body read (answering {@code Expect: 100-continue}), at most
  * {@code bodyLimit()} bytes, then {@code withBody} or {@code bodyTooLarge}. It ends in exactly one
- * call of its {@link Outcome}, on the exchange's IO thread; it never blocks.
+ * call of its {@link Outcome}, on the exchange's IO thread; it never blocks. How long the body may
+ * take is the caller's to bound ({@link Outcome#readingBody}).
  */
 public final class PolicyGate {
 
@@ -30,6 +31,13 @@ public final class PolicyGate {
 
         /** The client stopped sending the body the policy needed. */
         void clientGone(IOException e);
+
+        /**
+         * The policy needs the body and reading it starts now: the caller starts its deadline
+         * (a client that stalls mid-body must not hold its connection and request for ever).
+         * Any of the calls above may still come after the caller gave up; it ignores them.
+         */
+        void readingBody();
     }
 
     /**
@@ -79,6 +87,7 @@ public final class PolicyGate {
         // The receiver enforces the policy's limit and lets us answer 413; the server-wide cap
         // (which cuts the connection) must sit above it, with room to discard the rest.
         exchange.setMaxEntitySize(Math.max(limit + 1, DISCARD_LIMIT));
+        outcome.readingBody();
         ExpectContinue.then(exchange, () -> {
             var receiver = exchange.getRequestReceiver();
             receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE, limit));

@@ -21,9 +21,12 @@ import org.xnio.IoUtils;
  * never blocks.
  *
  * <p>Phases: {@code CHECK} (origin, then the policy gate, which may read the body) →
- * {@code DECIDED} (refused and answered, handed over, or the client went away meanwhile).
+ * {@code DECIDED} (refused and answered, handed over, or the client went away meanwhile). A body
+ * the policy reads must arrive within {@link RelaySettings#bodyDeadline} (watched by the IO
+ * thread's {@link Deadlines}): a client that stalls mid-body gets 408 and its connection is
+ * closed, and the policy never decides, so nothing of it reaches the robot.
  */
-final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome {
+final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome, Deadlines.Watched {
 
     private enum Phase { CHECK, DECIDED }
 
@@ -36,6 +39,9 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     private final RelayAudit audit;
     private Phase phase = Phase.CHECK;
     private UpstreamExchange upstream;
+    private Deadlines.OnThread deadlines;
+    private int slot = -1;
+    private long deadline = Long.MAX_VALUE;
 
     Admission(RelayContext ctx, HttpServerExchange exchange, String instanceId, Deployment deployment,
             Policy policy, String rawPath) {
@@ -66,7 +72,57 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     }
 
     @Override
+    public void readingBody() {
+        deadline = System.nanoTime() + ctx.settings().bodyDeadline().toNanos();
+        deadlines = ctx.deadlines().on(exchange.getIoThread());
+        deadlines.add(this);
+    }
+
+    /** The body the policy needed did not arrive in time: 408, and the connection is closed. */
+    @Override
+    public void expired(long now) {
+        disarm();
+        if (phase != Phase.CHECK) {
+            return;
+        }
+        phase = Phase.DECIDED;
+        String why = "request body not received within " + RelaySettings.words(ctx.settings().bodyDeadline());
+        audit.local("body_deadline", why);
+        ctx.metrics().failed(Failure.BODY_TIMEOUT);
+        exchange.getResponseHeaders().clear();
+        // Closed rather than ended: ending the exchange would first wait for the rest of the body.
+        MistyEnvelope.sendThenClose(exchange, deployment.corsOrigins(), 408, why);
+        audit.write(); // (the exchange may never complete: its connection is cut)
+    }
+
+    private void disarm() {
+        deadline = Long.MAX_VALUE;
+        if (deadlines != null) {
+            deadlines.remove(this);
+        }
+    }
+
+    @Override
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public void slot(int slot) {
+        this.slot = slot;
+    }
+
+    @Override
+    public long deadline() {
+        return deadline;
+    }
+
+    @Override
     public void decided(PolicyDecision d, long bodyLimit) {
+        disarm();
+        if (phase == Phase.DECIDED) {
+            return; // the body came after its deadline: answered with 408 already
+        }
         phase = Phase.DECIDED;
         audit.decided(d);
         // Every decision renews a running motion lease; an allowed leased command starts one.
@@ -92,6 +148,10 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
 
     @Override
     public void policyFailed(RuntimeException e) {
+        disarm();
+        if (phase == Phase.DECIDED) {
+            return;
+        }
         // Fail closed: a policy that cannot decide lets nothing through.
         ctx.log().warn("event=policy_failed instance={} path={} error=\"{}\"", instanceId,
                 LogText.bounded(rawPath, LogText.PATH), e.toString());
@@ -102,6 +162,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     /** The client went away while its body was being read: there is nobody to answer. */
     @Override
     public void clientGone(IOException e) {
+        disarm();
         if (phase == Phase.DECIDED) {
             return;
         }
@@ -131,6 +192,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome 
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener next) {
         try {
+            disarm();
             if (upstream != null) {
                 upstream.end();
             }

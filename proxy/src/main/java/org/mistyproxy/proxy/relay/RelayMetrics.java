@@ -18,7 +18,9 @@ final class RelayMetrics {
 
     /** Why a request the policy allowed did not get the robot's full answer. */
     enum Failure {
-        CONNECT_REFUSED, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, UPSTREAM_CLOSED, CLIENT_GONE, REDACTION
+        CONNECT_REFUSED, CONNECT_TIMEOUT, FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, UPSTREAM_CLOSED, CLIENT_GONE, REDACTION,
+        /** A body the policy needed did not arrive within the body deadline (408). */
+        BODY_TIMEOUT
     }
 
     private static final Duration[] BUCKETS = {
@@ -42,7 +44,7 @@ final class RelayMetrics {
         blocked = decisions(registry, "blocked");
         for (Failure f : Failure.values()) {
             failures.put(f, Counter.builder("mistyproxy.relay.failures")
-                    .description("Allowed requests the robot did not fully answer, by cause")
+                    .description("Requests the relay could not carry through (the robot did not fully answer, or the client stopped), by cause")
                     .tag("cause", f.name().toLowerCase(java.util.Locale.ROOT))
                     .register(registry));
         }

@@ -14,16 +14,21 @@ import java.time.Duration;
  * @param idlePerRobot     keep-alive connections kept idle per robot and per IO thread
  * @param keepAlive        how long an idle robot connection is kept; older ones are closed
  *                         rather than risked (a robot or a NAT may drop them silently)
+ * @param bodyDeadline     how long a body the policy reads may take to arrive once the head is in
+ *                         (then 408 and the connection is closed); the server passes the control
+ *                         API's ({@code ServerOptions.bodyDeadline}), so one setting bounds every
+ *                         body read before a decision
  */
 public record RelaySettings(
         Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int redactLimitBytes, int idlePerRobot,
-        Duration keepAlive) {
+        Duration keepAlive, Duration bodyDeadline) {
 
     public RelaySettings {
         positive("connectTimeout", connectTimeout);
         positive("firstByteTimeout", firstByteTimeout);
         positive("idleTimeout", idleTimeout);
         positive("keepAlive", keepAlive);
+        positive("bodyDeadline", bodyDeadline);
         if (redactLimitBytes < 1) {
             throw new IllegalArgumentException("redactLimitBytes must be at least 1, got " + redactLimitBytes);
         }
@@ -34,15 +39,19 @@ public record RelaySettings(
 
     /**
      * 3 s to connect, 10 s to the first byte, 30 s idle, 8 MiB redactable, 64 idle connections
-     * kept for up to 15 s.
+     * kept for up to 15 s, 10 s for a body the policy reads.
      */
     public static RelaySettings defaults() {
         return new RelaySettings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30), 8 << 20, 64,
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(15), Duration.ofSeconds(10));
     }
 
     public RelaySettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-        return new RelaySettings(connect, firstByte, idle, redactLimitBytes, idlePerRobot, keepAlive);
+        return new RelaySettings(connect, firstByte, idle, redactLimitBytes, idlePerRobot, keepAlive, bodyDeadline);
+    }
+
+    public RelaySettings withBodyDeadline(Duration d) {
+        return new RelaySettings(connectTimeout, firstByteTimeout, idleTimeout, redactLimitBytes, idlePerRobot, keepAlive, d);
     }
 
     private static void positive(String name, Duration d) {

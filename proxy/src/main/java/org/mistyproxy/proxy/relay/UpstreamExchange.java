@@ -143,11 +143,11 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
                         if (phase != Phase.CONNECT) {
                             return;
                         }
-                        // The borrower is told what happened, not where the robot is: its address
-                        // is the owner's (the server log has it).
+                        // The borrower is told what happened, not where the robot is (its address is
+                        // the owner's) nor which exception said so (here or below): the server log has both.
                         ctx.log().warn("event=robot_unreachable robot={} error=\"{}\"", robot, e.toString());
                         fail(Failure.CONNECT_REFUSED, 502, e instanceof ConnectException ? "the robot refused the connection"
-                                : "could not connect to the robot (" + e.getClass().getSimpleName() + ")");
+                                : "could not connect to the robot");
                     }
                 });
         if (phase == Phase.CONNECT && connection == null) {
@@ -250,7 +250,8 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             connect(true);
             return;
         }
-        fail(Failure.UPSTREAM_CLOSED, 502, "robot closed the connection without answering (" + e.getMessage() + ")");
+        ctx.log().warn("event=robot_closed_early robot={} error=\"{}\"", deployment.robot(), e.toString());
+        fail(Failure.UPSTREAM_CLOSED, 502, "robot closed the connection without answering");
     }
 
     // ---- the answer -----------------------------------------------------------------------
@@ -314,7 +315,8 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             fail(Failure.REDACTION, 502, "robot's response is larger than " + ctx.settings().redactLimitBytes()
                     + " bytes and cannot be redacted");
         } else {
-            fail(Failure.UPSTREAM_CLOSED, 502, "robot's response broke off: " + e.getMessage());
+            ctx.log().warn("event=robot_response_broke_off robot={} error=\"{}\"", deployment.robot(), e.toString());
+            fail(Failure.UPSTREAM_CLOSED, 502, "robot's response broke off");
         }
     }
 
@@ -357,7 +359,8 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
         } else {
             // Headers are out: all we can do is cut the client's connection so it sees a short body.
             phase = Phase.FAILED;
-            audit.error("robot's response broke off: " + e.getMessage());
+            ctx.log().warn("event=robot_response_broke_off robot={} error=\"{}\"", deployment.robot(), e.toString());
+            audit.error("robot's response broke off"); // (the borrower reads the audit: the exception stays in the server log)
             ctx.metrics().failed(Failure.UPSTREAM_CLOSED);
             cut();
         }

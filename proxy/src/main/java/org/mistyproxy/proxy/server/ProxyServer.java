@@ -185,7 +185,7 @@ public final class ProxyServer implements AutoCloseable {
         // first, then the relays (they may still write audit entries), the audit log, the cameras,
         // then the log files.
         InstanceQuotas quotas = new InstanceQuotas(auditLog, metrics);
-        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults(), auditLog, metrics, leases);
+        HttpRelay httpRelay = new HttpRelay(RelaySettings.defaults().withBodyDeadline(options.bodyDeadline()), auditLog, metrics, leases);
         PubSubRelay pubSubRelay = new PubSubRelay(PubSubSettings.defaults(), metrics, auditLog, quotas, leases);
         CamDataPlane cam = new CamDataPlane(config.deployments(), config.cameraFeedsMax(), metrics, events, auditLog);
         parts.addAll(List.of(health, leases, pubSubRelay, httpRelay, auditLog, cam, notifier, rules, lockouts, queue, revoked,

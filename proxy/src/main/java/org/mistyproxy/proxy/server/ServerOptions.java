@@ -13,7 +13,8 @@ import java.time.Duration;
  *                      journal write is retried
  * @param skipDamagedJournalLines start even if a line in the middle of a store file in the data folder is unreadable
  *                      (it is dropped with a warning); {@code serve --skip-damaged-journal-lines}
- * @param bodyDeadline  how long a control-API request body may take to arrive (then 408, closed)
+ * @param bodyDeadline  how long a request body read before a decision may take to arrive (then 408,
+ *                      closed): a control-API body, or a proxied body the policy reads
  */
 public record ServerOptions(Duration initTimeout, Duration shutdownGrace, Clock clock, Duration housekeeping,
         boolean skipDamagedJournalLines, Duration bodyDeadline) {

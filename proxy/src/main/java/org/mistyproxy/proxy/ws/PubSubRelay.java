@@ -5,7 +5,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import jakarta.websocket.Session;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,6 +20,7 @@ import org.mistyproxy.policy.WebSocketRules;
 import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.gate.MistyEnvelope;
 import org.mistyproxy.proxy.gate.OriginGate;
+import org.mistyproxy.proxy.gate.WebSocketHandshake;
 import org.mistyproxy.proxy.quota.InstanceQuotas;
 import org.mistyproxy.proxy.quota.SocketQuota;
 import org.mistyproxy.proxy.safety.MotionLease;
@@ -52,7 +52,7 @@ public final class PubSubRelay implements AutoCloseable {
     private final RobotDialer dialer;
     private final LiveSockets live = new LiveSockets();
     private final ScheduledExecutorService timers;
-    private final WebSocketProtocolHandshakeHandler handshake;
+    private final WebSocketHandshake handshake;
 
     public PubSubRelay(PubSubSettings settings, MeterRegistry registry, AuditLog auditLog) {
         this(settings, registry, auditLog, new InstanceQuotas(auditLog, registry), MotionLease.NONE);
@@ -85,7 +85,7 @@ public final class PubSubRelay implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.handshake = new WebSocketProtocolHandshakeHandler((WebSocketConnectionCallback) (exchange, channel) -> {
+        this.handshake = new WebSocketHandshake((WebSocketConnectionCallback) (exchange, channel) -> {
             PubSubConnection c = exchange.getAttachment(CONNECTION);
             c.clientConnected(channel, exchange.getAttachment(MAX_MESSAGE));
         });
@@ -164,9 +164,10 @@ public final class PubSubRelay implements AutoCloseable {
             live.remove(conn);
             quota.close();
             metrics.robotUnreachable.increment();
-            // what the borrower sees names the robot, not this server's internals (the cause is logged)
-            String why = "robot unreachable: cannot open " + uri;
-            LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, deployment.robot(), rootMessage(e));
+            // What the borrower sees names neither the robot's address (the owner's) nor this
+            // server's internals: both are in the server log.
+            String why = "robot unreachable: cannot open its /pubsub";
+            LOG.warn("event=ws_robot_unreachable instance={} robot={} error=\"{}\"", instanceId, uri, rootMessage(e));
             audit.refusedUpgrade(instanceId, client, 502, null, "robot unreachable", why);
             MistyEnvelope.send(exchange, deployment.corsOrigins(), 502, why);
             return;
@@ -181,9 +182,6 @@ public final class PubSubRelay implements AutoCloseable {
         }
         exchange.putAttachment(CONNECTION, conn);
         exchange.putAttachment(MAX_MESSAGE, (long) rules.maxMessageBytes());
-        // Undertow's handshake echoes the whole request URL (the capability token, and a Host the
-        // client chose) in Sec-WebSocket-Location, a header of the old hixie drafts no client needs.
-        exchange.addResponseCommitListener(ex -> ex.getResponseHeaders().remove(Headers.SEC_WEB_SOCKET_LOCATION));
         try {
             handshake.handleRequest(exchange);
         } catch (Exception e) {

@@ -56,6 +56,26 @@ class AuditLogTest {
     }
 
     @Test
+    void aBoundedEntryKeepsItsTriggerAndEveryOtherFixedField() throws Exception {
+        String huge = "/api/" + "s".repeat(100_000);
+        AuditEntry sent = new AuditEntry(Instant.parse("2026-11-22T01:00:00Z"), "a", "127.0.0.1", "safety", "POST", huge, true,
+                "on_end 1 of 2", "loan ended: POST " + huge, 200, 201, 2500, "robot said: " + huge, "on_end");
+        try (AuditLog log = new AuditLog(tmp, 10)) {
+            log.record(sent);
+            AuditEntry kept = log.recent("a", 1).get(0);
+            assertTrue(kept.path().length() < 600 && kept.reason().length() < 1100 && kept.error().length() < 1100, "bounded");
+            assertEquals(sent.withText(kept.method(), kept.path(), kept.reason(), kept.error()), kept,
+                    "only the free text changed: trigger, rule, statuses, latency, channel, client, verdict, time kept");
+            assertEquals("on_end", kept.trigger());
+            assertEquals("on_end", json.readTree(log.recentJson("a", 1)).get("entries").get(0).get("trigger").asText());
+        }
+        JsonNode line = json.readTree(Files.readAllLines(tmp.resolve("audit.jsonl")).get(0));
+        assertEquals("on_end", line.get("trigger").asText(), line.toString());
+        assertEquals("on_end 1 of 2", line.get("rule").asText());
+        assertEquals(201, line.get("upstream_status").asInt());
+    }
+
+    @Test
     void everyEntryIsOneJsonLineAppendedAcrossRestarts() throws Exception {
         try (AuditLog log = new AuditLog(tmp, 10)) {
             log.record(entry("a", "/api/device", true, 200));

@@ -167,6 +167,36 @@ class CamFeedHttpTest {
         }
     }
 
+    /**
+     * The feed URL's last segment is a capability: Undertow's handshake would echo the whole URL
+     * (with a Host the client chose) in Sec-WebSocket-Location; the 101 must not repeat it.
+     */
+    @Test
+    void the101OfAFeedDoesNotEchoTheFeedUrl() throws Exception {
+        try (CamServer rig = new CamServer(dir, CamServer.synthetic("0", 160, 120, 10, null))) {
+            String iid = rig.instanceWithCam();
+            URI feed = URI.create(rig.camStatus(iid, "0").get("feed_url").asText());
+            String token = feed.getRawPath().substring(feed.getRawPath().lastIndexOf('/') + 1);
+            try (Socket s = new Socket("127.0.0.1", feed.getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET " + feed.getRawPath() + " HTTP/1.1\r\nHost: attacker.example\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                StringBuilder head = new StringBuilder();
+                for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
+                    head.append(l).append('\n');
+                }
+                assertTrue(head.toString().startsWith("HTTP/1.1 101 "), head.toString());
+                assertTrue(head.toString().toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-accept:"), head.toString());
+                assertFalse(head.toString().toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-location"), head.toString());
+                assertFalse(head.toString().contains(token), head.toString());
+                assertFalse(head.toString().contains("attacker.example"), head.toString());
+                assertEquals(0x81, in.read(), "then the feed: a text frame");
+            }
+        }
+    }
+
     @Test
     void aGracefulShutdownEndsOpenFeedsAtOnce() throws Exception {
         CamServer rig = new CamServer(dir, CamServer.synthetic("0", 160, 120, 10, null));

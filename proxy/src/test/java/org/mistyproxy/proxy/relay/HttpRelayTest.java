@@ -507,11 +507,13 @@ class HttpRelayTest {
             HttpResponse<String> r = send("GET", front.url("i1") + "/api/battery", null);
             // If the robot's half answer ended before headers the client gets 502; after, a cut body.
             assertEquals(502, r.statusCode(), r.body());
+            assertFalse(r.body().matches("(?s).*(Exception|java\\.|127\\.0\\.0\\.1).*"), "no class names or addresses: " + r.body());
         } catch (java.io.IOException cut) {
             // the client saw its connection cut mid-body: also correct
         }
         AuditEntry e = awaitAudit("i1", 1).get(0);
         assertTrue(e.error() != null && !e.error().isEmpty(), String.valueOf(e));
+        assertFalse(e.error().matches("(?s).*(Exception|java\\.|127\\.0\\.0\\.1).*"), "the borrower reads the audit too: " + e);
         robot.clearFaults();
         assertEquals(200, send("GET", front.url("i1") + "/api/battery", null).statusCode());
     }

@@ -128,6 +128,22 @@ class PubSubQuotaTest {
                         && !t.get().contains("unsubscribe")).count();
     }
 
+    private static long wsMessagesAt(Simulator robot) {
+        return robot.requests().stream().filter(r -> r.kind().equals("ws")).count();
+    }
+
+    /** Client messages the server refused so far ({@code mistyproxy_ws_messages_refused_total}). */
+    private double refusedMessages() {
+        try {
+            for (String line : call("GET", "/metrics").body().split("\n")) {
+                if (line.startsWith("mistyproxy_ws_messages_refused_total ")) return Double.parseDouble(line.substring(37).trim());
+            }
+            return 0;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void anEndlessClientMessageIsCutOffAtThePolicyBoundWhileAnotherInstanceGoesOn() throws Exception {
         String urlA = pubsubUrl(a);
@@ -195,6 +211,7 @@ class PubSubQuotaTest {
         // taking back one of its subscriptions), at most 5 (+1 refill) go through
         Thread.sleep(1100);
         robotA.clearRequests();
+        double refusedBefore = refusedMessages();
         for (int i = 0; i < 5; i++) {
             s1.send("{\"Operation\": \"unsubscribe\", \"EventName\": \"two\", \"Message\": \"\"}");
             s1.send(subscribe("two"));
@@ -203,15 +220,20 @@ class PubSubQuotaTest {
         }
         String slow = s2.nextContaining("quota ws_messages_per_second", 5000);
         assertTrue(slow.contains("more than 5 client messages per second over this instance's sockets"), slow);
-        Thread.sleep(300);
-        long through = robotA.requests().stream().filter(r -> r.kind().equals("ws")).count();
+        // every one of the 20 was either refused (and counted) or sent on: wait until all are accounted for
+        RelayFixture.await("all 20 messages refused or at the robot", 5000,
+                () -> wsMessagesAt(robotA) + refusedMessages() - refusedBefore >= 20);
+        long through = wsMessagesAt(robotA);
         assertTrue(through >= 5 && through <= 7, "about 5 of 20 messages reached the robot, got " + through);
 
         // the other instance is unaffected: its sockets and subscriptions are its own
         TestSocket other = open(urlB);
         for (int i = 0; i < 3; i++) other.send(subscribe("b" + i));
         other.nextContaining("\"b2\"", 5000);
-        assertTrue(open(urlB) != null, "a second socket on b opens while a is at its limit");
+        TestSocket second = open(urlB); // a second socket on b opens while a is at its limit, and is served
+        second.send(subscribe("b3"));
+        String registered = second.nextContaining("\"b3\"", 5000);
+        assertTrue(registered.contains("API event registered"), "b's second socket subscribes: " + registered);
 
         // closing a socket gives back its place and its subscriptions
         s1.ws.sendClose(1000, "done").join();

@@ -159,8 +159,16 @@ class PubSubRelayTest {
             assertEquals(502, r.status(), r.headers);
             JsonNode body = JSON.readTree(r.body());
             assertEquals("Failed", body.get("status").asText());
-            assertTrue(body.get("error").asText().startsWith("robot unreachable"), body.toString());
+            String error = body.get("error").asText();
+            assertTrue(error.startsWith("robot unreachable"), body.toString());
+            // neither the robot's address (the owner's) nor an exception's class name reach the borrower
+            assertFalse(error.contains("127.0.0.1") || error.contains(":" + f.robot.port()) || error.contains("ws://"), error);
+            assertFalse(error.matches("(?s).*(Exception|Error\\b|java\\.|javax\\.|jakarta\\.|org\\.).*"), error);
         }
+        // nor its audit entry, which the borrower reads too
+        AuditEntry refused = f.audit.recent("i1", 50).stream().filter(e -> e.status() == 502).findFirst().orElseThrow();
+        assertFalse(String.valueOf(refused.error()).contains("127.0.0.1") || String.valueOf(refused.reason()).contains("127.0.0.1"),
+                refused.toString());
         assertEquals(1, f.metric("mistyproxy_ws_upgrades_failed_total{reason=\"robot_unreachable\"}"));
         assertEquals(0, f.metric("mistyproxy_ws_sockets_open"));
         assertEquals(0, f.robotOpenSockets());
