@@ -9,6 +9,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -378,32 +379,43 @@ final class PubSubConnection {
     }
 
     /** The relay ends both sides (once, unless something else ended it first). */
-    void end(int clientCode, String clientReason, int robotCode, String robotReason) {
+    /**
+     * Ends the socket from our side. Returns when the close frame to the client has been written
+     * (or could not be): a server that stops waits for it, so that clients see 1001, not a reset.
+     */
+    CompletableFuture<Void> end(int clientCode, String clientReason, int robotCode, String robotReason) {
         if (endAs(Ending.PROXY_ENDED)) {
-            endBoth(clientCode, clientReason, robotCode, robotReason);
+            return endBoth(clientCode, clientReason, robotCode, robotReason);
         }
+        return CompletableFuture.completedFuture(null);
     }
 
-    private void endBoth(int clientCode, String clientReason, int robotCode, String robotReason) {
+    private CompletableFuture<Void> endBoth(int clientCode, String clientReason, int robotCode, String robotReason) {
         LOG.info("event=ws_end instance={} conn={} code={} reason=\"{}\"", instanceId, connectionId, clientCode, clientReason);
         audit.closed(instanceId, clientAddress, clientCode, clientReason);
-        closeClient(clientCode, clientReason);
+        CompletableFuture<Void> sent = closeClient(clientCode, clientReason);
         closeRobot(robotCode, robotReason);
+        return sent;
     }
 
-    private void closeClient(int code, String reason) {
+    private CompletableFuture<Void> closeClient(int code, String reason) {
         toClient.close();
         WebSocketChannel ch = client;
+        CompletableFuture<Void> sent = new CompletableFuture<>();
         if (ch == null) {
-            return; // handshake not done: the upgrade code answers instead
+            sent.complete(null);
+            return sent; // handshake not done: the upgrade code answers instead
         }
         WebSockets.sendClose(code, CloseCodes.reason(reason), ch, new WebSocketCallback<Void>() {
             @Override
-            public void complete(WebSocketChannel channel, Void context) {}
+            public void complete(WebSocketChannel channel, Void context) {
+                sent.complete(null);
+            }
 
             @Override
             public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
                 IoUtils.safeClose(channel);
+                sent.complete(null);
             }
         });
         // A client that reads nothing never answers our close frame: cut it off.
@@ -412,6 +424,7 @@ final class PubSubConnection {
         } catch (RejectedExecutionException shuttingDown) {
             IoUtils.safeClose(ch);
         }
+        return sent;
     }
 
     private void closeRobot(int code, String reason) {

@@ -8,11 +8,16 @@ import io.undertow.websockets.WebSocketConnectionCallback;
 import jakarta.websocket.Session;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.Policy;
@@ -214,8 +219,18 @@ public final class PubSubRelay implements AutoCloseable {
      * then cut the client off with an abrupt 1006.
      */
     public void closeAllSockets() {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (PubSubConnection c : live.all()) {
-            c.end(CloseCodes.GOING_AWAY, "server shutting down", CloseCodes.GOING_AWAY, "proxy shutting down");
+            sent.add(c.end(CloseCodes.GOING_AWAY, "server shutting down", CloseCodes.GOING_AWAY, "proxy shutting down"));
+        }
+        // The server stops its IO threads next: let the close frames reach the clients first (a
+        // client that reads nothing is not waited for beyond the close grace).
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(settings.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.info("event=ws_close_frames_unsent sockets={}", sent.stream().filter(f -> !f.isDone()).count());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
