@@ -38,7 +38,12 @@ abstract class FeedViewer {
     /** Any thread: there may be a newer image. */
     final void wake() {
         if (!busy && !ended && wakeQueued.compareAndSet(false, true)) {
-            io.execute(drain);
+            try {
+                io.execute(drain);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the server is stopping its IO threads: this viewer's connection goes with them
+                wakeQueued.set(false);
+            }
         }
     }
 
