@@ -55,6 +55,8 @@ final class HealthReloadTest {
             Rig.await(() -> owner.get("/deployment/" + r.id()).json().get("lockout").asBoolean(), Duration.ofSeconds(10),
                     () -> "the probe locks " + r.id());
         }
+        org.junit.jupiter.api.Assertions.assertTrue(owner.get("/deployment/" + a.id()).json().get("health").get("checked").asText()
+                .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), "times in the rerobots form");
         assertEquals(200, owner.post("/deployment/" + b.id() + "/lockout").status(), "the owner locks b too");
         long before = SafetyRig.borrowers(sim).size();
         Resp refused = ursula.post("/new/" + a.id());

@@ -7,7 +7,7 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.proxy.safety.HealthMonitor;
 import org.mistyproxy.proxy.safety.SafetyLog;
 
-/** The robot's health as deployment info shows it to owners ({@code "health": {...}}). */
+/** The robot's health as deployment info shows it to owners ({@code "health": {...}}), times in the rerobots form like every time in the control API. */
 final class HealthView {
     private HealthView() {}
 
@@ -15,7 +15,7 @@ final class HealthView {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("online", s.online());
         h.put("battery", s.battery().isPresent() ? Math.round(s.battery().getAsDouble() * 10) / 10.0 : null);
-        h.put("checked", s.checked() == null ? null : s.checked().toString());
+        h.put("checked", s.checked() == null ? null : RerobotsTime.format(s.checked().toEpochMilli()));
         h.put("failed_probes", s.failedProbes());
         h.put("healthy", s.healthy());
         h.put("problem", s.problem());
@@ -25,7 +25,7 @@ final class HealthView {
         // A safety action the robot did not carry out (it never blocked the loan's end): the owner should know.
         h.put("last_failed_action", failed.map(f -> {
             Map<String, Object> a = new LinkedHashMap<>();
-            a.put("time", f.time().toString());
+            a.put("time", RerobotsTime.format(f.time().toEpochMilli()));
             a.put("trigger", f.trigger());
             a.put("command", f.command());
             a.put("instance", f.instanceId());
