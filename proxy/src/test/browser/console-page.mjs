@@ -61,6 +61,36 @@ async function simPaths() {
   return (await (await fetch(sim + '/_sim/requests')).json()).map((r) => r.path);
 }
 
+async function setSimBattery(chargePercent) {
+  const res = await fetch(sim + '/_sim/state', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ battery: { chargePercent } }) });
+  if (!res.ok) throw new Error('the simulator refused the battery: ' + res.status);
+}
+
+/**
+ * Waits until the owner's battery cell shows what the API reports now (and `wanted` holds for that
+ * value); returns both, with the simulator's charge (a fraction) read at the same time.
+ */
+async function batteryShown(page, wanted = () => true) {
+  const row = page.locator('#odeps tr[data-deployment]').first();
+  const id = await row.getAttribute('data-deployment');
+  let last;
+  try {
+    return await until('the battery the API reports', async () => {
+      const info = await (await fetch(`${base}/deployment/${id}`, { headers: { Authorization: 'Bearer ' + ownerToken } })).json();
+      const api = info.health.battery;
+      const cell = ((await row.locator('td.battery').textContent()) || '').trim();
+      last = { api, cell };
+      if (typeof api !== 'number' || !wanted(api)) return false;
+      const shown = /^(\d+(?:\.\d)?) %$/.exec(cell);
+      if (!shown || Number(shown[1]) !== (api >= 1 ? Math.floor(api) : Math.round(api * 10) / 10)) return false;
+      return { api, cell, sim: (await simState()).battery.chargePercent };
+    });
+  } catch (e) {
+    throw new Error(e.message + ': last seen ' + JSON.stringify(last));
+  }
+}
+
 async function until(what, fn) {
   const deadline = Date.now() + T;
   for (;;) {
@@ -250,6 +280,14 @@ async function flow() {
   }
   await o.evaluate(() => window.scrollTo(0, 0));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
+
+  // battery: the owner's table shows the percent the API reports (health.battery), which the server
+  // read from the robot; first the simulator's own charge, then one below 1 % (a fraction must not
+  // be mistaken for a percent there)
+  out.batteryNormal = await batteryShown(o);
+  await setSimBattery(0.006);
+  out.batteryLow = await batteryShown(o, (b) => b < 1);
+  await setSimBattery(0.95);
   if (out.queued.text.startsWith('Waiting in queue')) {
     // the first borrower ends the loan; the second one's page opens the loan by itself
     await b.getByRole('button', { name: 'End loan' }).click();

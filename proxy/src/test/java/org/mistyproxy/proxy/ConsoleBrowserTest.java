@@ -107,6 +107,16 @@ class ConsoleBrowserTest {
 
         assertTrue(r.get("ownerLoan").asText().contains("holder ursula"), r.toString());
         assertTrue(r.get("ownerLoan").asText().contains("1 refused"), r.toString());
+        // battery: the percent the API reports (health.battery, read from the robot's fraction), shown
+        // as the server words it: whole percents, one decimal below 1 %
+        JsonNode battery = r.get("batteryNormal");
+        double api = battery.get("api").asDouble();
+        assertTrue(api > 50 && Math.abs(api - 100 * battery.get("sim").asDouble()) < 1, "the API's percent is the robot's charge: " + battery);
+        assertEquals((int) Math.floor(api) + " %", battery.get("cell").asText(), battery.toString());
+        JsonNode low = r.get("batteryLow");
+        double lowApi = low.get("api").asDouble();
+        assertTrue(lowApi > 0 && lowApi < 1 && Math.abs(lowApi - 100 * low.get("sim").asDouble()) < 0.5, low.toString());
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f %%", lowApi), low.get("cell").asText(), low.toString());
         assertFalse(r.get("auditBlockedOnly").isEmpty());
         r.get("auditBlockedOnly").forEach(row -> assertTrue(row.asText().contains("blocked") && row.asText().contains("/api/reboot"), row.asText()));
         assertTrue(r.get("chart").asText().startsWith("Requests per 5 s"), r.toString());
@@ -215,7 +225,10 @@ class ConsoleBrowserTest {
             node.destroyForcibly();
         }
         assertEquals(0, node.exitValue(), "node failed: " + out);
-        return Rig.JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        String seen = out.substring(out.lastIndexOf('\n') + 1);
+        // what the page showed, kept for reading a failure (or a passing run) after the fact
+        Files.writeString(Path.of("target/console-" + scenario + ".json"), seen);
+        return Rig.JSON.readTree(seen);
     }
 
     private static void requireTools() {
