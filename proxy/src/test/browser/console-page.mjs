@@ -105,6 +105,11 @@ async function text(page, sel) {
   return (await page.locator(sel).textContent()) || '';
 }
 
+/** A status line's kind (data-kind: ok, error, info) and text. */
+async function statusOf(page, sel) {
+  return { kind: await page.locator(sel).getAttribute('data-kind'), text: await text(page, sel) };
+}
+
 async function borrow(page) {
   await page.locator('#deps li.dep').first().waitFor({ timeout: T });
   await page.locator('#deps li.dep button.primary').first().click();
@@ -249,35 +254,33 @@ async function flow() {
   await o.locator('#chart-decisions svg rect').first().waitFor({ timeout: T });
   out.chart = await o.locator('#chart-decisions svg').getAttribute('aria-label');
   out.rulesStatus = await until('the rules', async () => text(o, '#rules-status'));
-  // add a deny rule for another user, see it listed, delete it (or see the API's error)
+  // add a deny rule for another user, see it listed, delete it
   await o.locator('#rule-cap').selectOption('CAP_NO_INSTANTIATE');
   await o.locator('#rule-user').fill('victor');
   await o.locator('#rules-status').evaluate((n) => { n.textContent = ''; });
   await o.getByRole('button', { name: 'Add rule' }).click();
   await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
-  out.ruleAdd = { kind: await o.locator('#rules-status').getAttribute('data-kind'), text: await text(o, '#rules-status') };
-  if (out.ruleAdd.kind === 'ok') {
-    await until('the rule listed', async () => (await text(o, '#rules')).includes('victor'));
-    out.ruleListed = await text(o, '#rules');
-    await o.locator('#rules li', { hasText: 'victor' }).getByRole('button', { name: /^Delete rule/ }).click();
-    await until('the rule gone', async () => !(await text(o, '#rules')).includes('victor'));
-    out.ruleDeleted = await text(o, '#rules-status');
-  }
+  out.ruleAdd = await statusOf(o, '#rules-status');
+  await until('the rule listed', async () => (await text(o, '#rules')).includes('victor'));
+  out.ruleListed = await text(o, '#rules');
+  await o.locator('#rules li', { hasText: 'victor' }).getByRole('button', { name: /^Delete rule/ }).click();
+  await until('the rule gone', async () => !(await text(o, '#rules')).includes('victor'));
+  out.ruleDeleted = await statusOf(o, '#rules-status');
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
 
-  // a second borrower asks to wait in the queue: either queued (then served when the robot frees),
-  // or the API's "busy" answer where the use-queue does not exist
+  // a second borrower asks to wait in the queue; the owner sees the reservation and the queue grow
   const v = await newPage('second borrower');
   await signIn(v, secondToken);
   await v.locator('#deps li.dep').first().waitFor({ timeout: T });
   await v.locator('#deps li.dep input[type=checkbox]').first().check();
   await borrowAgain(v);
-  out.queued = { kind: await v.locator('#queue-status').getAttribute('data-kind'), text: await text(v, '#queue-status') };
-  if (out.queued.text.startsWith('Waiting in queue')) {
-    await until('the reservation listed for the owner', async () => (await o.locator('#ores li').count()) > 0);
-    out.ownerReservations = await text(o, '#ores');
-    await until('queue length 2 for the owner', async () => (await o.locator('#odeps td').nth(4).textContent()) === '2');
-  }
+  out.queued = await statusOf(v, '#queue-status');
+  await until('the reservation listed for the owner', async () => (await o.locator('#ores li').count()) > 0);
+  out.ownerReservations = await text(o, '#ores');
+  out.ownerQueueLength = await until('queue length 2 for the owner', async () => {
+    const t = await text(o, '#odeps td.queue');
+    return t === '2' && t;
+  });
   await o.evaluate(() => window.scrollTo(0, 0));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
 
@@ -288,61 +291,63 @@ async function flow() {
   await setSimBattery(0.006);
   out.batteryLow = await batteryShown(o, (b) => b < 1);
   await setSimBattery(0.95);
-  if (out.queued.text.startsWith('Waiting in queue')) {
-    // the first borrower ends the loan; the second one's page opens the loan by itself
-    await b.getByRole('button', { name: 'End loan' }).click();
-    await until('the queued borrower to get the robot', async () => (await text(v, '#queue-status')).startsWith('Your turn'));
-    await v.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
-    out.servedFromQueue = await text(v, '#inst-status');
-    await v.getByRole('button', { name: 'End loan' }).click();
-    await until('the second loan to end', async () => (await text(v, '#inst-status')).includes('TERMINATED'));
-    await until('the first borrower to see the robot free', async () => (await text(b, '#deps')).includes('free'));
-    await borrowAgain(b);
-    await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
-  }
+
+  // the first borrower ends the loan; the second one's page opens the loan by itself
+  await b.locator('#terminate').click();
+  await until('the queued borrower to get the robot', async () => (await text(v, '#queue-status')).startsWith('Your turn'));
+  await v.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  out.servedFromQueue = await text(v, '#inst-status');
+  await v.locator('#terminate').click();
+  await until('the second loan to end', async () => (await text(v, '#inst-status')).includes('TERMINATED'));
+  await until('the first borrower to see the robot free', async () => (await text(b, '#deps')).includes('free'));
+  await borrowAgain(b);
+  out.borrowAgain = await statusOf(b, '#queue-status');
+  await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
   out.csp2 = await cspOf(v);
   await v.close();
 
-  // lock (with a reason): either locked, and then a borrower's borrow is refused with the reason,
-  // or the API's error shown to the owner
+  // lock (with a reason): the owner's table shows it
   await o.locator('#lock-reason').fill('charging until noon');
+  await o.locator('#odeps-status').evaluate((n) => { n.textContent = ''; });
   await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
   await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
-  out.lock = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
-  if (out.lock.kind === 'ok') {
-    await until('the lock in the table', async () => (await text(o, '#odeps td.lock')).includes('charging until noon'));
-    out.lockShown = await text(o, '#odeps td.lock');
-  }
+  out.lock = await statusOf(o, '#odeps-status');
+  await until('the lock in the table', async () => (await text(o, '#odeps td.lock')).includes('charging until noon'));
+  out.lockShown = await text(o, '#odeps td.lock');
 
-  // the borrower ends the loan, then tries to borrow again
-  await b.getByRole('button', { name: 'End loan' }).click();
-  await until('the loan to end', async () => !(await b.locator('#instance').isVisible()) || (await text(b, '#inst-status')).includes('TERMINATED'));
+  // the owner ends the borrower's loan (the loan's End loan button in the owner's table); the
+  // borrower sees it end, its proxy URL dies, and a new borrow is refused with the lock's reason
+  await o.locator('#odeps-status').evaluate((n) => { n.textContent = ''; });
+  await o.locator('#odeps td.actions').getByRole('button', { name: /^End loan / }).click();
+  await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
+  out.ownerEnd = await statusOf(o, '#odeps-status');
+  await until('the loan to end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+  out.endSeenByBorrower = await text(b, '#inst-status');
   out.urlGoneAfterEnd = (await fetch(out.longUrl + '/api/device')).status;
-  await until('the robot to show as free', async () => (await text(b, '#deps')).includes('free'));
-  await borrowAgain(b);
-  out.borrowAfterLock = { kind: await b.locator('#queue-status').getAttribute('data-kind'), text: await text(b, '#queue-status') };
+  await until('the borrower to see the lock', async () => (await text(b, '#deps')).includes('locked'));
   out.borrowerSeesLock = await text(b, '#deps');
-  if (out.lock.kind === 'ok') {
-    // unlock, and the borrower gets the robot again
-    await o.locator('#odeps button', { hasText: /^Unlock$/ }).first().click();
-    await until('the unlock', async () => (await text(o, '#odeps-status')).startsWith('Unlocked'));
-    await borrowAgain(b);
-    await until('a new loan', async () => (await text(b, '#queue-status')).startsWith('Borrowed'));
-  }
+  await borrowAgain(b);
+  out.borrowAfterLock = await statusOf(b, '#queue-status');
+
+  // unlock, and the borrower gets the robot again
+  await o.locator('#odeps button', { hasText: /^Unlock$/ }).first().click();
+  await until('the unlock', async () => (await text(o, '#odeps-status')).startsWith('Unlocked'));
+  out.unlock = await statusOf(o, '#odeps-status');
+  await until('the borrower to see the robot free', async () => !(await text(b, '#deps')).includes('locked'));
+  await borrowAgain(b);
+  out.borrowAfterUnlock = await statusOf(b, '#queue-status');
   await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
   await startProxy(b);
 
-  // halt: either the robot is stopped and the loan ended, or the API's error shown
+  // halt: the robot is stopped, the loan ended, and the borrower sees why
   const haltsBefore = (await simState()).halts;
-  const before = await text(o, '#odeps-status');
+  await o.locator('#odeps-status').evaluate((n) => { n.textContent = ''; });
   await o.locator('#odeps button', { hasText: /^Halt$/ }).first().click();
-  await until('the halt answer', async () => (await text(o, '#odeps-status')) !== before);
-  out.halt = { kind: await o.locator('#odeps-status').getAttribute('data-kind'), text: await text(o, '#odeps-status') };
-  if (out.halt.kind === 'ok') {
-    out.haltsAtRobot = (await until('the robot to be halted', async () => { const s = await simState(); return s.halts > haltsBefore && s; })).halts - haltsBefore;
-    await until('the borrower to see the end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
-    out.haltSeenByBorrower = await text(b, '#inst-status');
-  }
+  await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
+  out.halt = await statusOf(o, '#odeps-status');
+  out.haltsAtRobot = (await until('the robot to be halted', async () => { const s = await simState(); return s.halts > haltsBefore && s; })).halts - haltsBefore;
+  await until('the borrower to see the end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
+  out.haltSeenByBorrower = await text(b, '#inst-status');
 
   // every control has a name a screen reader can say
   const unlabelled = (page) => page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
@@ -393,19 +398,17 @@ async function hostile() {
   await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
   out.ruleStatus = await text(o, '#rules-status');
 
-  // a lock reason, shown to the owner in the table and to a borrower in the refusal (where lock-out exists)
+  // a lock reason, shown to the owner in the table and to a borrower in the refusal
   await o.locator('#lock-reason').fill(H);
   await o.locator('#odeps button', { hasText: /^Lock$/ }).first().click();
   await o.locator('#odeps-status:not(:empty)').waitFor({ timeout: T });
   out.lockStatus = await text(o, '#odeps-status');
-  await b.getByRole('button', { name: 'End loan' }).click();
+  await until('the reason in the table', async () => (await text(o, '#odeps td.lock')).includes('onerror'));
+  out.lockShown = await text(o, '#odeps td.lock');
+  await b.locator('#terminate').click();
   await until('the loan to end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
   await borrowAgain(b);
   out.borrowRefusal = await text(b, '#queue-status');
-  if (out.lockStatus.startsWith('Locked')) {
-    await until('the reason in the table', async () => (await text(o, '#odeps td.lock')).includes('onerror'));
-    out.lockShown = await text(o, '#odeps td.lock');
-  }
 
   const check = (page) => page.evaluate(() => ({
     pwned: window.__pwned ?? null,

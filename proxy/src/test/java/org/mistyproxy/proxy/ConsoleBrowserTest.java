@@ -121,44 +121,41 @@ class ConsoleBrowserTest {
         r.get("auditBlockedOnly").forEach(row -> assertTrue(row.asText().contains("blocked") && row.asText().contains("/api/reboot"), row.asText()));
         assertTrue(r.get("chart").asText().startsWith("Requests per 5 s"), r.toString());
 
-        // Access rules, lock-out (issue 11) and the owner's halt (issue 12) land separately from the
-        // console. Each is checked strictly either way: with the route, its full effect; without
-        // it, exactly the API's "no such route" error shown to the owner (and nothing else).
-        JsonNode ruleAdd = r.get("ruleAdd");
-        if (ruleAdd.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
-            assertFalse(r.get("ruleDeleted").asText().contains("victor"), r.toString());
-        } else {
-            assertMissingRoute(ruleAdd, "/rule", r);
-        }
+        // access rules: none at first, a deny rule added, listed and deleted
+        assertEquals("No rules: every configured user may borrow.", r.get("rulesStatus").asText());
+        assertStatus(r.get("ruleAdd"), "ok", "Rule 1 added.");
+        assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
+        assertStatus(r.get("ruleDeleted"), "info", "No rules: every configured user may borrow."); // the list read again after the delete
+        assertEquals("Nobody is waiting.", r.get("reservationsStatus").asText());
+
+        // the use-queue: a second borrower waits, the owner sees it, and the robot passes on in order
         JsonNode queued = r.get("queued");
-        if (queued.get("text").asText().startsWith("Waiting in queue")) {
-            assertTrue(queued.get("text").asText().contains("queue position 1"), r.toString());
-            assertTrue(r.get("ownerReservations").asText().contains("deployment"), r.toString());
-            assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
-        } else {
-            assertEquals("error", queued.get("kind").asText(), r.toString());
-            assertTrue(queued.get("text").asText().contains("All matching workspace deployments are busy"), r.toString());
-        }
-        JsonNode lock = r.get("lock");
-        if (lock.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
-            JsonNode refused = r.get("borrowAfterLock");
-            assertEquals("error", refused.get("kind").asText(), r.toString());
-            assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
-            assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
-        } else {
-            assertMissingRoute(lock, "/lockout", r);
-            assertEquals("ok", r.get("borrowAfterLock").get("kind").asText(), r.toString());
-        }
-        JsonNode halt = r.get("halt");
-        if (halt.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
-            assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
-        } else {
-            assertMissingRoute(halt, "/halt", r);
-        }
+        assertEquals("info", queued.get("kind").asText(), r.toString());
+        assertTrue(queued.get("text").asText().startsWith("Waiting in queue") && queued.get("text").asText().contains("queue position 1"), r.toString());
+        assertTrue(r.get("ownerReservations").asText().contains("deployment 6d1e5e4a-0000-4000-8000-00000000d3e0")
+                && r.get("ownerReservations").asText().contains("by victor"), r.toString());
+        assertEquals("2", r.get("ownerQueueLength").asText());
+        assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
+        assertStatus(r.get("borrowAgain"), "ok", "Borrowed: your loan starts.");
+
+        // lock-out: the owner's lock with its reason; the owner ends the loan; a borrow is refused with the reason
+        assertStatus(r.get("lock"), "ok", "Locked: no new loans.");
+        assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
+        assertStatus(r.get("ownerEnd"), "ok", "Loan ended.");
+        assertTrue(r.get("endSeenByBorrower").asText().startsWith("TERMINATED"), r.toString());
         assertEquals(404, r.get("urlGoneAfterEnd").asInt(), "the ended loan's proxy URL is dead");
+        assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
+        assertFalse(r.get("borrowerSeesLock").asText().contains("charging until noon"), "a borrower is not told the owner's note: " + r);
+        JsonNode refused = r.get("borrowAfterLock");
+        assertEquals("error", refused.get("kind").asText(), r.toString());
+        assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
+        assertStatus(r.get("unlock"), "ok", "Unlocked.");
+        assertStatus(r.get("borrowAfterUnlock"), "ok", "Borrowed: your loan starts.");
+
+        // the owner's halt: the robot halted, the loan ended, and the borrower told why
+        assertStatus(r.get("halt"), "ok", "Halted: robot stopped, loan ended.");
+        assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
+        assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
 
         assertEquals(List.of(), Rig.texts(r.get("unlabelled")), "controls without a label");
         assertTrue(r.get("phoneOverflow").asInt() <= 0, "borrower view wider than a phone: " + r.get("phoneOverflow"));
@@ -182,10 +179,9 @@ class ConsoleBrowserTest {
             assertTrue(r.get(where).asText().contains("<img src=x onerror="), where + " shows the string as text: " + r.get(where));
         }
         assertTrue(r.get("eventShown").asText().contains("</script><script>"), r.toString());
-        if (r.get("lockStatus").asText().startsWith("Locked")) { // lock-out has landed (issue 11)
-            assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
-            assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
-        }
+        assertEquals("Locked: no new loans.", r.get("lockStatus").asText());
+        assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
+        assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
         assertTrue(r.get("refusedPath").asText().contains("onerror"), "the refusal's reason names the path: " + r.get("refusedPath"));
         for (String page : List.of("borrowerDom", "ownerDom")) {
             JsonNode dom = r.get(page);
@@ -196,10 +192,8 @@ class ConsoleBrowserTest {
         assertClean(r);
     }
 
-    private static void assertMissingRoute(JsonNode status, String route, JsonNode r) {
-        assertEquals("error", status.get("kind").asText(), r.toString());
-        String text = status.get("text").asText();
-        assertTrue(text.contains(route) && text.contains("no control API route") && text.endsWith("(HTTP 404)"), text);
+    private static void assertStatus(JsonNode status, String kind, String text) {
+        assertEquals(kind + ": " + text, status.get("kind").asText() + ": " + status.get("text").asText());
     }
 
     /** No page error, no console error other than logged 4xx refusals, no CSP violation. */

@@ -70,7 +70,7 @@ export class Owner {
       el('td', { class: 'battery' }, battery(d) || el('span', { class: 'muted' }, 'no reading yet')),
       el('td', { class: 'lock' }, d.lockout ? el('span', { class: 'badge bad' }, 'locked') : el('span', { class: 'badge' }, 'open'),
         d.lockout_reason ? ' ' + d.lockout_reason : ''),
-      el('td', {}, String(d.queuelen)),
+      el('td', { class: 'queue' }, String(d.queuelen)),
       el('td', { class: 'loan' }, loan
         ? [el('span', { class: 'mono', title: loan.id }, loan.id.slice(0, 8)), ' ', el('span', { class: 'badge' }, loan.status),
           el('br'), 'holder ', el('strong', {}, loan.user), ' since ', when(loan.starttime), el('br'),
