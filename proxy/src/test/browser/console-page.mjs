@@ -268,21 +268,44 @@ async function flow() {
   out.ruleDeleted = await statusOf(o, '#rules-status');
   out.reservationsStatus = await until('reservations status', async () => text(o, '#ores-status'));
 
-  // a second borrower asks to wait in the queue; the owner sees the reservation and the queue grow
+  // the queue: the owner reserves the busy robot (through the API), then a second borrower asks to
+  // wait in the queue from the console and is told "queue position 2"; the owner sees both
+  // reservations and the queue grow, cancels the first from the console, and the second
+  // borrower's page moves to "queue position 1" by itself
+  const depId = await o.locator('#odeps tr[data-deployment]').first().getAttribute('data-deployment');
+  const ownerReservation = await (await fetch(`${base}/new/${depId}`, { method: 'POST',
+    headers: { Authorization: 'Bearer ' + ownerToken, 'Content-Type': 'application/json' }, body: '{"reserve": true}' })).json();
+  out.ownerReserved = ownerReservation.success === false && typeof ownerReservation.id === 'string';
   const v = await newPage('second borrower');
   await signIn(v, secondToken);
   await v.locator('#deps li.dep').first().waitFor({ timeout: T });
   await v.locator('#deps li.dep input[type=checkbox]').first().check();
   await borrowAgain(v);
-  out.queued = await statusOf(v, '#queue-status');
-  await until('the reservation listed for the owner', async () => (await o.locator('#ores li').count()) > 0);
-  out.ownerReservations = await text(o, '#ores');
-  out.ownerQueueLength = await until('queue length 2 for the owner', async () => {
+  out.queued = await until('the place in line', async () => {
+    const st = await statusOf(v, '#queue-status');
+    return st.text.includes('queue position') && st;
+  });
+  await until('both reservations listed for the owner', async () => (await o.locator('#ores li').count()) === 2);
+  out.ownerReservations = await o.locator('#ores li').allTextContents();
+  out.ownerQueueLength = await until('queue length 3 for the owner', async () => {
     const t = await text(o, '#odeps td.queue');
-    return t === '2' && t;
+    return t === '3' && t;
   });
   await o.evaluate(() => window.scrollTo(0, 0));
   await o.screenshot({ path: shots === '-' ? undefined : path.join(shots, 'console-owner.png'), fullPage: false });
+  await o.locator('#ores').getByRole('button', { name: 'Cancel reservation ' + ownerReservation.id }).click();
+  out.queuedMoved = await until('the second borrower to move up', async () => {
+    const st = await statusOf(v, '#queue-status');
+    return st.text.includes('queue position 1') && st;
+  });
+  out.ownerReservationsAfterCancel = await until('the cancelled reservation gone', async () => {
+    const rows = await o.locator('#ores li').allTextContents();
+    return rows.length === 1 && rows;
+  });
+  out.ownerQueueLengthAfterCancel = await until('queue length 2 for the owner', async () => {
+    const t = await text(o, '#odeps td.queue');
+    return t === '2' && t;
+  });
 
   // battery: the owner's table shows the percent the API reports (health.battery), which the server
   // read from the robot; first the simulator's own charge, then one below 1 % (a fraction must not

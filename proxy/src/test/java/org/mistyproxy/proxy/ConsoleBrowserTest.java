@@ -128,13 +128,24 @@ class ConsoleBrowserTest {
         assertStatus(r.get("ruleDeleted"), "info", "No rules: every configured user may borrow."); // the list read again after the delete
         assertEquals("Nobody is waiting.", r.get("reservationsStatus").asText());
 
-        // the use-queue: a second borrower waits, the owner sees it, and the robot passes on in order
+        // the use-queue: behind the owner's reservation a second borrower waits at position 2, the
+        // owner sees both with their places, cancels the first, and the borrower's page moves to 1
+        assertTrue(r.get("ownerReserved").asBoolean(), r.toString());
         JsonNode queued = r.get("queued");
         assertEquals("info", queued.get("kind").asText(), r.toString());
-        assertTrue(queued.get("text").asText().startsWith("Waiting in queue") && queued.get("text").asText().contains("queue position 1"), r.toString());
-        assertTrue(r.get("ownerReservations").asText().contains("deployment 6d1e5e4a-0000-4000-8000-00000000d3e0")
-                && r.get("ownerReservations").asText().contains("by victor"), r.toString());
-        assertEquals("2", r.get("ownerQueueLength").asText());
+        assertTrue(queued.get("text").asText().matches("Waiting in queue \\(reservation [0-9a-f-]{36}\\): queue position 2\\. The loan opens here .*"),
+                queued.toString());
+        List<String> listed = Rig.texts(r.get("ownerReservations"));
+        assertEquals(2, listed.size(), listed.toString());
+        assertTrue(listed.get(0).startsWith("position 1 ") && listed.get(0).contains("deployment 6d1e5e4a-0000-4000-8000-00000000d3e0 by olive"), listed.toString());
+        assertTrue(listed.get(1).startsWith("position 2 ") && listed.get(1).contains("by victor"), listed.toString());
+        assertEquals("3", r.get("ownerQueueLength").asText());
+        JsonNode moved = r.get("queuedMoved");
+        assertEquals("info", moved.get("kind").asText(), r.toString());
+        assertTrue(moved.get("text").asText().contains("queue position 1, you are next."), moved.toString());
+        List<String> left = Rig.texts(r.get("ownerReservationsAfterCancel"));
+        assertTrue(left.get(0).startsWith("position 1 ") && left.get(0).contains("by victor"), left.toString());
+        assertEquals("2", r.get("ownerQueueLengthAfterCancel").asText());
         assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
         assertStatus(r.get("borrowAgain"), "ok", "Borrowed: your loan starts.");
 

@@ -165,8 +165,8 @@ export class Owner {
       const r = await api('GET', '/reservations');
       const list = r.reservations || [];
       update($('#ores'), list, () => list.map((x) => el('li', {},
-        el('span', { class: 'mono' }, String(x.id)), ' ', String(x.desc || ''), ' ', el('span', { class: 'muted' }, String(x.created || '')),
-        x.user ? [' by ', el('strong', {}, String(x.user))] : null, ' ',
+        el('span', { class: 'badge' }, `position ${x.position}`), ' ',
+        el('span', { class: 'mono' }, x.id), ' ', x.desc, ' by ', el('strong', {}, x.user), ' ', el('span', { class: 'muted' }, x.created), ' ',
         el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
           onclick: () => this.cancel(x.id) }, 'Cancel'))));
       say(status, 'info', list.length ? '' : 'Nobody is waiting.');
