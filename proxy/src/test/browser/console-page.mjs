@@ -61,6 +61,21 @@ async function simPaths() {
   return (await (await fetch(sim + '/_sim/requests')).json()).map((r) => r.path);
 }
 
+async function simFaults(method, body) {
+  const res = await fetch(sim + '/_sim/faults', { method, headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error('the simulator refused the faults: ' + res.status);
+}
+
+/** What the loan's status shows: its line, the steps marked done and the step marked current. */
+async function stepsOf(page) {
+  return {
+    status: await text(page, '#inst-status'),
+    done: await page.locator('#inst-steps li.done').allTextContents(),
+    current: await page.locator('#inst-steps li[aria-current="step"]').allTextContents(),
+  };
+}
+
 async function setSimBattery(chargePercent) {
   const res = await fetch(sim + '/_sim/state', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ battery: { chargePercent } }) });
@@ -173,8 +188,16 @@ async function flow() {
   await signIn(b, userToken);
   out.tokenInUrl = b.url().includes(userToken);
   out.storage = await b.evaluate(() => ({ local: localStorage.length, cookie: document.cookie, session: Object.keys(sessionStorage) }));
-  await borrow(b);
-  out.steps = await b.locator('#inst-steps li.done').allTextContents();
+  // INIT, then READY: the robot answers slowly for a moment (the simulator's latency fault, below
+  // the server's 2 s on_ready timeout), so the loan stays in INIT long enough to be seen there
+  await simFaults('PUT', { latencyMs: 1000 });
+  await b.locator('#deps li.dep').first().waitFor({ timeout: T });
+  await b.locator('#deps li.dep button.primary').first().click();
+  await b.locator('#inst-status', { hasText: /^INIT · / }).waitFor({ timeout: T });
+  out.initSeen = await stepsOf(b);
+  await b.locator('#inst-status[data-kind="ok"]').waitFor({ timeout: T });
+  out.readySeen = await stepsOf(b);
+  await simFaults('DELETE');
   out.instanceStatus = await text(b, '#inst-status');
 
   await startProxy(b);

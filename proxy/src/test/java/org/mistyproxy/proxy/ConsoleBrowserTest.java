@@ -77,7 +77,15 @@ class ConsoleBrowserTest {
         assertEquals("", storage.get("cookie").asText(), "no cookie");
         assertEquals(List.of("mistyproxy.console.token"), Rig.texts(storage.get("session")), "the token, in session storage only");
 
-        assertEquals(List.of("INIT", "READY"), Rig.texts(r.get("steps")));
+        // the loan seen in INIT (only that step reached, and current), then in READY
+        JsonNode init = r.get("initSeen");
+        assertTrue(init.get("status").asText().startsWith("INIT · started "), init.toString());
+        assertEquals(List.of("INIT"), Rig.texts(init.get("done")), init.toString());
+        assertEquals(List.of("INIT"), Rig.texts(init.get("current")), init.toString());
+        JsonNode ready = r.get("readySeen");
+        assertTrue(ready.get("status").asText().startsWith("READY · started "), ready.toString());
+        assertEquals(List.of("INIT", "READY"), Rig.texts(ready.get("done")), ready.toString());
+        assertEquals(List.of("READY"), Rig.texts(ready.get("current")), ready.toString());
         assertTrue(r.get("instanceStatus").asText().startsWith("READY"), r.toString());
         String shortUrl = r.get("shortUrl").asText();
         assertTrue(shortUrl.startsWith("127.0.0.1:" + server.port() + "/") && !shortUrl.contains("://"), shortUrl);
