@@ -212,7 +212,13 @@ async function flow() {
   await until('a second, different frame', async () => (await b.locator('#cam-img').getAttribute('src')) !== first);
   const second = await b.locator('#cam-img').getAttribute('src');
   out.camera = { firstPrefix: first.slice(0, 23), changed: first !== second };
-  const naturalWidth = await b.locator('#cam-img').evaluate((i) => i.decode().then(() => i.naturalWidth));
+  // decode a copy of one frame: the live picture's src changes with every frame, and decoding an
+  // image whose src changes under it fails
+  const naturalWidth = await b.locator('#cam-img').evaluate((i) => {
+    const copy = new Image();
+    copy.src = i.src;
+    return copy.decode().then(() => copy.naturalWidth);
+  });
   out.camera.width = naturalWidth;
   const download = b.waitForEvent('download', { timeout: T });
   await b.getByRole('button', { name: 'Snapshot (JPEG)' }).click();
@@ -414,35 +420,63 @@ async function flow() {
 }
 
 async function hostile() {
-  // Hostile strings arrive through every channel the console renders: the deployment's description
-  // (config), the robot's events (an utterance id echoed back), the audit log (a path and a reason),
-  // the robot's answers and the API's error messages.
+  // Hostile strings reach every place the console renders data it does not control:
+  //  - the configuration: the deployment's description (the borrower's list, the owner's table);
+  //  - the robot: a pub/sub event echoing an utterance id, and the robot's own error answer
+  //    (PlayAudio names the file it did not find) in the command's status line and answer box;
+  //  - the audit log: a refused path and a refused parameter, in the borrower's decision log and
+  //    the owner's audit stream;
+  //  - the API's errors echoing what was typed (a rule for a user that does not exist);
+  //  - the owner's lock reason: the owner's table and the borrower's refusal;
+  //  - the reservations list (see below).
   const H = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1"></script><script>window.__pwned=1</script>';
+  // the same payload as a file name the policy passes to the robot (no ':', '/' or '\')
+  const HF = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">';
   const b = await newPage('borrower');
   await signIn(b, userToken);
   await borrow(b);
   await startProxy(b);
+  const depId = await b.locator('#deps li.dep').first().getAttribute('data-deployment');
   await b.locator('#event-type').selectOption('TextToSpeechComplete');
   await b.getByRole('button', { name: 'Watch' }).click();
   await b.locator('#event-status[data-kind="ok"]').waitFor({ timeout: T });
   out.speak = await anyCommand(b, 'POST', '/api/tts/speak', JSON.stringify({ Text: H, UtteranceId: H }));
   await b.locator('#event-list li').first().waitFor({ timeout: T });
   out.eventShown = await b.locator('#event-list li').first().textContent();
+  out.robotError = await anyCommand(b, 'POST', '/api/audio/play', JSON.stringify({ FileName: HF }));
+  out.robotAnswer = await text(b, '#cmd-result');
   out.refusedPath = await anyCommand(b, 'GET', '/api/' + H, '');
   out.refusedParam = await anyCommand(b, 'POST', '/api/led', JSON.stringify({ Red: H, Green: 0, Blue: 0 }));
-  await until('hostile audit rows', async () => (await b.locator('#log-rows').textContent()).includes('onerror'));
+  const bothRefusals = (t) => t.includes('blocked: GET /api/<img') && t.includes('Red="<img');
+  await until('hostile audit rows', async () => bothRefusals(await text(b, '#log-rows')));
   out.logShown = await b.locator('#log-rows').textContent();
   out.depShown = await b.locator('#deps').textContent();
 
+  // a second borrower waits for the robot (through the API): a real entry in the owner's list
+  const reserved = await (await fetch(`${base}/new/${depId}`, { method: 'POST',
+    headers: { Authorization: 'Bearer ' + secondToken, 'Content-Type': 'application/json' }, body: '{"reserve": true}' })).json();
+  out.secondReserved = reserved.success === false && typeof reserved.id === 'string';
+
   const o = await newPage('owner');
   await signIn(o, ownerToken, '#owner');
-  await until('hostile audit rows for the owner', async () => (await o.locator('#audit-rows').textContent()).includes('onerror'));
+  await until('hostile audit rows for the owner', async () => bothRefusals(await text(o, '#audit-rows')));
   out.ownerAuditShown = await o.locator('#audit-rows').textContent();
   out.ownerDepShown = await o.locator('#odeps').textContent();
+  await until('the reservation listed', async () => (await text(o, '#ores')).includes('by victor'));
+  // No request can put markup into a reservation (type and user names are validated, and ids,
+  // times and places are the server's own), so the list's own renderer is given the hostile string
+  // in every field, in the owner's page under its Content-Security-Policy, and the row joins the list.
+  out.hostileReservation = await o.evaluate(async (h) => {
+    const { reservationRow } = await import(new URL('js/owner.js', location.href).href);
+    const row = reservationRow({ id: h, desc: 'type ' + h, user: h, created: h, position: h }, () => {});
+    document.querySelector('#ores').append(row);
+    return { text: row.textContent, cancelLabel: row.querySelector('button').getAttribute('aria-label') };
+  }, H);
+  out.ownerReservations = await text(o, '#ores');
   await o.locator('#rule-user').fill(H);
   await o.getByRole('button', { name: 'Add rule' }).click();
   await o.locator('#rules-status:not(:empty)').waitFor({ timeout: T });
-  out.ruleStatus = await text(o, '#rules-status');
+  out.ruleStatus = await statusOf(o, '#rules-status');
 
   // a lock reason, shown to the owner in the table and to a borrower in the refusal
   await o.locator('#lock-reason').fill(H);
@@ -454,7 +488,7 @@ async function hostile() {
   await b.locator('#terminate').click();
   await until('the loan to end', async () => (await text(b, '#inst-status')).includes('TERMINATED'));
   await borrowAgain(b);
-  out.borrowRefusal = await text(b, '#queue-status');
+  out.borrowRefusal = await statusOf(b, '#queue-status');
 
   const check = (page) => page.evaluate(() => ({
     pwned: window.__pwned ?? null,

@@ -189,19 +189,44 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void hostileStringsFromTheRobotTheAuditLogAndTheConfigAreShownAsTextAndNeverRun() throws Exception {
+    void hostileStringsFromTheRobotTheAuditLogTheConfigAndBorrowersAreShownAsTextAndNeverRun() throws Exception {
         requireTools();
         String base = start("demo " + HOSTILE);
         JsonNode r = run("hostile", base, "-");
+        String img = "<img src=x onerror=\"window.__pwned=(window.__pwned||0)+1\">";
 
-        for (String where : List.of("eventShown", "logShown", "depShown", "ownerAuditShown", "ownerDepShown")) {
-            assertTrue(r.get(where).asText().contains("<img src=x onerror="), where + " shows the string as text: " + r.get(where));
+        // the configuration: the deployment's description, whole, in both views
+        assertTrue(r.get("depShown").asText().contains("demo " + HOSTILE), r.get("depShown").toString());
+        assertTrue(r.get("ownerDepShown").asText().contains("demo " + HOSTILE), r.get("ownerDepShown").toString());
+        // the robot: an event echoing the utterance id, and the robot's own error naming the file
+        assertEquals("POST /api/tts/speak: done (200)", r.get("speak").asText());
+        assertTrue(r.get("eventShown").asText().contains(HOSTILE.replace("\"", "\\\"")), r.get("eventShown").toString());
+        assertTrue(r.get("robotError").asText().startsWith("POST /api/audio/play: refused — Cannot PlayAudio - Audio file '" + img + "' not found."),
+                r.get("robotError").toString());
+        assertTrue(r.get("robotAnswer").asText().contains("Audio file '" + img.replace("\"", "\\\"") + "' not found."), r.get("robotAnswer").toString());
+        // the audit log: a refused path and a refused parameter, in the borrower's log and the owner's stream
+        assertTrue(r.get("refusedPath").asText().contains("blocked: GET /api/" + HOSTILE + ": no rule matches"), r.get("refusedPath").toString());
+        assertTrue(r.get("refusedParam").asText().contains("blocked: POST /api/led: Red=\"<img src=x onerror="), r.get("refusedParam").toString());
+        for (String where : List.of("logShown", "ownerAuditShown")) {
+            String shown = r.get(where).asText();
+            assertTrue(shown.contains("blocked: GET /api/" + HOSTILE) && shown.contains("Red=\"<img src=x onerror="), where + ": " + shown);
         }
-        assertTrue(r.get("eventShown").asText().contains("</script><script>"), r.toString());
+        // the API echoing what the owner typed
+        assertEquals("error", r.get("ruleStatus").get("kind").asText(), r.toString());
+        assertTrue(r.get("ruleStatus").get("text").asText().contains("there is no user `" + HOSTILE + "`"), r.get("ruleStatus").toString());
+        // the owner's lock reason, in the owner's table and the borrower's refusal
         assertEquals("Locked: no new loans.", r.get("lockStatus").asText());
-        assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
-        assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
-        assertTrue(r.get("refusedPath").asText().contains("onerror"), "the refusal's reason names the path: " + r.get("refusedPath"));
+        assertEquals("locked " + HOSTILE, r.get("lockShown").asText());
+        assertEquals("error", r.get("borrowRefusal").get("kind").asText(), r.toString());
+        assertTrue(r.get("borrowRefusal").get("text").asText().contains("locked out by its owner: " + HOSTILE + " (HTTP 403)"), r.toString());
+        // the reservations list: a real entry, and the list's renderer with the string in every field
+        assertTrue(r.get("secondReserved").asBoolean(), r.toString());
+        JsonNode row = r.get("hostileReservation");
+        assertEquals("position " + HOSTILE + " " + HOSTILE + " type " + HOSTILE + " by " + HOSTILE + " " + HOSTILE + " Cancel", row.get("text").asText());
+        assertEquals("Cancel reservation " + HOSTILE, row.get("cancelLabel").asText());
+        assertTrue(r.get("ownerReservations").asText().contains("by victor") && r.get("ownerReservations").asText().contains("by " + HOSTILE),
+                r.get("ownerReservations").toString());
+
         for (String page : List.of("borrowerDom", "ownerDom")) {
             JsonNode dom = r.get(page);
             assertTrue(dom.get("pwned").isNull(), page + ": a hostile script ran: " + dom);

@@ -9,6 +9,15 @@ import { MetricsHistory, STEP_MS, drawDecisions, drawLatency } from './metrics.j
 const LIVE = new Set(['INIT', 'READY', 'TERMINATING']);
 const AUDIT_KEEP = 500;
 
+/** One entry of GET /reservations in the owner's list; every value is text. */
+export function reservationRow(x, onCancel) {
+  return el('li', {},
+    el('span', { class: 'badge' }, `position ${x.position}`), ' ',
+    el('span', { class: 'mono' }, x.id), ' ', x.desc, ' by ', el('strong', {}, x.user), ' ', el('span', { class: 'muted' }, x.created), ' ',
+    el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
+      onclick: () => onCancel(x.id) }, 'Cancel'));
+}
+
 export class Owner {
   constructor(onError) {
     this.onError = onError;
@@ -164,11 +173,7 @@ export class Owner {
     try {
       const r = await api('GET', '/reservations');
       const list = r.reservations || [];
-      update($('#ores'), list, () => list.map((x) => el('li', {},
-        el('span', { class: 'badge' }, `position ${x.position}`), ' ',
-        el('span', { class: 'mono' }, x.id), ' ', x.desc, ' by ', el('strong', {}, x.user), ' ', el('span', { class: 'muted' }, x.created), ' ',
-        el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
-          onclick: () => this.cancel(x.id) }, 'Cancel'))));
+      update($('#ores'), list, () => list.map((x) => reservationRow(x, (id) => this.cancel(id))));
       say(status, 'info', list.length ? '' : 'Nobody is waiting.');
     } catch (e) {
       update($('#ores'), null, () => []);
