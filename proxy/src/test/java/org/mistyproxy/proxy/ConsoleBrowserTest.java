@@ -77,7 +77,15 @@ class ConsoleBrowserTest {
         assertEquals("", storage.get("cookie").asText(), "no cookie");
         assertEquals(List.of("mistyproxy.console.token"), Rig.texts(storage.get("session")), "the token, in session storage only");
 
-        assertEquals(List.of("INIT", "READY"), Rig.texts(r.get("steps")));
+        // the loan seen in INIT (only that step reached, and current), then in READY
+        JsonNode init = r.get("initSeen");
+        assertTrue(init.get("status").asText().startsWith("INIT · started "), init.toString());
+        assertEquals(List.of("INIT"), Rig.texts(init.get("done")), init.toString());
+        assertEquals(List.of("INIT"), Rig.texts(init.get("current")), init.toString());
+        JsonNode ready = r.get("readySeen");
+        assertTrue(ready.get("status").asText().startsWith("READY · started "), ready.toString());
+        assertEquals(List.of("INIT", "READY"), Rig.texts(ready.get("done")), ready.toString());
+        assertEquals(List.of("READY"), Rig.texts(ready.get("current")), ready.toString());
         assertTrue(r.get("instanceStatus").asText().startsWith("READY"), r.toString());
         String shortUrl = r.get("shortUrl").asText();
         assertTrue(shortUrl.startsWith("127.0.0.1:" + server.port() + "/") && !shortUrl.contains("://"), shortUrl);
@@ -107,48 +115,66 @@ class ConsoleBrowserTest {
 
         assertTrue(r.get("ownerLoan").asText().contains("holder ursula"), r.toString());
         assertTrue(r.get("ownerLoan").asText().contains("1 refused"), r.toString());
+        // battery: the percent the API reports (health.battery, read from the robot's fraction), shown
+        // as the server words it: whole percents, one decimal below 1 %
+        JsonNode battery = r.get("batteryNormal");
+        double api = battery.get("api").asDouble();
+        assertTrue(api > 50 && Math.abs(api - 100 * battery.get("sim").asDouble()) < 1, "the API's percent is the robot's charge: " + battery);
+        assertEquals((int) Math.floor(api) + " %", battery.get("cell").asText(), battery.toString());
+        JsonNode low = r.get("batteryLow");
+        double lowApi = low.get("api").asDouble();
+        assertTrue(lowApi > 0 && lowApi < 1 && Math.abs(lowApi - 100 * low.get("sim").asDouble()) < 0.5, low.toString());
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f %%", lowApi), low.get("cell").asText(), low.toString());
         assertFalse(r.get("auditBlockedOnly").isEmpty());
         r.get("auditBlockedOnly").forEach(row -> assertTrue(row.asText().contains("blocked") && row.asText().contains("/api/reboot"), row.asText()));
         assertTrue(r.get("chart").asText().startsWith("Requests per 5 s"), r.toString());
 
-        // Access rules, lock-out (issue 11) and the owner's halt (issue 12) land separately from the
-        // console. Each is checked strictly either way: with the route, its full effect; without
-        // it, exactly the API's "no such route" error shown to the owner (and nothing else).
-        JsonNode ruleAdd = r.get("ruleAdd");
-        if (ruleAdd.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
-            assertFalse(r.get("ruleDeleted").asText().contains("victor"), r.toString());
-        } else {
-            assertMissingRoute(ruleAdd, "/rule", r);
-        }
+        // access rules: none at first, a deny rule added, listed and deleted
+        assertEquals("No rules: every configured user may borrow.", r.get("rulesStatus").asText());
+        assertStatus(r.get("ruleAdd"), "ok", "Rule 1 added.");
+        assertTrue(r.get("ruleListed").asText().contains("may not borrow victor"), r.toString());
+        assertStatus(r.get("ruleDeleted"), "info", "No rules: every configured user may borrow."); // the list read again after the delete
+        assertEquals("Nobody is waiting.", r.get("reservationsStatus").asText());
+
+        // the use-queue: behind the owner's reservation a second borrower waits at position 2, the
+        // owner sees both with their places, cancels the first, and the borrower's page moves to 1
+        assertTrue(r.get("ownerReserved").asBoolean(), r.toString());
         JsonNode queued = r.get("queued");
-        if (queued.get("text").asText().startsWith("Waiting in queue")) {
-            assertTrue(queued.get("text").asText().contains("queue position 1"), r.toString());
-            assertTrue(r.get("ownerReservations").asText().contains("deployment"), r.toString());
-            assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
-        } else {
-            assertEquals("error", queued.get("kind").asText(), r.toString());
-            assertTrue(queued.get("text").asText().contains("All matching workspace deployments are busy"), r.toString());
-        }
-        JsonNode lock = r.get("lock");
-        if (lock.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
-            JsonNode refused = r.get("borrowAfterLock");
-            assertEquals("error", refused.get("kind").asText(), r.toString());
-            assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
-            assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
-        } else {
-            assertMissingRoute(lock, "/lockout", r);
-            assertEquals("ok", r.get("borrowAfterLock").get("kind").asText(), r.toString());
-        }
-        JsonNode halt = r.get("halt");
-        if (halt.get("kind").asText().equals("ok")) {
-            assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
-            assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
-        } else {
-            assertMissingRoute(halt, "/halt", r);
-        }
+        assertEquals("info", queued.get("kind").asText(), r.toString());
+        assertTrue(queued.get("text").asText().matches("Waiting in queue \\(reservation [0-9a-f-]{36}\\): queue position 2\\. The loan opens here .*"),
+                queued.toString());
+        List<String> listed = Rig.texts(r.get("ownerReservations"));
+        assertEquals(2, listed.size(), listed.toString());
+        assertTrue(listed.get(0).startsWith("position 1 ") && listed.get(0).contains("deployment 6d1e5e4a-0000-4000-8000-00000000d3e0 by olive"), listed.toString());
+        assertTrue(listed.get(1).startsWith("position 2 ") && listed.get(1).contains("by victor"), listed.toString());
+        assertEquals("3", r.get("ownerQueueLength").asText());
+        JsonNode moved = r.get("queuedMoved");
+        assertEquals("info", moved.get("kind").asText(), r.toString());
+        assertTrue(moved.get("text").asText().contains("queue position 1, you are next."), moved.toString());
+        List<String> left = Rig.texts(r.get("ownerReservationsAfterCancel"));
+        assertTrue(left.get(0).startsWith("position 1 ") && left.get(0).contains("by victor"), left.toString());
+        assertEquals("2", r.get("ownerQueueLengthAfterCancel").asText());
+        assertTrue(r.get("servedFromQueue").asText().startsWith("READY"), r.toString());
+        assertStatus(r.get("borrowAgain"), "ok", "Borrowed: your loan starts.");
+
+        // lock-out: the owner's lock with its reason; the owner ends the loan; a borrow is refused with the reason
+        assertStatus(r.get("lock"), "ok", "Locked: no new loans.");
+        assertTrue(r.get("lockShown").asText().contains("locked charging until noon"), r.toString());
+        assertStatus(r.get("ownerEnd"), "ok", "Loan ended.");
+        assertTrue(r.get("endSeenByBorrower").asText().startsWith("TERMINATED"), r.toString());
         assertEquals(404, r.get("urlGoneAfterEnd").asInt(), "the ended loan's proxy URL is dead");
+        assertTrue(r.get("borrowerSeesLock").asText().contains("locked"), r.toString());
+        assertFalse(r.get("borrowerSeesLock").asText().contains("charging until noon"), "a borrower is not told the owner's note: " + r);
+        JsonNode refused = r.get("borrowAfterLock");
+        assertEquals("error", refused.get("kind").asText(), r.toString());
+        assertTrue(refused.get("text").asText().contains("locked out by its owner: charging until noon"), r.toString());
+        assertStatus(r.get("unlock"), "ok", "Unlocked.");
+        assertStatus(r.get("borrowAfterUnlock"), "ok", "Borrowed: your loan starts.");
+
+        // the owner's halt: the robot halted, the loan ended, and the borrower told why
+        assertStatus(r.get("halt"), "ok", "Halted: robot stopped, loan ended.");
+        assertTrue(r.get("haltsAtRobot").asInt() >= 1, "the robot got a halt: " + r);
+        assertTrue(r.get("haltSeenByBorrower").asText().startsWith("TERMINATED — halted by owner"), r.toString());
 
         assertEquals(List.of(), Rig.texts(r.get("unlabelled")), "controls without a label");
         assertTrue(r.get("phoneOverflow").asInt() <= 0, "borrower view wider than a phone: " + r.get("phoneOverflow"));
@@ -163,20 +189,44 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void hostileStringsFromTheRobotTheAuditLogAndTheConfigAreShownAsTextAndNeverRun() throws Exception {
+    void hostileStringsFromTheRobotTheAuditLogTheConfigAndBorrowersAreShownAsTextAndNeverRun() throws Exception {
         requireTools();
         String base = start("demo " + HOSTILE);
         JsonNode r = run("hostile", base, "-");
+        String img = "<img src=x onerror=\"window.__pwned=(window.__pwned||0)+1\">";
 
-        for (String where : List.of("eventShown", "logShown", "depShown", "ownerAuditShown", "ownerDepShown")) {
-            assertTrue(r.get(where).asText().contains("<img src=x onerror="), where + " shows the string as text: " + r.get(where));
+        // the configuration: the deployment's description, whole, in both views
+        assertTrue(r.get("depShown").asText().contains("demo " + HOSTILE), r.get("depShown").toString());
+        assertTrue(r.get("ownerDepShown").asText().contains("demo " + HOSTILE), r.get("ownerDepShown").toString());
+        // the robot: an event echoing the utterance id, and the robot's own error naming the file
+        assertEquals("POST /api/tts/speak: done (200)", r.get("speak").asText());
+        assertTrue(r.get("eventShown").asText().contains(HOSTILE.replace("\"", "\\\"")), r.get("eventShown").toString());
+        assertTrue(r.get("robotError").asText().startsWith("POST /api/audio/play: refused — Cannot PlayAudio - Audio file '" + img + "' not found."),
+                r.get("robotError").toString());
+        assertTrue(r.get("robotAnswer").asText().contains("Audio file '" + img.replace("\"", "\\\"") + "' not found."), r.get("robotAnswer").toString());
+        // the audit log: a refused path and a refused parameter, in the borrower's log and the owner's stream
+        assertTrue(r.get("refusedPath").asText().contains("blocked: GET /api/" + HOSTILE + ": no rule matches"), r.get("refusedPath").toString());
+        assertTrue(r.get("refusedParam").asText().contains("blocked: POST /api/led: Red=\"<img src=x onerror="), r.get("refusedParam").toString());
+        for (String where : List.of("logShown", "ownerAuditShown")) {
+            String shown = r.get(where).asText();
+            assertTrue(shown.contains("blocked: GET /api/" + HOSTILE) && shown.contains("Red=\"<img src=x onerror="), where + ": " + shown);
         }
-        assertTrue(r.get("eventShown").asText().contains("</script><script>"), r.toString());
-        if (r.get("lockStatus").asText().startsWith("Locked")) { // lock-out has landed (issue 11)
-            assertTrue(r.get("lockShown").asText().contains("<img src=x onerror="), r.toString());
-            assertTrue(r.get("borrowRefusal").asText().contains("locked out by its owner: <img src=x onerror="), r.toString());
-        }
-        assertTrue(r.get("refusedPath").asText().contains("onerror"), "the refusal's reason names the path: " + r.get("refusedPath"));
+        // the API echoing what the owner typed
+        assertEquals("error", r.get("ruleStatus").get("kind").asText(), r.toString());
+        assertTrue(r.get("ruleStatus").get("text").asText().contains("there is no user `" + HOSTILE + "`"), r.get("ruleStatus").toString());
+        // the owner's lock reason, in the owner's table and the borrower's refusal
+        assertEquals("Locked: no new loans.", r.get("lockStatus").asText());
+        assertEquals("locked " + HOSTILE, r.get("lockShown").asText());
+        assertEquals("error", r.get("borrowRefusal").get("kind").asText(), r.toString());
+        assertTrue(r.get("borrowRefusal").get("text").asText().contains("locked out by its owner: " + HOSTILE + " (HTTP 403)"), r.toString());
+        // the reservations list: a real entry, and the list's renderer with the string in every field
+        assertTrue(r.get("secondReserved").asBoolean(), r.toString());
+        JsonNode row = r.get("hostileReservation");
+        assertEquals("position " + HOSTILE + " " + HOSTILE + " type " + HOSTILE + " by " + HOSTILE + " " + HOSTILE + " Cancel", row.get("text").asText());
+        assertEquals("Cancel reservation " + HOSTILE, row.get("cancelLabel").asText());
+        assertTrue(r.get("ownerReservations").asText().contains("by victor") && r.get("ownerReservations").asText().contains("by " + HOSTILE),
+                r.get("ownerReservations").toString());
+
         for (String page : List.of("borrowerDom", "ownerDom")) {
             JsonNode dom = r.get(page);
             assertTrue(dom.get("pwned").isNull(), page + ": a hostile script ran: " + dom);
@@ -186,10 +236,8 @@ class ConsoleBrowserTest {
         assertClean(r);
     }
 
-    private static void assertMissingRoute(JsonNode status, String route, JsonNode r) {
-        assertEquals("error", status.get("kind").asText(), r.toString());
-        String text = status.get("text").asText();
-        assertTrue(text.contains(route) && text.contains("no control API route") && text.endsWith("(HTTP 404)"), text);
+    private static void assertStatus(JsonNode status, String kind, String text) {
+        assertEquals(kind + ": " + text, status.get("kind").asText() + ": " + status.get("text").asText());
     }
 
     /** No page error, no console error other than logged 4xx refusals, no CSP violation. */
@@ -215,7 +263,10 @@ class ConsoleBrowserTest {
             node.destroyForcibly();
         }
         assertEquals(0, node.exitValue(), "node failed: " + out);
-        return Rig.JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        String seen = out.substring(out.lastIndexOf('\n') + 1);
+        // what the page showed, kept for reading a failure (or a passing run) after the fact
+        Files.writeString(Path.of("target/console-" + scenario + ".json"), seen);
+        return Rig.JSON.readTree(seen);
     }
 
     private static void requireTools() {

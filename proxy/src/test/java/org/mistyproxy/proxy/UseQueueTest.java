@@ -87,6 +87,9 @@ class UseQueueTest {
             assertEquals("deployment " + misty.id(), mine.get(0).get("desc").asText());
             assertTrue(mine.get(0).get("created").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}"));
             assertEquals(List.of(r1, r2), idsOf(owner.get("/reservations").json().get("reservations")), "owners see all, oldest first");
+            assertEquals(List.of(1, 2), positionsOf(owner.get("/reservations").json().get("reservations")), "1 is next in line");
+            assertEquals(1, mine.get(0).get("position").asInt());
+            assertEquals(List.of(2), positionsOf(victor.get("/reservations").json().get("reservations")), "victor waits behind ursula");
             assertEquals(List.of(), receiver.posts("ursula"), "nothing happened to the reservation yet");
 
             assertEquals(200, wendy.post("/terminate/" + held).status());
@@ -101,6 +104,7 @@ class UseQueueTest {
             assertEquals(0, victor.get("/instances").json().get("workspace_instances").size());
             assertEquals(2, queuelen(victor, misty));
             assertEquals(List.of(r2), idsOf(owner.get("/reservations").json().get("reservations")));
+            assertEquals(List.of(1), positionsOf(victor.get("/reservations").json().get("reservations")), "ursula was served: victor is next");
             assertEquals("ursula", ursula.get("/instance/" + ui).json().get("user").asText());
             assertEquals(r1, ursula.get("/instance/" + ui).json().get("reservation").asText(), "the instance says which reservation it served");
 
@@ -196,12 +200,30 @@ class UseQueueTest {
             assertEquals(2, queuelen(owner, misty));
             assertEquals(2, queuelen(owner, other));
             assertEquals(0, queuelen(owner, elsewhere));
+            // where each stands in line: a reservation for a robot the type reservation could take
+            // is behind it; one for another robot is not
+            String ownLoan = owner.ready(elsewhere.id().toString());
+            String forOther = reserve(owner, other.id().toString(), "olive");
+            String forElsewhere = reserve(ursula, elsewhere.type(), "ursula");
+            assertEquals(List.of(r, forOther, forElsewhere), idsOf(owner.get("/reservations").json().get("reservations")));
+            assertEquals(List.of(1, 2, 1), positionsOf(owner.get("/reservations").json().get("reservations")));
+            assertEquals(List.of(1), positionsOf(ursula.get("/reservations").json().get("reservations")), "a user sees her own, with its place");
+            assertEquals(200, owner.delete("/reservation/" + forOther).status());
+            assertEquals(200, ursula.delete("/reservation/" + forElsewhere).status());
+            assertEquals(200, owner.post("/terminate/" + ownLoan).status());
+            assertEquals(List.of(1), positionsOf(victor.get("/reservations").json().get("reservations")));
             assertEquals(200, wendy.post("/terminate/" + held).status());
             String vi = awaitInstance(victor);
             assertEquals(other.id().toString(), victor.get("/instance/" + vi).json().get("deployment").asText());
             receiver.await("victor", r, "reservation:SERVED");
             assertEquals(1, queuelen(owner, misty));
         }
+    }
+
+    static List<Integer> positionsOf(JsonNode list) {
+        List<Integer> out = new java.util.ArrayList<>();
+        list.forEach(n -> out.add(n.get("position").asInt()));
+        return out;
     }
 
     static List<String> idsOf(JsonNode list) {

@@ -69,12 +69,14 @@ public final class GovernanceApi {
         if (a.equals("reservations") && n == 1) {
             only(m, "GET");
             List<Object> out = new ArrayList<>();
-            for (ReservationQueue.Reservation r : instances.reservations(user)) {
+            for (ReservationQueue.Place p : instances.reservations(user)) {
+                ReservationQueue.Reservation r = p.reservation();
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("id", r.id());
                 j.put("created", RerobotsTime.format(r.created()));
                 j.put("desc", r.desc());
                 j.put("user", r.user());
+                j.put("position", p.position());
                 out.add(j);
             }
             return Map.of("reservations", out);

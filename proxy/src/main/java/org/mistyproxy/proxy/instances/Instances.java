@@ -227,11 +227,11 @@ public final class Instances implements AutoCloseable {
         }
     }
 
-    /** Waiting reservations {@code user} may see (an owner: all), oldest first. */
-    public List<ReservationQueue.Reservation> reservations(User user) {
-        List<ReservationQueue.Reservation> out = new ArrayList<>();
-        for (ReservationQueue.Reservation r : loans.queue().waiting()) {
-            if (user.role() == Role.OWNER || user.name().equals(r.user())) out.add(r);
+    /** Waiting reservations {@code user} may see (an owner: all), oldest first, each with its place in line. */
+    public List<ReservationQueue.Place> reservations(User user) {
+        List<ReservationQueue.Place> out = new ArrayList<>();
+        for (ReservationQueue.Place p : loans.queue().places(deployments())) {
+            if (user.role() == Role.OWNER || user.name().equals(p.reservation().user())) out.add(p);
         }
         return out;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,15 @@ public final class ReservationQueue implements AutoCloseable {
             return (byType ? "type " : "deployment ") + target;
         }
     }
+
+    /**
+     * A waiting reservation and its place in line: 1 (next) + the older reservations waiting for a
+     * robot it could take. Reservations for other robots are not ahead of it, so a reservation for
+     * a type counts those for any deployment of that type, and one for a deployment counts those for
+     * its type. First come, first served makes this the order {@code serveWaiting} follows, unless
+     * a rule or a lock keeps someone ahead from being served.
+     */
+    public record Place(Reservation reservation, int position) {}
 
     /** A stored line: {@code add} with a reservation, {@code cancel} or {@code served} with an id. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -118,6 +128,19 @@ public final class ReservationQueue implements AutoCloseable {
     /** Every waiting reservation, oldest first. */
     public synchronized List<Reservation> waiting() {
         return new ArrayList<>(waiting.values());
+    }
+
+    /** Every waiting reservation with its {@link Place}, oldest first, among {@code deployments} (the robots there are). */
+    public synchronized List<Place> places(Collection<Deployment> deployments) {
+        List<Place> out = new ArrayList<>();
+        List<Reservation> older = new ArrayList<>();
+        for (Reservation r : waiting.values()) {
+            List<Deployment> wanted = deployments.stream().filter(r::mayUse).toList();
+            long ahead = older.stream().filter(o -> wanted.stream().anyMatch(o::mayUse)).count();
+            out.add(new Place(r, 1 + (int) ahead));
+            older.add(r);
+        }
+        return out;
     }
 
     /** How many reservations could be served by {@code d}. */

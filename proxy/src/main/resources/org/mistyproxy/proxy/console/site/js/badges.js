@@ -1,30 +1,25 @@
-// How a deployment's state reads, the same in both views. Fields the API adds later (battery,
-// lock reason) are shown when present and named plainly when absent.
+// How a deployment's state reads, the same in both views. The fields are those GET /deployment/{id}
+// answers a signed-in caller: "online", "busy", "queuelen" and "lockout" for everyone; for owners
+// also "lockout_reason" (while locked) and "health" (with "battery", a percent, null before a probe
+// read it). A borrower is never told the lock's reason.
 import { el } from './dom.js';
 
 export function deploymentBadges(d) {
   const out = [];
-  if (d.online === false) out.push(el('span', { class: 'badge bad' }, 'robot offline'));
-  else if (d.online === true) out.push(el('span', { class: 'badge good' }, 'online'));
-  if (d.lockout) out.push(el('span', { class: 'badge bad' }, 'locked' + (lockReason(d) ? ': ' + lockReason(d) : '')));
+  out.push(d.online ? el('span', { class: 'badge good' }, 'online') : el('span', { class: 'badge bad' }, 'robot offline'));
+  if (d.lockout) out.push(el('span', { class: 'badge bad' }, 'locked' + (d.lockout_reason ? ': ' + d.lockout_reason : '')));
   out.push(el('span', { class: 'badge' + (d.busy ? ' warn' : '') }, d.busy ? 'busy' : 'free'));
-  if (typeof d.queuelen === 'number') out.push(el('span', { class: 'badge' }, `queue ${d.queuelen}`));
+  out.push(el('span', { class: 'badge' }, `queue ${d.queuelen}`));
   return out;
 }
 
-/** The lock's reason in whichever field the server gives it. */
-export function lockReason(d) {
-  for (const k of ['lockout_reason', 'lock_reason']) if (typeof d[k] === 'string' && d[k]) return d[k];
-  if (d.lockout && typeof d.lockout === 'object' && typeof d.lockout.reason === 'string') return d.lockout.reason;
-  if (d.health && typeof d.health === 'object' && typeof d.health.lock_reason === 'string') return d.health.lock_reason;
-  return '';
-}
-
-/** Battery as text ("87 %", "87 % charging"), or '' when the server does not report it. */
+/**
+ * The battery as the server reports it ("87 %", "0.4 %"), or '' before its first reading (and for
+ * a caller who is not an owner, who gets no "health"). Whole percents unless below one, the way the
+ * server words it in its own messages ("battery 12% is below ...").
+ */
 export function battery(d) {
-  let b = d.battery ?? (d.health && typeof d.health === 'object' ? d.health.battery : undefined);
-  if (b && typeof b === 'object') b = b.percent ?? b.chargePercent ?? b.level;
+  const b = d.health ? d.health.battery : null;
   if (typeof b !== 'number') return '';
-  const pct = b <= 1 ? Math.round(b * 100) : Math.round(b);
-  return pct + ' %';
+  return (b >= 1 || b === 0 ? String(Math.floor(b)) : b.toFixed(1)) + ' %';
 }

@@ -9,6 +9,7 @@ import { DecisionLog } from './log.js';
 import { deploymentBadges } from './badges.js';
 
 const LOAN_KEY = 'mistyproxy.console.instance';
+const RESERVATION_KEY = 'mistyproxy.console.reservation';
 const LIVE = new Set(['INIT', 'READY', 'TERMINATING']);
 
 export class Borrower {
@@ -40,6 +41,8 @@ export class Borrower {
     this.polls.push(every(2000, () => this.refresh(), (e) => say($('#deps-status'), 'error', e.message)));
     const saved = sessionStorage.getItem(LOAN_KEY);
     if (saved) this.open(saved);
+    const waiting = sessionStorage.getItem(RESERVATION_KEY);
+    if (waiting) this.reservation = JSON.parse(waiting);
   }
 
   stop() {
@@ -64,7 +67,7 @@ export class Borrower {
     update($('#mine'), live, () => live.map((r) => el('li', {},
       el('span', { class: 'mono' }, r.id.slice(0, 8)), ' ', el('span', { class: 'badge' }, r.status), ' since ', when(r.starttime), ' ',
       el('button', { type: 'button', onclick: () => this.open(r.id), 'aria-label': 'Open loan ' + r.id, dataset: { key: 'open-' + r.id } }, 'Open'))));
-    if (this.reservation) await this.checkReservation(loans.filter(Boolean));
+    if (this.reservation) await this.checkReservation();
   }
 
   deploymentRow(d) {
@@ -88,18 +91,27 @@ export class Borrower {
         say(status, 'ok', 'Borrowed: your loan starts.');
         this.open(r.id);
       } else {
-        this.reservation = { id: r.id, deployment: id, known: new Set() };
-        const dep = await api('GET', '/deployment/' + encodeURIComponent(id)).catch(() => ({}));
-        const n = typeof dep.queuelen === 'number' ? Math.max(1, dep.queuelen - 1) : null;
-        say(status, 'info', `Waiting in queue (reservation ${r.id})` + (n ? `: queue position ${n}.` : '.') +
-          ' The loan opens here when the robot is yours.');
+        this.waitFor({ id: r.id });
+        say(status, 'info', `Waiting in queue (reservation ${r.id}).`);
+        await this.checkReservation();
       }
     } catch (e) {
       say(status, 'error', 'Cannot borrow: ' + e.message);
     }
   }
 
-  async checkReservation(loans) {
+  waitFor(reservation) {
+    this.reservation = reservation;
+    if (reservation) sessionStorage.setItem(RESERVATION_KEY, JSON.stringify(reservation));
+    else sessionStorage.removeItem(RESERVATION_KEY);
+  }
+
+  /**
+   * While a reservation waits, shows its place in line (GET /reservations gives it as "position",
+   * 1 = next), every poll; once it has left the queue, opens the loan it became.
+   */
+  async checkReservation() {
+    const res = this.reservation;
     const status = $('#queue-status');
     let mine;
     try {
@@ -108,10 +120,20 @@ export class Borrower {
       say(status, 'error', 'Cannot read your reservations: ' + e.message);
       return;
     }
-    const waiting = (mine.reservations || []).some((x) => String(x.id) === String(this.reservation.id));
-    if (waiting) return;
-    const loan = loans.find((r) => r.deployment === this.reservation.deployment && LIVE.has(r.status));
-    this.reservation = null;
+    if (this.reservation !== res) return; // another poll dealt with it meanwhile
+    const entry = (mine.reservations || []).find((x) => x.id === res.id);
+    if (entry) {
+      const text = `Waiting in queue (reservation ${res.id}): queue position ${entry.position}` +
+        (entry.position === 1 ? ', you are next' : '') + '. The loan opens here when the robot is yours.';
+      // the same words again would be read out again by a screen reader
+      if (status.textContent !== text) say(status, 'info', text);
+      return;
+    }
+    this.waitFor(null);
+    // read the loans now, not before the reservation was looked up: it may just have been served
+    const ids = (await api('GET', '/instances')).workspace_instances || [];
+    const loans = await Promise.all(ids.map((iid) => api('GET', '/instance/' + encodeURIComponent(iid)).catch(() => null)));
+    const loan = loans.find((r) => r && r.reservation === res.id); // GET /instance names the reservation it served
     if (loan) {
       say(status, 'ok', 'Your turn: the robot is yours.');
       this.open(loan.id);

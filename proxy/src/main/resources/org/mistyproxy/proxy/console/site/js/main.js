@@ -68,7 +68,7 @@ $('#sign-in-form').addEventListener('submit', async (ev) => {
 $('#sign-out').addEventListener('click', () => {
   if (current) views[current].stop();
   current = null;
-  session.token = null;
+  sessionStorage.clear(); // the token, and the loan and reservation this tab was following
   location.hash = '';
   location.reload();
 });

@@ -3,11 +3,20 @@
 import { api } from './api.js';
 import { $, el, fill, every, say, update, when } from './dom.js';
 import { auditRow, LogCursor } from './log.js';
-import { battery, lockReason } from './badges.js';
+import { battery } from './badges.js';
 import { MetricsHistory, STEP_MS, drawDecisions, drawLatency } from './metrics.js';
 
 const LIVE = new Set(['INIT', 'READY', 'TERMINATING']);
 const AUDIT_KEEP = 500;
+
+/** One entry of GET /reservations in the owner's list; every value is text. */
+export function reservationRow(x, onCancel) {
+  return el('li', {},
+    el('span', { class: 'badge' }, `position ${x.position}`), ' ',
+    el('span', { class: 'mono' }, x.id), ' ', x.desc, ' by ', el('strong', {}, x.user), ' ', el('span', { class: 'muted' }, x.created), ' ',
+    el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
+      onclick: () => onCancel(x.id) }, 'Cancel'));
+}
 
 export class Owner {
   constructor(onError) {
@@ -64,16 +73,16 @@ export class Owner {
     if (d.error) return el('tr', {}, el('td', { class: 'mono' }, d.id), el('td', { colspan: 6, class: 'error' }, d.error));
     const key = (k) => ({ key: k + '-' + d.id });
     const cursor = loan && this.cursors.get(loan.id);
-    const reason = lockReason(d);
     return el('tr', { dataset: { deployment: d.id } },
       el('td', {}, el('strong', {}, d.desc || d.type || ''), el('br'), el('span', { class: 'mono muted' }, d.id)),
-      el('td', {}, d.online === false ? el('span', { class: 'badge bad' }, 'offline') : d.online === true ? el('span', { class: 'badge good' }, 'online') : '?'),
-      el('td', {}, battery(d) || el('span', { class: 'muted' }, 'not reported')),
-      el('td', { class: 'lock' }, d.lockout ? el('span', { class: 'badge bad' }, 'locked') : el('span', { class: 'badge' }, 'open'), reason ? ' ' + reason : ''),
-      el('td', {}, typeof d.queuelen === 'number' ? String(d.queuelen) : ''),
+      el('td', {}, d.online ? el('span', { class: 'badge good' }, 'online') : el('span', { class: 'badge bad' }, 'offline')),
+      el('td', { class: 'battery' }, battery(d) || el('span', { class: 'muted' }, 'no reading yet')),
+      el('td', { class: 'lock' }, d.lockout ? el('span', { class: 'badge bad' }, 'locked') : el('span', { class: 'badge' }, 'open'),
+        d.lockout_reason ? ' ' + d.lockout_reason : ''),
+      el('td', { class: 'queue' }, String(d.queuelen)),
       el('td', { class: 'loan' }, loan
         ? [el('span', { class: 'mono', title: loan.id }, loan.id.slice(0, 8)), ' ', el('span', { class: 'badge' }, loan.status),
-          el('br'), 'holder ', el('strong', {}, loan.user || '?'), ' since ', when(loan.starttime), el('br'),
+          el('br'), 'holder ', el('strong', {}, loan.user), ' since ', when(loan.starttime), el('br'),
           cursor ? `${cursor.totals.requests} requests, ${cursor.totals.blocked} refused` : '']
         : el('span', { class: 'muted' }, 'free')),
       el('td', { class: 'actions' },
@@ -164,11 +173,7 @@ export class Owner {
     try {
       const r = await api('GET', '/reservations');
       const list = r.reservations || [];
-      update($('#ores'), list, () => list.map((x) => el('li', {},
-        el('span', { class: 'mono' }, String(x.id)), ' ', String(x.desc || ''), ' ', el('span', { class: 'muted' }, String(x.created || '')),
-        x.user ? [' by ', el('strong', {}, String(x.user))] : null, ' ',
-        el('button', { type: 'button', dataset: { key: 'res-' + x.id }, 'aria-label': `Cancel reservation ${x.id}`,
-          onclick: () => this.cancel(x.id) }, 'Cancel'))));
+      update($('#ores'), list, () => list.map((x) => reservationRow(x, (id) => this.cancel(id))));
       say(status, 'info', list.length ? '' : 'Nobody is waiting.');
     } catch (e) {
       update($('#ores'), null, () => []);
