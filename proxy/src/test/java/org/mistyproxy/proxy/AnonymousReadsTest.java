@@ -68,6 +68,22 @@ class AnonymousReadsTest {
     }
 
     @Test
+    void anonymousDeploymentInfoHasEveryFieldOfTheContractLockoutIncluded() {
+        JsonNode info = anonymous.get("/deployment/" + open.id()).json();
+        for (String f : List.of("id", "type", "type_version", "supported_addons", "desc", "region", "icounter", "created",
+                "queuelen", "lockout", "online")) {
+            assertTrue(info.has(f), f + " missing from " + info);
+        }
+        assertFalse(info.get("lockout").asBoolean(), info::toString);
+        assertEquals(200, owner.post("/deployment/" + open.id() + "/lockout", "{\"reason\": \"charging\"}").status());
+        JsonNode locked = anonymous.get("/deployment/" + open.id()).json();
+        assertTrue(locked.get("lockout").asBoolean(), locked::toString);
+        assertFalse(locked.has("lockout_reason"), "the reason is the owner's business: " + locked);
+        assertEquals(200, owner.delete("/deployment/" + open.id() + "/lockout").status());
+        assertFalse(anonymous.get("/deployment/" + open.id()).json().get("lockout").asBoolean());
+    }
+
+    @Test
     void aTokenThatIsSentMustBeValid() {
         Api wrong = Api.of(server.publicBaseUrl(), "not-a-token");
         for (String p : List.of("/workspaces", "/deployments?info=t", "/deployment/" + open.id(), "/queuelen/" + open.id())) {

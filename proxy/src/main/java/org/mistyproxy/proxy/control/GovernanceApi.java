@@ -129,12 +129,14 @@ public final class GovernanceApi {
         return notifier.problem(eurl);
     }
 
-    /** Adds {@code lockout} (and, for owners, {@code cap} and the lock's reason) to deployment info. */
-    public void describe(Map<String, Object> out, Deployment d, User user) {
+    /**
+     * Adds {@code lockout} to deployment info for every caller ({@code caller} empty: anonymous;
+     * hardshare and {@code rerobots wdinfo} read it), and for owners {@code cap} and the lock's reason.
+     */
+    public void describe(Map<String, Object> out, Deployment d, Optional<User> caller) {
         Optional<Lockouts.Lock> lock = lockouts.lockOf(d.id());
-        out.put("queuelen", instances.queueLength(d));
         out.put("lockout", lock.isPresent());
-        if (user.role() != Role.OWNER) return;
+        if (caller.isEmpty() || caller.get().role() != Role.OWNER) return;
         List<Object> cap = new ArrayList<>();
         for (AccessRules.Rule r : rules.rulesOf(d.id(), null)) cap.add(json(r));
         out.put("cap", cap);
