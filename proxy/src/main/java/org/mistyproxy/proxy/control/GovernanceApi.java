@@ -35,8 +35,12 @@ public final class GovernanceApi {
     private final Lockouts lockouts;
     private final CurrentConfig config;
     private final EventUrlNotifier notifier;
+    private final DeploymentCatalog catalog;
 
-    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, CurrentConfig config, EventUrlNotifier notifier) {
+    /** @param catalog who may know that a deployment exists ({@code listed: false}); asked for every deployment id here */
+    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, CurrentConfig config, EventUrlNotifier notifier,
+            DeploymentCatalog catalog) {
+        this.catalog = catalog;
         this.notifier = notifier;
         this.instances = instances;
         this.rules = rules;
@@ -63,7 +67,11 @@ public final class GovernanceApi {
         if (a.equals("rules") && n == 1) {
             only(m, "GET");
             List<Object> out = new ArrayList<>();
-            for (Deployment d : instances.deployments()) out.addAll(visibleRules(d, user, ex));
+            for (Deployment d : instances.deployments()) {
+                // an unlisted deployment the caller may not instantiate does not exist for them, even
+                // through a deny rule about them
+                if (catalog.visible(Optional.of(user), d)) out.addAll(visibleRules(d, user, ex));
+            }
             return Map.of("rules", out);
         }
         if (a.equals("reservations") && n == 1) {
@@ -86,9 +94,9 @@ public final class GovernanceApi {
         }
         if (a.equals("queuelen") && n == 2) {
             only(m, "GET");
-            return Map.of("queuelen", instances.queueLength(deployment(seg.get(1))));
+            return Map.of("queuelen", instances.queueLength(catalog.find(Optional.of(user), seg.get(1))));
         }
-        Deployment d = deployment(seg.get(1));
+        Deployment d = catalog.find(Optional.of(user), seg.get(1));
         String what = seg.get(2);
         if (what.equals("rules") && n == 3) {
             only(m, "GET");
@@ -206,10 +214,6 @@ public final class GovernanceApi {
             throw ApiError.of(400, "reason must be a non-empty string of at most " + MAX_REASON + " characters");
         }
         return r.asText();
-    }
-
-    private Deployment deployment(String id) {
-        return instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
     }
 
     private static void requireOwner(User user, String what) {

@@ -228,7 +228,7 @@ public final class ProxyServer implements AutoCloseable {
         DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
                 options.clock());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
-                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier),
+                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier, catalog),
                 new DeploymentHalt(instances, loanActions, locks), health, options.bodyDeadline());
         ControlEndpoint controlEndpoint = new ControlEndpoint(control);
 
