@@ -66,6 +66,14 @@ public final class Admission {
         return new Wait(anyBusy ? null : lock);
     }
 
+    /**
+     * What the access rules say about {@code user} and {@code d}, lock-outs aside: a reservation
+     * that the rules forbid on every deployment it could take will never be served.
+     */
+    public AccessRules.Decision permits(User user, Deployment d) {
+        return rules.decide(user, d);
+    }
+
     /** Whether a reservation of {@code user} may become an instance of {@code d} now (it is free: the caller knows). */
     public boolean mayServe(User user, Deployment d) {
         return !lockouts.locked(d.id()) && rules.decide(user, d).allowed();
