@@ -210,6 +210,39 @@ class UseQueueTest {
         }
     }
 
+    @Test
+    void queuelenHasOneRouteAndAgreesWithEveryOtherPlaceThatShowsIt() throws Exception {
+        try (ProxyServer server = ProxyServer.start(config, Rig.fast())) {
+            String base = server.publicBaseUrl();
+            Api anonymous = Api.of(base, null);
+            Api owner = Api.of(base, Rig.OWNER);
+            Api ursula = Api.of(base, Rig.URSULA);
+            Api victor = Api.of(base, Rig.VICTOR);
+            String held = ursula.ready(misty.id().toString());
+            reserve(victor, misty.id().toString(), "victor");
+            for (Api a : List.of(anonymous, ursula, owner)) {
+                Resp r = a.get("/queuelen/" + misty.id());
+                assertEquals(200, r.status(), r.body());
+                assertEquals("{\"queuelen\":2}", r.body(), "exactly the contract's answer");
+                assertEquals(2, a.get("/deployment/" + misty.id()).json().get("queuelen").asInt());
+                assertEquals(2, a.get("/deployments?info=t").json().get("info").get(misty.id().toString()).get("queuelen").asInt());
+            }
+            Resp unknown = anonymous.get("/queuelen/" + java.util.UUID.randomUUID());
+            assertEquals(404, unknown.status());
+            assertEquals("deployment not found", unknown.errorMessage());
+            assertEquals(404, owner.get("/queuelen/not-a-uuid").status());
+            assertEquals(404, owner.get("/queuelen/" + misty.id() + "/more").status());
+            assertEquals(404, owner.get("/queuelen").status());
+            Resp post = owner.post("/queuelen/" + misty.id());
+            assertEquals(405, post.status(), post.body());
+            assertEquals(200, ursula.post("/terminate/" + held).status());
+            String vi = awaitInstance(victor);
+            assertEquals(1, queuelen(anonymous, misty), "held by victor, nobody waits");
+            assertEquals(200, victor.post("/terminate/" + vi).status());
+            assertEquals(0, queuelen(anonymous, misty), "free, nobody waits");
+        }
+    }
+
     static List<String> idsOf(JsonNode list) {
         List<String> out = new java.util.ArrayList<>();
         list.forEach(n -> out.add(n.get("id").asText()));

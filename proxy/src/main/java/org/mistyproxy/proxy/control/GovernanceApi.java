@@ -24,7 +24,8 @@ import org.mistyproxy.proxy.instances.ReservationQueue;
 /**
  * The owner's side of the control API: access rules ({@code /rules}, {@code /deployment/{id}/rules},
  * {@code /deployment/{id}/rule[/{rule_id}]}), lock-out ({@code /deployment/{id}/lockout}), the
- * use-queue ({@code /reservations}, {@code /reservation/{id}}, {@code /queuelen/{id}}), and the
+ * use-queue ({@code /reservations}, {@code /reservation/{id}}; {@code /queuelen/{id}}, which anyone
+ * may read, is {@link DeploymentCatalog}'s), and the
  * fields these add to deployment info. Owners read and write; a user reads only what is about them.
  */
 public final class GovernanceApi {
@@ -48,9 +49,9 @@ public final class GovernanceApi {
         this.config = config;
     }
 
-    public static boolean owns(String first) {
+    private static boolean owns(String first) {
         return switch (first) {
-            case "rules", "reservations", "reservation", "queuelen" -> true;
+            case "rules", "reservations", "reservation" -> true;
             default -> false;
         };
     }
@@ -91,10 +92,6 @@ public final class GovernanceApi {
             only(m, "DELETE");
             instances.cancelReservation(user, seg.get(1));
             return Map.of("success", true);
-        }
-        if (a.equals("queuelen") && n == 2) {
-            only(m, "GET");
-            return Map.of("queuelen", instances.queueLength(catalog.find(Optional.of(user), seg.get(1))));
         }
         Deployment d = catalog.find(Optional.of(user), seg.get(1));
         String what = seg.get(2);

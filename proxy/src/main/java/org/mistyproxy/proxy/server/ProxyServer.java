@@ -225,7 +225,7 @@ public final class ProxyServer implements AutoCloseable {
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers.Current users = () -> current.get().users();
         InstantiatePermission permission = new InstantiatePermission(rules);
-        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
+        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances), created,
                 options.clock());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
                 new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier, catalog),
