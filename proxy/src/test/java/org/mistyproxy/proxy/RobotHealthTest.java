@@ -129,6 +129,8 @@ class RobotHealthTest {
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(0.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"), metrics);
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_unhealthy{deployment=\"" + misty.id() + "\"}"));
+        assertEquals(1.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "health"));
+        assertEquals(0.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "owner"));
 
         robot.clearFaults();
         awaitInfo(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean()
@@ -136,6 +138,7 @@ class RobotHealthTest {
         nextAlert("recovered");
         metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"));
+        assertEquals(0.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "health"));
     }
 
     @Test

@@ -35,6 +35,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.control.GovernanceApi;
 import org.mistyproxy.proxy.instances.EventUrlNotifier;
 import org.mistyproxy.proxy.instances.Loans;
+import org.mistyproxy.proxy.instances.LockoutMetrics;
 import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.cam.CamDataPlane;
@@ -216,6 +217,9 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances whose motion is leased right now").register(metrics);
         Gauge.builder("mistyproxy.reservations.waiting", queue, q -> q.waiting().size())
                 .description("Reservations waiting in the use-queue").register(metrics);
+        LockoutMetrics lockoutMetrics = new LockoutMetrics(lockouts, metrics);
+        lockoutMetrics.track(config.deployments());
+        reload.onApplied(next -> lockoutMetrics.track(next.deploymentList()));
 
         instances.recover();
         health.watch(config.deployments());
