@@ -229,51 +229,21 @@ public final class Instances implements AutoCloseable {
     }
 
     /**
-     * Cancels the waiting reservations that can never be served, so they neither wait forever nor
-     * come back to life if the decision is undone later (a reservation is a request made under the
-     * rules of its time): those of a user the configuration no longer has (their eurl hears
-     * nothing: the owner removed them, and the server no longer acts for them), and those whose
-     * every deployment the access rules now forbid to their holder (their eurl hears
-     * {@code CANCELLED} with the reason, as for any end of a reservation). A lock-out forbids
-     * nothing (it is lifted); a target no deployment matches any more is left alone.
+     * Cancels the waiting reservations that can never be served ({@link Admission#never}): none
+     * waits forever or revives when the decision is undone (it was made under the rules of its time).
      */
     private void dropForbidden() {
         for (ReservationQueue.Reservation res : loans.queue().waiting()) {
             Optional<User> holder = current.get().users().byName(res.user());
-            String why = null;
-            boolean tell = false;
-            if (holder.isEmpty()) {
-                why = "user " + res.user() + " is no longer in the configuration";
-            } else {
-                String refusal = null;
-                boolean any = false;
-                boolean permitted = false;
-                for (Deployment d : current.get().deploymentList()) {
-                    if (!res.mayUse(d)) continue;
-                    any = true;
-                    var decision = loans.admission().permits(holder.get(), d);
-                    if (decision.allowed()) {
-                        permitted = true;
-                        break;
-                    }
-                    if (refusal == null) refusal = decision.reason();
-                }
-                if (any && !permitted) {
-                    why = refusal;
-                    tell = true;
-                }
-            }
-            if (why == null) continue;
+            Admission.Never never = loans.admission().never(res.user(), holder, res::mayUse, current.get().deploymentList());
             try {
-                if (loans.queue().cancel(res.id(), why).isEmpty()) continue;
-            } catch (RuntimeException e) {
-                // e.g. the file cannot be written: it still waits (and is never served: the same check
-                // runs before every attempt); the next event tries again
+                if (never == null || loans.queue().cancel(res.id(), never.reason()).isEmpty()) continue;
+            } catch (RuntimeException e) { // not stored: it waits, unserved (checked before every serve), and is tried again
                 LOG.error("event=reservation_cancel_failed reservation={} error={}", res.id(), e.toString());
                 continue;
             }
-            if (tell && res.eurl() != null) {
-                loans.notifier().post(res.eurl(), res.id(), "reservation", "CANCELLED", Map.of("reason", why));
+            if (never.tellHolder() && res.eurl() != null) {
+                loans.notifier().post(res.eurl(), res.id(), "reservation", "CANCELLED", Map.of("reason", never.reason()));
             }
         }
     }
