@@ -4,10 +4,14 @@
 The owner (as hardshare and the rerobots client do) lets everyone borrow the robot
 (`hardshare rules --permit-all`), denies one user, locks the robot out and lifts
 the lock; two borrowers take turns: the first holds the robot, the second is
-refused by the deny rule, then (rule deleted) reserves and waits in the
-use-queue, and gets the robot when the first lets go and the owner unlocks. The
-second borrower's event URL (a receiver this script runs on loopback) hears of
-the hand-over.
+refused by the deny rule, then (rule deleted) reserves, cancels that reservation
+(`cancel_reservation`), reserves again and waits in the use-queue, and gets the
+robot when the first lets go and the owner unlocks. The second borrower's event
+URL (a receiver this script runs on loopback) hears of the cancellation and the
+hand-over. At the end the borrowers withdraw their API tokens: the first revokes
+the one it uses (`revoke_token`), the second, which holds two, revokes both at
+once (`purge`); the proxy URL the second was given keeps working until the owner
+terminates its instance (URLs belong to the instance, not to the API token).
 
 The `rerobots` package cannot be installed here, so OwnerAPIClient below sends
 exactly the HTTP requests of the rerobots client and hardshare (routes, bodies
@@ -15,11 +19,14 @@ and fields as in the control API contract, rerobots-addon-api.md), with
 python3-requests. With the real client, use its methods of the same names.
 
 Usage: owner_flow.py --base-uri URL --owner-token T --first-token T --second-token T
-                     --second-user NAME --deployment ID [--check]
-With --check, exits 1 unless every step answers as the contract says.
+                     --second-other-token T --second-user NAME --deployment ID [--check]
+--second-other-token is another token of the second borrower's user. The
+borrowers' tokens are dead afterwards. With --check, exits 1 unless every step
+answers as the contract says.
 """
 
 import argparse
+import hashlib
 import http.server
 import json
 import sys
@@ -33,6 +40,10 @@ class Error(Exception):
     pass
 
 
+class WrongAuthToken(Error):
+    pass
+
+
 class OwnerAPIClient:
     """The calls of rerobots.api.APIClient and hardshare used here, one HTTP request each."""
 
@@ -40,24 +51,29 @@ class OwnerAPIClient:
         self.headers = {'Authorization': 'Bearer ' + api_token}
         self.base = base_uri
 
-    def _call(self, method, path, body=None, params=None, ok_only=True):
-        res = requests.request(method, self.base + path, headers=self.headers, params=params,
-                               data=None if body is None else json.dumps(body))
+    def _call(self, method, path, body=None, params=None, ok_only=True, as_json=False):
+        # as_json: the body goes as requests' json= (Content-Type: application/json), as
+        # create_access_rule sends it; otherwise as data=json.dumps(...), as request_instance does
+        kwargs = {'json': body} if as_json else {'data': None if body is None else json.dumps(body)}
+        res = requests.request(method, self.base + path, headers=self.headers, params=params, **kwargs)
         if ok_only and not res.ok:
+            # the client's reading: this exact error_message is WrongAuthToken
+            if res.status_code == 401 and res.json().get('error_message') == 'wrong authorization token':
+                raise WrongAuthToken('wrong authorization token')
             raise Error('{} {} -> {}: {}'.format(method, path, res.status_code, res.text))
         return res
 
-    # access rules (rerobots get_access_rules / add_access_rule / del_access_rule; hardshare rules)
+    # access rules (rerobots get_access_rules / create_access_rule / del_access_rule; hardshare rules)
     def get_access_rules(self, wdeployment_id=None, to_user=None):
         path = '/rules' if wdeployment_id is None else '/deployment/{}/rules'.format(wdeployment_id)
         params = {'to_user': to_user} if to_user is not None else None
         return self._call('GET', path, params=params).json()['rules']
 
-    def add_access_rule(self, wdeployment_id, capability, to_user=None):
+    def create_access_rule(self, wdeployment_id, capability, to_user=None):
         body = {'cap': capability}
         if to_user is not None:
             body['user'] = to_user
-        return self._call('POST', '/deployment/{}/rule'.format(wdeployment_id), body).json()['rule_id']
+        return self._call('POST', '/deployment/{}/rule'.format(wdeployment_id), body, as_json=True).json()['rule_id']
 
     def del_access_rule(self, wdeployment_id, rule_id):
         self._call('DELETE', '/deployment/{}/rule/{}'.format(wdeployment_id, rule_id))
@@ -101,6 +117,32 @@ class OwnerAPIClient:
     def cancel_reservation(self, reservation_id):
         self._call('DELETE', '/reservation/' + reservation_id)
 
+    # add-on mistyproxy (rerobots activate_addon_mistyproxy / status_addon_mistyproxy)
+    def activate_addon_mistyproxy(self, instance_id):
+        self._call('POST', '/addon/mistyproxy/' + instance_id)
+
+    def status_addon_mistyproxy(self, instance_id):
+        res = self._call('GET', '/addon/mistyproxy/' + instance_id, ok_only=False)
+        if res.status_code == 404:
+            return {'status': 'notfound'}
+        if not res.ok:
+            raise Error(res.text)
+        return res.json()
+
+    # tokens (rerobots revoke_token / purge)
+    def revoke_token(self, token=None, sha256=None):
+        if token is not None:
+            token_hash = hashlib.sha256(token.encode()).hexdigest()
+            if sha256 is not None and sha256 != token_hash:
+                raise ValueError('both token or sha256 given, but SHA256(token) != sha256')
+            sha256 = token_hash
+        elif sha256 is None:
+            raise ValueError('token or sha256 must be non-None')
+        self._call('POST', '/revoke/' + sha256)
+
+    def purge(self):
+        self._call('POST', '/purge')
+
 
 class EventReceiver:
     """A loopback HTTP server that keeps the JSON bodies POSTed to it (the eurl)."""
@@ -135,13 +177,15 @@ def wait_for(what, condition, timeout=15):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for a in ('--base-uri', '--owner-token', '--first-token', '--second-token', '--second-user', '--deployment'):
+    for a in ('--base-uri', '--owner-token', '--first-token', '--second-token', '--second-other-token',
+              '--second-user', '--deployment'):
         ap.add_argument(a, required=True)
     ap.add_argument('--check', action='store_true')
     args = ap.parse_args()
     owner = OwnerAPIClient(args.owner_token, args.base_uri)
     first = OwnerAPIClient(args.first_token, args.base_uri)
     second = OwnerAPIClient(args.second_token, args.base_uri)
+    second_other = OwnerAPIClient(args.second_other_token, args.base_uri)
     wd = args.deployment
     problems = []
 
@@ -151,8 +195,8 @@ def main():
             problems.append(what)
 
     # the owner: who may borrow
-    permit_all = owner.add_access_rule(wd, 'CAP_INSTANTIATE', to_user='*')
-    deny = owner.add_access_rule(wd, 'CAP_NO_INSTANTIATE', to_user=args.second_user)
+    permit_all = owner.create_access_rule(wd, 'CAP_INSTANTIATE', to_user='*')
+    deny = owner.create_access_rule(wd, 'CAP_NO_INSTANTIATE', to_user=args.second_user)
     rules = owner.get_access_rules(wd)
     expect({r['id'] for r in rules} >= {permit_all, deny}, 'owner lists rules {} and {}'.format(permit_all, deny))
     expect([r['user'] for r in second.get_access_rules(wd)] == ['*', args.second_user],
@@ -172,9 +216,20 @@ def main():
     except Error as e:
         expect('access rule {}'.format(deny) in str(e), 'refused: ' + str(e))
 
-    # the owner lifts the deny; the second reserves and waits
+    # the owner lifts the deny; the second reserves, thinks better of it, reserves again and waits
     owner.del_access_rule(wd, deny)
     receiver = EventReceiver()
+    dropped = second.request_instance(wd, reserve=True, event_url=receiver.url)
+    expect(dropped['success'] is False and [r['id'] for r in second.get_reservations()] == [dropped['id']],
+           'reserved: ' + dropped['id'])
+    second.cancel_reservation(dropped['id'])
+    expect(second.get_reservations() == [] and owner.queuelen(wd) == 1, 'cancel_reservation(): gone, queuelen back to 1')
+    wait_for('the eurl POST', lambda: any(e['id'] == dropped['id'] and e['status'] == 'CANCELLED' for e in receiver.events))
+    try:
+        second.cancel_reservation(dropped['id'])
+        expect(False, 'a cancelled reservation cannot be cancelled again')
+    except Error as e:
+        expect('404' in str(e), 'cancelling it again: ' + str(e))
     made = second.request_instance(wd, reserve=True, event_url=receiver.url)
     expect(made['success'] is False, 'busy: POST /new with reserve answers success false and reservation ' + made['id'])
     expect([r['id'] for r in second.get_reservations()] == [made['id']], 'the second borrower lists its reservation')
@@ -197,7 +252,27 @@ def main():
     wait_for('the eurl POST', lambda: any(e['kind'] == 'reservation' and e['status'] == 'SERVED' for e in receiver.events))
     wait_for('the eurl POST', lambda: any(e['id'] == iid2 and e['status'] == 'READY' for e in receiver.events))
     expect(True, 'reservation served as instance {}; eurl got {}'.format(iid2, [e['kind'] + ':' + e['status'] for e in receiver.events]))
-    second.terminate_instance(iid2)
+
+    # the borrowers withdraw their API tokens (POST /revoke/{sha256}, POST /purge)
+    first.revoke_token(token=args.first_token)  # a token may revoke itself
+    try:
+        first.get_instances()
+        expect(False, 'a revoked token is refused')
+    except WrongAuthToken:
+        expect(True, 'revoke_token(): the next call is WrongAuthToken')
+    second.activate_addon_mistyproxy(iid2)
+    url = second.status_addon_mistyproxy(iid2)['url'][1]
+    second.purge()
+    for who, client in (('the token purge was called with', second), ("the user's other token", second_other)):
+        try:
+            client.get_reservations()
+            expect(False, 'purge(): ' + who + ' is refused')
+        except WrongAuthToken:
+            expect(True, 'purge(): ' + who + ' is refused')
+    expect(requests.get(url + '/api/battery').status_code == 200,
+           "the purged borrower's proxy URL still works: it belongs to the instance")
+    owner.terminate_instance(iid2)  # the owner may end any instance, and its URLs with it
+    expect(requests.get(url + '/api/battery').status_code == 404, 'the URL ends with the instance')
     expect(owner.queuelen(wd) == 0, 'queuelen 0: free, nobody waits')
     owner.del_access_rule(wd, permit_all)
 

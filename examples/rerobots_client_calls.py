@@ -15,6 +15,7 @@ command, with their defaults, changing only the base URI:
     inst.get_snapshot_cam()                    # camera 0, JPEG
     inst.get_snapshot_cam(dformat='ndarray')   # HxWx3 uint8, decoded with PIL
     inst.terminate()
+    apic.get_reservations(); apic.cancel_reservation(reservation_id)
     apic.revoke_token(token=TOKEN)
 
 The `rerobots` package cannot be installed here, so APIClient, Instance and the
@@ -26,13 +27,12 @@ python3-requests. With the real client, delete the shim and
 `from rerobots.api import APIClient` / `from rerobots import Instance`.
 
 Usage: rerobots_client_calls.py --base-uri URL --api-token TOKEN --spare-token TOKEN
-                                [--unlisted ID] [--camera-index] [--check]
---spare-token is a token this script revokes at the end (it is then dead).
---unlisted names a deployment configured `listed: false` that --api-token's
-user may instantiate. --camera-index requires camera 0 to answer (cameras
-addressed by position, issue 10 item 1); without it, a 404 for camera 0 is
-reported and the snapshot is taken from the first camera by name instead.
-With --check, exits 1 unless every read answers as the rerobots service does.
+                                [--unlisted ID] [--check]
+--spare-token is another user's token: it reserves the deployment --api-token
+holds, lists and cancels that reservation, and is revoked at the end (it is then
+dead). --unlisted names a deployment configured `listed: false` that
+--api-token's user may instantiate. With --check, exits 1 unless every call
+answers as the rerobots service does.
 """
 
 import argparse
@@ -215,6 +215,18 @@ class APIClient:
                 payload['format'] = 'ndarray'
         return payload
 
+    def get_reservations(self):
+        res = self._get('/reservations')
+        if not res.ok:
+            raise Error(res.text)
+        return res.json()['reservations']
+
+    def cancel_reservation(self, reservation_id):
+        res = requests.delete(self.__base_uri + '/reservation/' + reservation_id, headers=self.__headers,
+                              verify=self.__verify_certs)
+        if not res.ok:
+            raise Error(res.text)
+
     def revoke_token(self, token=None, sha256=None):
         if token is not None:
             sha256 = hashlib.sha256(token.encode()).hexdigest()
@@ -320,7 +332,6 @@ def main():
     ap.add_argument('--api-token', required=True)
     ap.add_argument('--spare-token', required=True)
     ap.add_argument('--unlisted')
-    ap.add_argument('--camera-index', action='store_true')
     ap.add_argument('--check', action='store_true')
     args = ap.parse_args()
     base = args.base_uri
@@ -354,7 +365,19 @@ def main():
         expect(args.unlisted not in [w for w, _ in found], 'rerobots search (anonymous) does not show the unlisted deployment')
         mine = [w for w, _ in cli_search(base, token=args.api_token)]
         expect(args.unlisted in mine, 'rerobots search with a token that may instantiate it shows the unlisted deployment')
-        expect(raises(Error, lambda: cli_wdinfo(base, args.unlisted)), 'rerobots wdinfo (anonymous) of the unlisted one: not found')
+        # strictly the 404 of an id that does not exist, on every anonymous read that names it
+        unknown = '00000000-0000-4000-8000-000000000000'
+        for path in ('/deployment/{}', '/queuelen/{}'):
+            hidden = requests.get(base + path.format(args.unlisted))
+            absent = requests.get(base + path.format(unknown))
+            expect(hidden.status_code == 404 and hidden.text == absent.text,
+                   'GET {} (anonymous) of the unlisted one: {} {}, as for an unknown id'.format(
+                       path, hidden.status_code, hidden.text.strip()))
+        try:
+            cli_wdinfo(base, args.unlisted)
+            expect(False, 'rerobots wdinfo (anonymous) of the unlisted one: not found')
+        except Error as e:
+            expect(str(e) == 'workspace deployment not found', 'rerobots wdinfo (anonymous) of the unlisted one: ' + str(e))
     expect(len(cli_search(base, query='BENCH')) > 0, 'rerobots search BENCH (description, any case)')
     expect(cli_search(base, query='no-such-thing') == [], 'rerobots search no-such-thing: nothing')
     info = cli_wdinfo(base, found[0][0])
@@ -388,30 +411,36 @@ def main():
     expect(queuelen == 1, 'GET /queuelen/{id} of the held deployment: 1')
     free = anon.get_wdeployments(types=['fixed_misty2'], maxlen=0)
     expect(inst._wdeployment_id not in [x['id'] for x in free], 'maxlen=0 leaves out the held deployment')
+
+    # the use-queue as the client sees it: another user reserves the held robot, lists, cancels
+    spare = APIClient(api_token=args.spare_token, base_uri=base)
+    made = spare.request_instance(inst._wdeployment_id, reserve=True)
+    expect(made['success'] is False and bool(made.get('id')), 'request_instance(reserve=True) on a busy robot: a reservation')
+    mine = spare.get_reservations()
+    print('reservations', mine)
+    expect([r['id'] for r in mine] == [made['id']], 'get_reservations() lists it')
+    expect(bool(REROBOTS_TIME.match(mine[0]['created'])) and mine[0]['desc'] == 'deployment ' + inst._wdeployment_id,
+           'its created and desc: {} / {}'.format(mine[0]['created'], mine[0]['desc']))
+    expect(made['id'] not in [r['id'] for r in apic.get_reservations()], "another user's reservation is not listed to a user")
+    expect(requests.get(base + '/queuelen/' + inst._wdeployment_id).json()['queuelen'] == 2, 'queuelen 2: held, one waiting')
+    spare.cancel_reservation(made['id'])
+    expect(spare.get_reservations() == [], 'cancel_reservation(): gone')
+    expect(raises(Error, lambda: spare.cancel_reservation(made['id'])), 'cancelling it again is an error')
     try:
         inst.activate_addon_cam()
         deadline = time.time() + 30
         while inst.status_addon_cam()['status'] != 'active' and time.time() < deadline:
             time.sleep(0.2)
-        cam_id = 0
-        try:
-            snap = inst.get_snapshot_cam()  # camera 0, no coding: JPEG bytes
-        except Error as e:
-            if args.camera_index:
-                raise
-            # ENABLE AT MERGE (issue 10 item 1, the "cam" helper): pass --camera-index so that this fails
-            print('camera 0 not served yet ({}); using the first camera by name'.format(e))
-            cam_id = inst.status_addon_cam()['cameras'][0]['id']
-            snap = inst.get_snapshot_cam(camera_id=cam_id)
+        snap = inst.get_snapshot_cam()  # camera 0, no coding: JPEG bytes
         # a camera that has just started may not have a frame yet: {"success": false, "message": ...}
         while not snap['success'] and time.time() < deadline:
             print('      no frame yet:', snap.get('message'))
             time.sleep(0.2)
-            snap = inst.get_snapshot_cam(camera_id=cam_id)
-        print('camera {}:'.format(cam_id), snap.get('format'), len(snap.get('data', b'')), 'bytes')
+            snap = inst.get_snapshot_cam()
+        print('camera 0:', snap.get('format'), len(snap.get('data', b'')), 'bytes')
         expect(snap['success'] and snap['format'].lower() == 'jpeg' and snap['data'][:2] == b'\xff\xd8',
                'get_snapshot_cam(): a JPEG')
-        arr = inst.get_snapshot_cam(camera_id=cam_id, dformat='ndarray')
+        arr = inst.get_snapshot_cam(dformat='ndarray')
         shape = arr['data'].shape
         expect(arr['format'] == 'ndarray' and len(shape) == 3 and shape[2] == 3, "get_snapshot_cam(dformat='ndarray'): {}".format(shape))
     finally:
@@ -422,7 +451,6 @@ def main():
     expect(requests.get(base + '/queuelen/' + inst._wdeployment_id).json()['queuelen'] == 0, 'queuelen 0 once free')
 
     # 5. revoke_token(): the spare token revokes itself, and is dead at once
-    spare = APIClient(api_token=args.spare_token, base_uri=base)
     spare.get_instances()
     spare.revoke_token(token=args.spare_token)
     expect(raises(WrongAuthToken, spare.get_instances), 'after revoke_token(), WrongAuthToken')

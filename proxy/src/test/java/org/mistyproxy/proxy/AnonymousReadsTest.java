@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mistyproxy.config.AccessRule;
+import org.mistyproxy.config.Camera;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Quotas;
 import org.mistyproxy.config.RobotAddress;
+import org.mistyproxy.config.Safety;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.proxy.server.ProxyServer;
@@ -65,6 +70,22 @@ class AnonymousReadsTest {
         assertEquals(open.id().toString(), one.json().get("id").asText());
         assertEquals(0, anonymous.get("/queuelen/" + open.id()).json().get("queuelen").asInt());
         assertTrue(SafetyRig.borrowers(robot).isEmpty(), "reading the catalogue never touches a robot");
+    }
+
+    @Test
+    void anonymousDeploymentInfoHasEveryFieldOfTheContractLockoutIncluded() {
+        JsonNode info = anonymous.get("/deployment/" + open.id()).json();
+        for (String f : List.of("id", "type", "type_version", "supported_addons", "desc", "region", "icounter", "created",
+                "queuelen", "lockout", "online")) {
+            assertTrue(info.has(f), f + " missing from " + info);
+        }
+        assertFalse(info.get("lockout").asBoolean(), info::toString);
+        assertEquals(200, owner.post("/deployment/" + open.id() + "/lockout", "{\"reason\": \"charging\"}").status());
+        JsonNode locked = anonymous.get("/deployment/" + open.id()).json();
+        assertTrue(locked.get("lockout").asBoolean(), locked::toString);
+        assertFalse(locked.has("lockout_reason"), "the reason is the owner's business: " + locked);
+        assertEquals(200, owner.delete("/deployment/" + open.id() + "/lockout").status());
+        assertFalse(anonymous.get("/deployment/" + open.id()).json().get("lockout").asBoolean());
     }
 
     @Test
@@ -125,5 +146,116 @@ class AnonymousReadsTest {
         }
         JsonNode mine = owner.get("/deployment/" + open.id()).json();
         assertEquals(robotAddress, mine.get("addons_config").get("mistyproxy").get("ip").asText(), mine::toString);
+    }
+
+    // ---- deployments with a policy and access rules
+
+    private static final String POLICY_FILE = "attic-policy-q7z.yaml";
+    private static final String RULES_FILE = "secret-rules.yaml";
+
+    /** A deployment with its own policy file and configured access rules (each naming {@link #RULES_FILE} as its source). */
+    private Deployment governed(String type, boolean listed, Camera camera, AccessRule... rules) throws Exception {
+        Path policy = dir.resolve(POLICY_FILE);
+        Files.writeString(policy, "default: allow\n");
+        return new Deployment(UUID.randomUUID(), type, "attic", "governed", new RobotAddress("127.0.0.1", robot.port()),
+                Optional.of(policy), List.of("*"), camera == null ? List.of() : List.of(camera),
+                Deployment.DEFAULT_CAMERA_FEEDS_PER_INSTANCE, List.of(rules), listed, Quotas.DEFAULTS, Safety.DEFAULT);
+    }
+
+    private static AccessRule rule(String cap, String user, int line) {
+        return new AccessRule(cap, user, RULES_FILE + ":" + line + ":7");
+    }
+
+    /** Replaces the server of {@link #start} with one serving {@code deployments}. */
+    private void serve(Deployment... deployments) throws Exception {
+        server.close();
+        server = ProxyServer.start(Rig.config(dir, List.of(deployments)), Rig.fast());
+        anonymous = Api.of(server.publicBaseUrl(), null);
+        ursula = Api.of(server.publicBaseUrl(), Rig.URSULA);
+        owner = Api.of(server.publicBaseUrl(), Rig.OWNER);
+    }
+
+    @Test
+    void aDeploymentsPolicyRulesRobotAndCameraNeverShowInAnonymousOrUserAnswers() throws Exception {
+        Deployment ruled = governed("ruled_misty", true, Rig.synthetic("front"),
+                rule(AccessRule.INSTANTIATE, "*", 3), rule(AccessRule.NO_INSTANTIATE, "victor", 4));
+        serve(ruled);
+        Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+        String id = ruled.id().toString();
+        String robotAddress = "127.0.0.1:" + robot.port();
+        for (Api a : List.of(anonymous, ursula, victor)) {
+            for (String p : List.of("/deployment/" + id, "/deployments?info=t", "/deployments/ruled_misty?info=t",
+                    "/deployments?info=t&q=attic", "/workspaces", "/queuelen/" + id)) {
+                Resp r = a.get(p);
+                assertEquals(200, r.status(), p + ": " + r);
+                String body = r.body();
+                for (String secret : List.of(robotAddress, "127.0.0.1", "synthetic", POLICY_FILE, "attic-policy", RULES_FILE,
+                        "CAP_", "capability", "\"cap\"", "access rule", "wdeployment_id", "victor", "addons_config")) {
+                    assertFalse(body.contains(secret), p + " as " + a.token() + " shows `" + secret + "`: " + body);
+                }
+            }
+        }
+        // the deployment is there for all of them; only the owner learns the robot and the rules
+        assertEquals(id, anonymous.get("/deployment/" + id).json().get("id").asText());
+        JsonNode mine = owner.get("/deployment/" + id).json();
+        assertEquals(robotAddress, mine.get("addons_config").get("mistyproxy").get("ip").asText(), mine::toString);
+        assertEquals(2, mine.get("cap").size(), mine::toString);
+        assertTrue(SafetyRig.borrowers(robot).isEmpty(), "reading the catalogue never touches a robot");
+    }
+
+    @Test
+    void anUnlistedDeploymentIsUnknownToAnonymousCallersAndToAUserARuleDeniesButSeenByTheAllowedUserAndTheOwner()
+            throws Exception {
+        Deployment hidden = governed("hidden_misty", false, null,
+                rule(AccessRule.INSTANTIATE, "ursula", 3), rule(AccessRule.NO_INSTANTIATE, "victor", 4));
+        Deployment visible = Rig.deployment("fixed_misty2", robot.port());
+        serve(hidden, visible);
+        Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+        String id = hidden.id().toString();
+        String unknown = UUID.randomUUID().toString();
+
+        for (Api outsider : List.of(anonymous, victor)) {
+            String who = outsider.token() == null ? "anonymous" : "victor";
+            for (String p : List.of("/deployment/%s", "/queuelen/%s")) {
+                Resp r = outsider.get(p.formatted(id));
+                assertEquals(404, r.status(), who + " " + p + ": " + r);
+                assertEquals(outsider.get(p.formatted(unknown)).body(), r.body(), who + " " + p + ": the answer of an unknown id");
+            }
+            for (String p : List.of("/deployments?info=t", "/deployments/hidden_misty?info=t", "/deployments?info=t&q=governed",
+                    "/workspaces")) {
+                String body = outsider.get(p).body();
+                assertFalse(body.contains(id) || body.contains("hidden_misty"), who + " " + p + ": " + body);
+            }
+        }
+        // the user a rule denies gets, on the owner's routes too, exactly what an unknown id gets, never "forbidden"
+        for (String[] call : List.of(new String[] {"GET", "/deployment/%s/rules"}, new String[] {"POST", "/deployment/%s/rule"},
+                new String[] {"DELETE", "/deployment/%s/rule/1000001"}, new String[] {"POST", "/deployment/%s/lockout"},
+                new String[] {"DELETE", "/deployment/%s/lockout"})) {
+            Resp r = victor.send(call[0], call[1].formatted(id), null);
+            assertEquals(404, r.status(), call[0] + " " + call[1] + ": " + r);
+            assertEquals(victor.send(call[0], call[1].formatted(unknown), null).body(), r.body(), call[0] + " " + call[1]);
+        }
+        assertFalse(victor.get("/rules").body().contains(id), "not even the deny rule about victor names it");
+        long inits = GovRig.hits(robot, "/api/device");
+        Resp refused = victor.post("/new/" + id, "{\"reserve\": true}");
+        assertEquals(404, refused.status(), refused.body());
+        assertEquals(victor.post("/new/" + unknown, "{\"reserve\": true}").body().replace(unknown, id), refused.body(),
+                "the answer of an unknown id (which it names)");
+        assertEquals(inits, GovRig.hits(robot, "/api/device"), "the refused POST /new never reached the robot");
+        assertTrue(SafetyRig.borrowers(robot).isEmpty(), SafetyRig.borrowers(robot)::toString);
+        assertEquals(List.of(), victor.get("/reservations").json().get("reservations").findValuesAsText("id"), "no reservation made");
+
+        // the user a rule allows, and the owner, see it everywhere and may borrow it
+        for (Api insider : List.of(ursula, owner)) {
+            assertEquals(200, insider.get("/deployment/" + id).status());
+            assertEquals(0, insider.get("/queuelen/" + id).json().get("queuelen").asInt());
+            assertTrue(Rig.texts(insider.get("/deployments?info=t").json().get("workspace_deployments")).contains(id));
+            assertTrue(Rig.texts(insider.get("/workspaces").json().get("workspace_types")).contains("hidden_misty"));
+            assertEquals(200, insider.get("/deployment/" + id + "/rules").status());
+        }
+        assertEquals(List.of("ursula"), ursula.get("/deployment/" + id + "/rules").json().get("rules").findValuesAsText("user"),
+                "ursula reads only the rule about herself");
+        String iid = ursula.ready(id);
+        assertEquals(200, ursula.post("/terminate/" + iid).status());
     }
 }

@@ -9,20 +9,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.ControlApiSettings;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Listen;
 import org.mistyproxy.config.MistyProxyConfig;
 import org.mistyproxy.config.RateLimit;
+import org.mistyproxy.config.Role;
+import org.mistyproxy.config.User;
+import org.mistyproxy.proxy.access.ProxyToken;
 import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
 /**
  * The control API's rate limit over real sockets (issue 10, item 7): headers on every answer, per
- * API token, 429 with {@code error_message} past it. Calls without a token are limited per client
+ * API token (a user's two tokens are limited apart), 429 with {@code error_message} past it. Calls without a token are limited per client
  * address: {@code control.ControlRateLimitLinkTest}.
  */
 class ControlRateLimitTest {
@@ -33,9 +39,14 @@ class ControlRateLimitTest {
     private Deployment misty;
 
     private String start(ControlApiSettings settings) throws Exception {
+        return start(settings, Rig.users());
+    }
+
+    private String start(ControlApiSettings settings, List<User> users) throws Exception {
         robot = Simulator.start("127.0.0.1", 0);
         misty = Rig.deployment("fixed_misty2", robot.port());
-        MistyProxyConfig config = Rig.config(dir, List.of(misty));
+        MistyProxyConfig config = new MistyProxyConfig(dir.resolve("mistyproxy.yaml"), new Listen("127.0.0.1", 0),
+                Optional.empty(), Optional.empty(), dir, users, List.of(misty));
         server = ProxyServer.start(settings == null ? config : config.withControlApi(settings), Rig.fast());
         return server.publicBaseUrl();
     }
@@ -84,6 +95,30 @@ class ControlRateLimitTest {
         HttpResponse<String> victor = call("GET", base + "/instances", Rig.VICTOR);
         assertEquals(200, victor.statusCode());
         assertEquals(2, header(victor, "X-RateLimit-Remaining"));
+    }
+
+    @Test
+    void aUsersTwoTokensHaveAnAllowanceEach() throws Exception {
+        // ursula holds two tokens (say one per machine): the limit is per token, as on the rerobots API
+        String laptop = "ursula-laptop-token";
+        List<User> users = new ArrayList<>(Rig.users());
+        users.set(1, new User("ursula", Role.USER, List.of(ProxyToken.sha256Hex(Rig.URSULA), ProxyToken.sha256Hex(laptop))));
+        String base = start(new ControlApiSettings(new RateLimit(2, Duration.ofHours(1), "2/h")), users);
+        assertEquals(1, header(call("GET", base + "/instances", Rig.URSULA), "X-RateLimit-Remaining"));
+        assertEquals(0, header(call("GET", base + "/instances", Rig.URSULA), "X-RateLimit-Remaining"));
+        HttpResponse<String> refused = call("POST", base + "/new/" + misty.id(), Rig.URSULA);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals(List.of(), SafetyRig.borrowers(robot), "the refused POST /new never reached the robot");
+
+        // the same user's other token still has its whole allowance, and spending it leaves the first one's alone
+        HttpResponse<String> other = call("GET", base + "/instances", laptop);
+        assertEquals(200, other.statusCode(), other.body());
+        assertEquals(1, header(other, "X-RateLimit-Remaining"));
+        assertEquals(0, header(call("GET", base + "/instances", laptop), "X-RateLimit-Remaining"));
+        assertEquals(429, call("GET", base + "/instances", laptop).statusCode());
+        assertEquals(429, call("GET", base + "/instances", Rig.URSULA).statusCode());
+        // and another user is untouched by both
+        assertEquals(1, header(call("GET", base + "/instances", Rig.VICTOR), "X-RateLimit-Remaining"));
     }
 
     @Test

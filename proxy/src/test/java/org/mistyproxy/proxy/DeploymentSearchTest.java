@@ -1,6 +1,7 @@
 package org.mistyproxy.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -188,6 +189,34 @@ class DeploymentSearchTest {
             assertEquals(400, r.status(), bad[0]);
             assertEquals(bad[1], r.errorMessage(), bad[0]);
         }
+    }
+
+    @Test
+    void noAnswerEchoesAPagingValueOfAnySize() {
+        String giant = "9".repeat(5_000);
+        String zeros = "0".repeat(5_000);
+        String junk = "7".repeat(5_000) + "x";
+        for (Api a : List.of(anonymous, ursula)) {
+            for (String path : List.of("/deployments?info=t&", "/deployments/fixed_misty2?info=t&", "/instances?")) {
+                if (a == anonymous && path.startsWith("/instances")) continue;
+                Resp clamped = a.get(path + "max_per_page=" + giant + "&page=" + giant);
+                assertEquals(200, clamped.status(), path + ": " + clamped.body());
+                assertEquals(1, clamped.json().get("page_count").asInt(), clamped.body());
+                assertFalse(clamped.body().contains("99999"), "the clamped numbers are not echoed: " + clamped.body());
+                assertFalse(clamped.json().has("page") || clamped.json().has("max_per_page"), clamped.body());
+
+                Resp low = a.get(path + "page=" + zeros);
+                assertEquals(400, low.status());
+                assertEquals("query parameter `page` must be a whole number >= 1, got `0`", low.errorMessage(), "the number as read");
+                Resp bad = a.get(path + "max_per_page=" + junk);
+                assertEquals(400, bad.status());
+                assertEquals("query parameter `max_per_page` must be a whole number >= 0, got `" + "7".repeat(40) + "…`",
+                        bad.errorMessage(), "at most 40 characters of what was sent");
+            }
+        }
+        Resp maxlen = anonymous.get("/deployments?info=t&maxlen=" + giant);
+        assertEquals(200, maxlen.status());
+        assertFalse(maxlen.body().contains("99999"), maxlen.body());
     }
 
     @Test

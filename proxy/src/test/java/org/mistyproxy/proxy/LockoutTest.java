@@ -19,7 +19,10 @@ import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.proxy.Rig.Resp;
 import org.mistyproxy.sim.Simulator;
 
-/** Lock-out: no new instance, the live one goes on, durable; automatic locks never lift an owner's. */
+/**
+ * Lock-out: no new instance, the live one goes on, durable; automatic locks never lift an owner's;
+ * {@code mistyproxy_deployment_locked{by}} follows both kinds.
+ */
 class LockoutTest {
     @TempDir Path dir;
     Simulator robot;
@@ -38,6 +41,19 @@ class LockoutTest {
         robot.close();
     }
 
+    /**
+     * {@code mistyproxy_deployment_locked{by, deployment}} from {@code /metrics}; fails when the
+     * series is absent (both exist for every configured deployment, 0 while unlocked).
+     */
+    static double lockedGauge(String base, Deployment d, String by) {
+        String series = "mistyproxy_deployment_locked{by=\"" + by + "\",deployment=\"" + d.id() + "\"} ";
+        String scrape = Rig.fetch(base + "/metrics").body();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series)) return Double.parseDouble(line.substring(series.length()).trim());
+        }
+        throw new AssertionError("no " + series + "in /metrics:\n" + scrape);
+    }
+
     @Test
     void aLockedDeploymentRefusesNewInstancesButTheLiveOneGoesOn() throws Exception {
         String lockPath = "/deployment/" + misty.id() + "/lockout";
@@ -50,7 +66,11 @@ class LockoutTest {
             String url = ursula.activate(iid);
 
             assertEquals(403, ursula.post(lockPath).status(), "only owners lock");
+            assertEquals(0.0, lockedGauge(base, misty, "owner"));
+            assertEquals(0.0, lockedGauge(base, misty, "health"));
             assertEquals(200, owner.post(lockPath, "{\"reason\": \"charging until noon\"}").status());
+            assertEquals(1.0, lockedGauge(base, misty, "owner"));
+            assertEquals(0.0, lockedGauge(base, misty, "health"));
             JsonNode info = owner.get("/deployment/" + misty.id()).json();
             assertTrue(info.get("lockout").asBoolean());
             assertEquals("charging until noon", info.get("lockout_reason").asText());
@@ -77,19 +97,30 @@ class LockoutTest {
 
             // the health probe's lock: an automatic unlock never lifts the owner's lock
             Lockouts lockouts = again.lockouts();
+            String base = again.publicBaseUrl();
+            assertEquals(1.0, lockedGauge(base, misty, "owner"), "the gauge follows the durable lock across a restart");
             lockouts.lock(misty.id(), "battery at 9 %", Lockouts.By.AUTO);
+            assertEquals(1.0, lockedGauge(base, misty, "owner"));
+            assertEquals(1.0, lockedGauge(base, misty, "health"), "both kinds of lock at once");
             assertFalse(lockouts.unlock(misty.id(), Lockouts.By.AUTO));
+            assertEquals(1.0, lockedGauge(base, misty, "owner"));
+            assertEquals(0.0, lockedGauge(base, misty, "health"));
             assertEquals("charging until noon", owner.get("/deployment/" + misty.id()).json().get("lockout_reason").asText());
             lockouts.lock(misty.id(), "battery at 9 %", Lockouts.By.AUTO);
             assertEquals(200, owner.delete(lockPath).status(), "the owner's unlock lifts every lock");
             assertFalse(owner.get("/deployment/" + misty.id()).json().get("lockout").asBoolean());
+            assertEquals(0.0, lockedGauge(base, misty, "owner"));
+            assertEquals(0.0, lockedGauge(base, misty, "health"));
             victor.ready(misty.id().toString());
 
             // an automatic lock alone is lifted automatically
             lockouts.lock(misty.id(), "robot did not answer 3 probes", Lockouts.By.AUTO);
             JsonNode info = owner.get("/deployment/" + misty.id()).json();
             assertEquals("health", info.get("lockout_by").asText());
+            assertEquals(0.0, lockedGauge(base, misty, "owner"));
+            assertEquals(1.0, lockedGauge(base, misty, "health"));
             assertTrue(lockouts.unlock(misty.id(), Lockouts.By.AUTO));
+            assertEquals(0.0, lockedGauge(base, misty, "health"));
         }
     }
 }

@@ -20,13 +20,11 @@ import org.mistyproxy.sim.Simulator;
 
 /**
  * examples/rerobots_client_calls.py (what the rerobots client and CLI send with their defaults:
- * anonymous reads, `rerobots search`, paging, timestamps, camera 0, revoke_token) against a live
+ * anonymous reads, `rerobots search`, an unlisted deployment's 404, paging, timestamps, the
+ * use-queue's get_reservations / cancel_reservation, camera 0, revoke_token) against a live
  * server and the simulator.
  */
 class RerobotsClientCallsTest {
-    /** Camera ids by position (issue 10 item 1, merged): camera 0 must answer, as the client asks for it. */
-    static final boolean CAMERA_INDEX = true;
-
     @TempDir Path dir;
 
     @Test
@@ -43,7 +41,6 @@ class RerobotsClientCallsTest {
                         Tools.repoRoot().resolve("examples/rerobots_client_calls.py").toString(),
                         "--base-uri", server.publicBaseUrl(), "--api-token", Rig.URSULA, "--spare-token", Rig.VICTOR,
                         "--unlisted", unlisted.id().toString(), "--check"));
-                if (CAMERA_INDEX) cmd.add("--camera-index");
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
@@ -51,6 +48,8 @@ class RerobotsClientCallsTest {
                 assertTrue(out.contains("check passed"), out);
                 assertFalse(out.contains("FAIL"), out);
                 assertTrue(out.contains("ok    get_snapshot_cam(): a JPEG"), out);
+                assertTrue(out.contains("ok    get_reservations() lists it"), out);
+                assertTrue(out.contains("ok    GET /deployment/{} (anonymous) of the unlisted one: 404"), out);
                 // what the script did reached the robot only through the instance check, never for a read
                 assertTrue(SafetyRig.borrowers(robot).stream().allMatch(r -> r.path().equals("/api/device")), robot.requests()::toString);
                 assertEquals(401, Rig.Api.of(server.publicBaseUrl(), Rig.VICTOR).get("/instances").status(), "the spare token is revoked");

@@ -25,13 +25,21 @@ import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.server.ProxyServer;
 import org.mistyproxy.sim.Simulator;
 
-/** The health probe against the simulator's fault and battery knobs, with a loopback alert receiver. */
+/**
+ * The health probe against the simulator's fault and battery knobs, with a loopback alert receiver:
+ * each turn (offline, unhealthy, locked, recovered) is awaited only as long as the configured
+ * probing promises, and a POST /new refused by the automatic lock says why and never reaches the robot.
+ */
 class RobotHealthTest {
     private static final int INTERVAL_MS = 400;
     private static final int TIMEOUT_MS = 300;
     private static final int FAILURES = 2;
-    /** When a failing robot must show as offline and unhealthy: N probes, the last one timing out. */
+    /** When a failing robot must show as offline, unhealthy and locked: N probes, the last one timing out. */
     private static final long BOUND_MS = (long) FAILURES * INTERVAL_MS + TIMEOUT_MS;
+    /** When a change of the robot must show after one probe: the next probe starts within an interval. */
+    private static final long ONE_PROBE_MS = INTERVAL_MS + TIMEOUT_MS;
+    /** Scheduling and the lock's disk write on a loaded machine; the bounds above are what is promised. */
+    private static final long SLACK_MS = 500;
 
     @TempDir Path dir;
     Simulator robot;
@@ -84,10 +92,40 @@ class RobotHealthTest {
         }
     }
 
-    /** Awaits a condition on the owner's deployment info; returns how long it took from {@code since}. */
-    private long awaitInfo(java.util.function.Predicate<JsonNode> condition, long since, String what) {
+    /** Awaits a condition on the owner's deployment info, for at most 10 s (a cold JVM's first probes). */
+    private void awaitInfo(java.util.function.Predicate<JsonNode> condition, String what) {
         Rig.await(() -> condition.test(info(owner)), Duration.ofSeconds(10), () -> what + ": " + info(owner));
-        return (System.nanoTime() - since) / 1_000_000L;
+    }
+
+    /**
+     * Awaits a condition on the owner's deployment info until {@code boundMs} (+ {@link #SLACK_MS})
+     * after {@code since}, and fails past it: the wait is the bound, not a generous timeout checked
+     * afterwards.
+     */
+    private void awaitInfoWithin(java.util.function.Predicate<JsonNode> condition, long since, long boundMs, String what) {
+        long left = boundMs + SLACK_MS - (System.nanoTime() - since) / 1_000_000L;
+        Rig.await(() -> condition.test(info(owner)), Duration.ofMillis(Math.max(0, left)),
+                () -> what + " not within " + boundMs + " ms (+" + SLACK_MS + " ms): " + info(owner));
+    }
+
+    /**
+     * A POST /new on the automatically locked deployment is refused with the lock's reason, and
+     * neither the instance check ({@code GET /api/device}) nor anything of the borrower reaches the
+     * robot. Returns the reason.
+     */
+    private String assertRefusedByTheHealthLock(String reasonPattern) {
+        long inits = GovRig.hits(robot, "/api/device");
+        int borrowers = SafetyRig.borrowers(robot).size();
+        Rig.Resp refused = ursula.post("/new/" + misty.id(), "{\"reserve\": false}");
+        assertEquals(403, refused.status(), refused.body());
+        String reason = refused.json().get("result_message").asText();
+        String prefix = "deployment " + misty.id() + " is locked out by its health check: ";
+        assertTrue(reason.startsWith(prefix) && reason.substring(prefix.length()).matches(reasonPattern), reason);
+        assertEquals(reason, refused.errorMessage());
+        assertEquals(0, ursula.get("/instances").json().get("workspace_instances").size(), "no instance was made");
+        assertEquals(inits, GovRig.hits(robot, "/api/device"), "the refused POST /new never reached the robot");
+        assertEquals(borrowers, SafetyRig.borrowers(robot).size(), "nothing of the borrower reached the robot");
+        return reason;
     }
 
     /**
@@ -96,7 +134,7 @@ class RobotHealthTest {
      */
     private void awaitHealthy() {
         awaitInfo(i -> i.path("health").path("checked").isTextual() && i.get("online").asBoolean()
-                && i.path("health").path("healthy").asBoolean(), System.nanoTime(), "probed and healthy");
+                && i.path("health").path("healthy").asBoolean(), "probed and healthy");
         alerts.clear();
         alertQueries.clear();
     }
@@ -112,16 +150,14 @@ class RobotHealthTest {
 
         long t = System.nanoTime();
         robot.failWith(503);
-        long offline = awaitInfo(i -> !i.get("online").asBoolean(), t, "online false");
-        long unhealthy = awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), t, "unhealthy");
-        assertTrue(offline <= BOUND_MS + 500 && unhealthy <= BOUND_MS + 500,
-                "offline after " + offline + " ms, unhealthy after " + unhealthy + " ms; bound " + BOUND_MS + " ms");
-        awaitInfo(i -> i.path("lockout").asBoolean(), t, "locked");
+        awaitInfoWithin(i -> !i.get("online").asBoolean(), t, BOUND_MS, "online false");
+        awaitInfoWithin(i -> !i.path("health").path("healthy").asBoolean(), t, BOUND_MS, "unhealthy");
+        awaitInfoWithin(i -> i.path("lockout").asBoolean(), t, BOUND_MS, "locked");
         assertEquals("health", info(owner).get("lockout_by").asText());
-        assertTrue(ursula.post("/new/" + misty.id()).status() != 200, "a locked deployment takes no new instance");
+        String offline = "robot offline: \\d+ probes failed in a row \\(the robot answered GET /api/battery with status 503\\)";
         String problem = info(owner).get("health").get("problem").asText();
-        assertTrue(problem.matches("robot offline: \\d+ probes failed in a row \\(the robot answered "
-                + "GET /api/battery with status 503\\)"), problem);
+        assertTrue(problem.matches(offline), problem);
+        assertRefusedByTheHealthLock(offline);
         JsonNode alert = nextAlert("unhealthy");
         assertEquals(misty.id().toString(), alert.get("deployment").asText());
         assertTrue(alert.get("reason").asText().startsWith("robot offline"), alert.toString());
@@ -129,26 +165,33 @@ class RobotHealthTest {
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(0.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"), metrics);
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_unhealthy{deployment=\"" + misty.id() + "\"}"));
+        assertEquals(1.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "health"));
+        assertEquals(0.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "owner"));
 
         robot.clearFaults();
-        awaitInfo(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean()
-                && !i.path("lockout").asBoolean(), System.nanoTime(), "recovered and unlocked");
+        awaitInfoWithin(i -> i.get("online").asBoolean() && i.path("health").path("healthy").asBoolean()
+                && !i.path("lockout").asBoolean(), System.nanoTime(), ONE_PROBE_MS, "recovered and unlocked");
         nextAlert("recovered");
         metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_online{deployment=\"" + misty.id() + "\"}"));
+        assertEquals(0.0, LockoutTest.lockedGauge(server.publicBaseUrl(), misty, "health"));
     }
 
     @Test
     void aBatteryBelowTheMinimumIsUnhealthyWhileTheRobotStaysOnline() throws Exception {
         awaitHealthy();
         robot.battery(0.1, true); // charging: it does not drain below 10 % while the test reads it
-        awaitInfo(i -> !i.path("health").path("healthy").asBoolean(), System.nanoTime(), "unhealthy");
+        awaitInfoWithin(i -> !i.path("health").path("healthy").asBoolean() && i.path("lockout").asBoolean(), System.nanoTime(),
+                ONE_PROBE_MS, "unhealthy and locked");
         JsonNode i = info(owner);
         assertTrue(i.get("online").asBoolean(), "it answers: online");
         assertEquals("battery 10% is below the deployment's minimum 20%", i.get("health").get("problem").asText(), i.toString());
+        assertRefusedByTheHealthLock("battery 10% is below the deployment's minimum 20%");
         nextAlert("unhealthy");
         robot.battery(0.8, true);
-        awaitInfo(x -> x.path("health").path("healthy").asBoolean(), System.nanoTime(), "recovered");
+        awaitInfoWithin(x -> x.path("health").path("healthy").asBoolean() && !x.path("lockout").asBoolean(), System.nanoTime(),
+                ONE_PROBE_MS, "recovered and unlocked");
         nextAlert("recovered");
+        ursula.ready(misty.id().toString()); // and it lends again
     }
 }

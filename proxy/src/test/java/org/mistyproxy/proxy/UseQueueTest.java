@@ -139,7 +139,7 @@ class UseQueueTest {
     }
 
     @Test
-    void aReservationForALockedRobotWaitsForTheUnlockAndRulesDecideWhoIsServed() throws Exception {
+    void aReservationForALockedRobotWaitsForTheUnlockAndOneARuleNowForbidsIsCancelled() throws Exception {
         try (ProxyServer server = ProxyServer.start(config, Rig.fast())) {
             String base = server.publicBaseUrl();
             Api owner = Api.of(base, Rig.OWNER);
@@ -149,20 +149,26 @@ class UseQueueTest {
             String r1 = reserve(ursula, misty.id().toString(), "ursula");
             String r2 = reserve(victor, misty.id().toString(), "victor");
             assertEquals(3, queuelen(ursula, misty), "free but locked: 1 + those waiting");
-            // ursula, first in line, may no longer instantiate: victor is served at the unlock
+            // ursula, first in line, may no longer instantiate: her reservation is cancelled, and says why
             String path = "/deployment/" + misty.id() + "/rule";
             owner.post(path, "{\"cap\": \"CAP_INSTANTIATE\", \"user\": \"*\"}");
             int deny = owner.post(path, "{\"cap\": \"CAP_NO_INSTANTIATE\", \"user\": \"ursula\"}").json().get("rule_id").asInt();
+            assertEquals(List.of(), idsOf(ursula.get("/reservations").json().get("reservations")));
+            assertEquals(List.of(r2), idsOf(owner.get("/reservations").json().get("reservations")));
+            receiver.await("ursula", r1, "reservation:CANCELLED");
+            EventReceiver.Post cancelled = receiver.posts("ursula").get(0);
+            assertEquals("deployment " + misty.id() + " may not be instantiated by ursula: refused by access rule " + deny,
+                    cancelled.body().get("reason").asText().replaceFirst(" \\(.*", ""), cancelled.body().toString());
+            // victor is served at the unlock
             assertEquals(200, owner.delete("/deployment/" + misty.id() + "/lockout").status());
             String vi = awaitInstance(victor);
             receiver.await("victor", r2, "reservation:SERVED");
-            assertEquals(List.of(r1), idsOf(ursula.get("/reservations").json().get("reservations")), "ursula still waits");
-            // the deny goes, the robot frees: ursula is served
+            // lifting the deny does not bring the cancelled reservation back: the robot frees for nobody
             assertEquals(200, owner.delete(path + "/" + deny).status());
             assertEquals(200, victor.post("/terminate/" + vi).status());
-            String ui = awaitInstance(ursula);
-            ursula.awaitStatus(ui, "READY");
-            receiver.await("ursula", r1, "reservation:SERVED");
+            assertEquals(0, queuelen(ursula, misty));
+            assertEquals(0, ursula.get("/instances").json().get("workspace_instances").size());
+            assertEquals(List.of("reservation:CANCELLED"), receiver.statuses("ursula", r1));
         }
     }
 
@@ -217,6 +223,39 @@ class UseQueueTest {
             assertEquals(other.id().toString(), victor.get("/instance/" + vi).json().get("deployment").asText());
             receiver.await("victor", r, "reservation:SERVED");
             assertEquals(1, queuelen(owner, misty));
+        }
+    }
+
+    @Test
+    void queuelenHasOneRouteAndAgreesWithEveryOtherPlaceThatShowsIt() throws Exception {
+        try (ProxyServer server = ProxyServer.start(config, Rig.fast())) {
+            String base = server.publicBaseUrl();
+            Api anonymous = Api.of(base, null);
+            Api owner = Api.of(base, Rig.OWNER);
+            Api ursula = Api.of(base, Rig.URSULA);
+            Api victor = Api.of(base, Rig.VICTOR);
+            String held = ursula.ready(misty.id().toString());
+            reserve(victor, misty.id().toString(), "victor");
+            for (Api a : List.of(anonymous, ursula, owner)) {
+                Resp r = a.get("/queuelen/" + misty.id());
+                assertEquals(200, r.status(), r.body());
+                assertEquals("{\"queuelen\":2}", r.body(), "exactly the contract's answer");
+                assertEquals(2, a.get("/deployment/" + misty.id()).json().get("queuelen").asInt());
+                assertEquals(2, a.get("/deployments?info=t").json().get("info").get(misty.id().toString()).get("queuelen").asInt());
+            }
+            Resp unknown = anonymous.get("/queuelen/" + java.util.UUID.randomUUID());
+            assertEquals(404, unknown.status());
+            assertEquals("deployment not found", unknown.errorMessage());
+            assertEquals(404, owner.get("/queuelen/not-a-uuid").status());
+            assertEquals(404, owner.get("/queuelen/" + misty.id() + "/more").status());
+            assertEquals(404, owner.get("/queuelen").status());
+            Resp post = owner.post("/queuelen/" + misty.id());
+            assertEquals(405, post.status(), post.body());
+            assertEquals(200, ursula.post("/terminate/" + held).status());
+            String vi = awaitInstance(victor);
+            assertEquals(1, queuelen(anonymous, misty), "held by victor, nobody waits");
+            assertEquals(200, victor.post("/terminate/" + vi).status());
+            assertEquals(0, queuelen(anonymous, misty), "free, nobody waits");
         }
     }
 

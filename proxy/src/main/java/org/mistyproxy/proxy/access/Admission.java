@@ -1,7 +1,9 @@
 package org.mistyproxy.proxy.access;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.mistyproxy.config.Deployment;
@@ -64,6 +66,34 @@ public final class Admission {
             }
         }
         return new Wait(anyBusy ? null : lock);
+    }
+
+    /**
+     * Why a waiting reservation can never be served, and whether its holder's eurl hears it.
+     *
+     * @param tellHolder false when the holder is no longer a user: the owner removed them and the
+     *                   server no longer acts for them, so their eurl hears nothing; a holder the
+     *                   rules refuse hears {@code CANCELLED} with the reason, as for any end of a
+     *                   reservation
+     */
+    public record Never(String reason, boolean tellHolder) {}
+
+    /**
+     * Null while a reservation of {@code userName} (configured as {@code holder}, empty once a
+     * reload removed the user) may still be served by one of {@code deployments} it {@code mayUse};
+     * otherwise why not: the user is gone, or the access rules refuse the holder every one of them.
+     * A lock-out is no reason (it is lifted); neither is a target no deployment matches any more.
+     */
+    public Never never(String userName, Optional<User> holder, Predicate<Deployment> mayUse, Collection<Deployment> deployments) {
+        if (holder.isEmpty()) return new Never("user " + userName + " is no longer in the configuration", false);
+        String refusal = null;
+        for (Deployment d : deployments) {
+            if (!mayUse.test(d)) continue;
+            AccessRules.Decision decision = rules.decide(holder.get(), d);
+            if (decision.allowed()) return null;
+            if (refusal == null) refusal = decision.reason();
+        }
+        return refusal == null ? null : new Never(refusal, true);
     }
 
     /** Whether a reservation of {@code user} may become an instance of {@code d} now (it is free: the caller knows). */

@@ -50,6 +50,14 @@ public final class ApiUsers {
 
     /** The user of an {@code Authorization: Bearer} header value (null when absent); empty when no user has that token. */
     public Optional<User> authenticate(String authorization) {
+        return grant(authorization).map(UserGrant::user);
+    }
+
+    /**
+     * The grant of an {@code Authorization: Bearer} header value (null when absent): the user and
+     * which of their tokens was presented (its digest); empty when no user has that token.
+     */
+    public Optional<UserGrant> grant(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
         String token = authorization.substring(7).trim();
         if (token.isEmpty()) return Optional.empty();
@@ -57,7 +65,7 @@ public final class ApiUsers {
         String hex = HexFormat.of().formatHex(digest);
         Entry e = byDigest.get(hex);
         if (e == null || !MessageDigest.isEqual(e.digest(), digest) || revoked.isRevoked(hex)) return Optional.empty();
-        return Optional.of(e.user());
+        return Optional.of(new UserGrant(e.user(), hex));
     }
 
     /** The SHA-256 (lower-case hex) of every API token configured for {@code user}'s name, revoked or not. */

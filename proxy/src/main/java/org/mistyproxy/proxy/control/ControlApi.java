@@ -137,8 +137,9 @@ public final class ControlApi {
             return get(m, () -> {
                 Map<String, Object> out = catalog.one(caller, seg.get(1));
                 Deployment d = catalog.find(caller, seg.get(1));
-                // lock-out, access rules (owners) and the queue from the owner's side
-                if (caller.isPresent()) governance.describe(out, d, caller.get());
+                // lock-out (to everyone, anonymous callers included, as the contract shows), access
+                // rules and the lock's reason (owners)
+                governance.describe(out, d, caller);
                 // "online": the robot answered its last health probe (safety.HealthMonitor).
                 out.put("online", health.online(d.id()));
                 if (caller.isPresent() && caller.get().role() == Role.OWNER) {

@@ -9,7 +9,6 @@ import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.util.function.LongSupplier;
 import org.mistyproxy.config.RateLimit;
-import org.mistyproxy.config.User;
 import org.mistyproxy.policy.RateBuckets;
 import org.mistyproxy.proxy.access.Grant;
 import org.mistyproxy.proxy.access.UserGrant;
@@ -17,8 +16,9 @@ import org.mistyproxy.proxy.gate.ControlEnvelope;
 
 /**
  * The control API's rate limit ({@code control_api.rate_limit}), the first control admission link:
- * a token bucket per API token (the request's {@link UserGrant}), and per client address for
- * calls without one (anonymous reads). Every answer it lets through carries
+ * a token bucket per API token (the digest in the request's {@link UserGrant}; a user's two tokens,
+ * say one per machine, have an allowance each, as on the rerobots API, whose limits are per token),
+ * and per client address for calls without one (anonymous reads). Every answer it lets through carries
  * {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} (seconds since the epoch when
  * the bucket is full again), as the rerobots API's do; past the limit it answers 429 with
  * {@code Retry-After} on the IO thread, before the API takes a worker.
@@ -48,19 +48,20 @@ public final class ControlRateLimit implements HandlerWrapper {
     public HttpHandler wrap(HttpHandler next) {
         return ex -> {
             Grant g = ex.getAttachment(Grant.KEY);
-            User user = g instanceof UserGrant u ? u.user() : null;
-            if (admit(ex, user)) {
+            if (admit(ex, g instanceof UserGrant u ? u : null)) {
                 next.handleRequest(ex);
             }
         };
     }
 
     /**
-     * Counts one request against {@code user}'s allowance (the client address's when null) and puts
-     * the headers on the answer; when the allowance is spent, answers 429 and returns false.
+     * Counts one request against the allowance of the token {@code user} presented (the client
+     * address's when null) and puts the headers on the answer; when the allowance is spent, answers
+     * 429 and returns false.
      */
-    boolean admit(HttpServerExchange ex, User user) {
-        String key = user != null ? "token:" + user.name() : "address:" + address(ex);
+    boolean admit(HttpServerExchange ex, UserGrant user) {
+        // Keyed by the token's digest, never by the token: the bucket table holds no secrets.
+        String key = user != null ? "token:" + user.tokenSha256() : "address:" + address(ex);
         RateBuckets.Take t = buckets.take(key, rate.requests(), rate.period().toNanos());
         HeaderMap h = ex.getResponseHeaders();
         h.put(LIMIT, rate.requests());

@@ -24,7 +24,8 @@ import org.mistyproxy.proxy.instances.ReservationQueue;
 /**
  * The owner's side of the control API: access rules ({@code /rules}, {@code /deployment/{id}/rules},
  * {@code /deployment/{id}/rule[/{rule_id}]}), lock-out ({@code /deployment/{id}/lockout}), the
- * use-queue ({@code /reservations}, {@code /reservation/{id}}, {@code /queuelen/{id}}), and the
+ * use-queue ({@code /reservations}, {@code /reservation/{id}}; {@code /queuelen/{id}}, which anyone
+ * may read, is {@link DeploymentCatalog}'s), and the
  * fields these add to deployment info. Owners read and write; a user reads only what is about them.
  */
 public final class GovernanceApi {
@@ -35,8 +36,12 @@ public final class GovernanceApi {
     private final Lockouts lockouts;
     private final CurrentConfig config;
     private final EventUrlNotifier notifier;
+    private final DeploymentCatalog catalog;
 
-    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, CurrentConfig config, EventUrlNotifier notifier) {
+    /** @param catalog who may know that a deployment exists ({@code listed: false}); asked for every deployment id here */
+    public GovernanceApi(Instances instances, AccessRules rules, Lockouts lockouts, CurrentConfig config, EventUrlNotifier notifier,
+            DeploymentCatalog catalog) {
+        this.catalog = catalog;
         this.notifier = notifier;
         this.instances = instances;
         this.rules = rules;
@@ -44,9 +49,9 @@ public final class GovernanceApi {
         this.config = config;
     }
 
-    public static boolean owns(String first) {
+    private static boolean owns(String first) {
         return switch (first) {
-            case "rules", "reservations", "reservation", "queuelen" -> true;
+            case "rules", "reservations", "reservation" -> true;
             default -> false;
         };
     }
@@ -63,7 +68,11 @@ public final class GovernanceApi {
         if (a.equals("rules") && n == 1) {
             only(m, "GET");
             List<Object> out = new ArrayList<>();
-            for (Deployment d : instances.deployments()) out.addAll(visibleRules(d, user, ex));
+            for (Deployment d : instances.deployments()) {
+                // an unlisted deployment the caller may not instantiate does not exist for them, even
+                // through a deny rule about them
+                if (catalog.visible(Optional.of(user), d)) out.addAll(visibleRules(d, user, ex));
+            }
             return Map.of("rules", out);
         }
         if (a.equals("reservations") && n == 1) {
@@ -86,11 +95,7 @@ public final class GovernanceApi {
             instances.cancelReservation(user, seg.get(1));
             return Map.of("success", true);
         }
-        if (a.equals("queuelen") && n == 2) {
-            only(m, "GET");
-            return Map.of("queuelen", instances.queueLength(deployment(seg.get(1))));
-        }
-        Deployment d = deployment(seg.get(1));
+        Deployment d = catalog.find(Optional.of(user), seg.get(1));
         String what = seg.get(2);
         if (what.equals("rules") && n == 3) {
             only(m, "GET");
@@ -131,12 +136,14 @@ public final class GovernanceApi {
         return notifier.problem(eurl);
     }
 
-    /** Adds {@code lockout} (and, for owners, {@code cap} and the lock's reason) to deployment info. */
-    public void describe(Map<String, Object> out, Deployment d, User user) {
+    /**
+     * Adds {@code lockout} to deployment info for every caller ({@code caller} empty: anonymous;
+     * hardshare and {@code rerobots wdinfo} read it), and for owners {@code cap} and the lock's reason.
+     */
+    public void describe(Map<String, Object> out, Deployment d, Optional<User> caller) {
         Optional<Lockouts.Lock> lock = lockouts.lockOf(d.id());
-        out.put("queuelen", instances.queueLength(d));
         out.put("lockout", lock.isPresent());
-        if (user.role() != Role.OWNER) return;
+        if (caller.isEmpty() || caller.get().role() != Role.OWNER) return;
         List<Object> cap = new ArrayList<>();
         for (AccessRules.Rule r : rules.rulesOf(d.id(), null)) cap.add(json(r));
         out.put("cap", cap);
@@ -206,10 +213,6 @@ public final class GovernanceApi {
             throw ApiError.of(400, "reason must be a non-empty string of at most " + MAX_REASON + " characters");
         }
         return r.asText();
-    }
-
-    private Deployment deployment(String id) {
-        return instances.deployment(id).orElseThrow(() -> ApiError.of(404, "deployment not found"));
     }
 
     private static void requireOwner(User user, String what) {

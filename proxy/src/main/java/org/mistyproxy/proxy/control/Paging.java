@@ -11,7 +11,9 @@ import java.util.Set;
  * {@code max_per_page} 0 (the default) means everything on one page; a page past the last is the
  * last page. Values of any size are taken (a number too large for the server is "more than there
  * is" and is capped, so no arithmetic can overflow); anything that is not a whole number in range
- * is a 400 naming the parameter.
+ * is a 400 naming the parameter. No answer echoes a value as sent beyond {@link #shorten}'s 40
+ * characters: list answers carry only {@code page_count} (at most the number of items), and a
+ * refusal shows the number as read or the first characters of what is not one.
  *
  * @param page    the page asked for, from 1 (capped at {@link Integer#MAX_VALUE})
  * @param perPage items per page; 0 for one page holding everything
@@ -70,7 +72,8 @@ record Paging(int page, int perPage) {
         String s = v.replaceFirst("^0+(?=.)", "");
         long value = s.length() > 18 ? Long.MAX_VALUE : Long.parseLong(s);
         if (value < min) {
-            throw ApiError.of(400, "query parameter `" + name + "` must be a whole number >= " + min + ", got `" + v + "`");
+            // the value as read, not as sent: "0" followed by any number of zeros is echoed as `0`
+            throw ApiError.of(400, "query parameter `" + name + "` must be a whole number >= " + min + ", got `" + value + "`");
         }
         return value;
     }

@@ -4,7 +4,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.Optional;
-import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.CamTarget;
 import org.mistyproxy.proxy.access.FeedGrant;
@@ -48,13 +47,13 @@ public final class CamUrls implements HttpHandler {
             if (target != null) ex.putAttachment(Grant.KEY, new FeedGrant(target));
         } else {
             AccessLog.tag(ex, "cam", base);
-            Optional<User> user = config.get().users().authenticate(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
-            if (user.isEmpty()) {
+            Optional<UserGrant> grant = config.get().users().grant(ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
+            if (grant.isEmpty()) {
                 ControlEnvelope.send(ex, 401, "wrong authorization token");
                 return;
             }
-            ex.putAttachment(Grant.KEY, new UserGrant(user.get()));
-            target = instances.addOns().camTarget(user.get(), p.instanceId(), p.camera());
+            ex.putAttachment(Grant.KEY, grant.get());
+            target = instances.addOns().camTarget(grant.get().user(), p.instanceId(), p.camera());
         }
         if (target == null) {
             CameraEnvelope.send(ex, 404, NOT_FOUND);

@@ -5,7 +5,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.List;
 import java.util.Optional;
-import org.mistyproxy.config.User;
 import org.mistyproxy.proxy.access.AnonymousGrant;
 import org.mistyproxy.proxy.access.CurrentConfig;
 import org.mistyproxy.proxy.access.Grant;
@@ -45,12 +44,12 @@ public final class ControlRoute implements HttpHandler {
             anonymousReads.handleRequest(ex);
             return;
         }
-        Optional<User> user = config.get().users().authenticate(authorization);
-        if (user.isEmpty()) {
+        Optional<UserGrant> grant = config.get().users().grant(authorization);
+        if (grant.isEmpty()) {
             ControlEnvelope.send(ex, 401, "wrong authorization token");
             return;
         }
-        ex.putAttachment(Grant.KEY, new UserGrant(user.get()));
+        ex.putAttachment(Grant.KEY, grant.get());
         next.handleRequest(ex);
     }
 }

@@ -2,8 +2,8 @@ package org.mistyproxy.proxy.instances;
 
 /**
  * Where an instance is in its life: {@code INIT → READY | INIT_FAIL}, and from {@code INIT} or
- * {@code READY} on to {@code TERMINATING → TERMINATED}. Journal lines and the control API carry
- * the names.
+ * {@code READY} on to {@code TERMINATED}, in one journal write. Journal lines and the control API
+ * carry the names.
  */
 public enum InstanceStatus {
     /** Created; the robot probe has not answered yet. */
@@ -12,7 +12,10 @@ public enum InstanceStatus {
     READY,
     /** The robot did not answer in time, or badly; the deployment is free again. */
     INIT_FAIL,
-    /** Ending: tokens are being revoked (a crash here is finished on the next start). */
+    /**
+     * Written only by older versions, between their two terminate writes; such a line is finished
+     * (TERMINATED) on the next start. Never written now, so no eurl hears it.
+     */
     TERMINATING,
     /** Ended. */
     TERMINATED;

@@ -207,6 +207,7 @@ public final class Instances implements AutoCloseable {
      * before the reservation is marked served; see {@link ReservationQueue}.
      */
     public synchronized void serveWaiting() {
+        dropForbidden();
         for (ReservationQueue.Reservation res : loans.queue().waiting()) {
             Optional<User> holder = current.get().users().byName(res.user());
             if (holder.isEmpty()) continue;
@@ -223,6 +224,26 @@ public final class Instances implements AutoCloseable {
                 loans.queue().served(res.id(), r.id());
                 if (res.eurl() != null) loans.notifier().post(res.eurl(), res.id(), "reservation", "SERVED", Map.of("instance", r.id()));
                 break;
+            }
+        }
+    }
+
+    /**
+     * Cancels the waiting reservations that can never be served ({@link Admission#never}): none
+     * waits forever or revives when the decision is undone (it was made under the rules of its time).
+     */
+    private void dropForbidden() {
+        for (ReservationQueue.Reservation res : loans.queue().waiting()) {
+            Optional<User> holder = current.get().users().byName(res.user());
+            Admission.Never never = loans.admission().never(res.user(), holder, res::mayUse, current.get().deploymentList());
+            try {
+                if (never == null || loans.queue().cancel(res.id(), never.reason()).isEmpty()) continue;
+            } catch (RuntimeException e) { // not stored: it waits, unserved (checked before every serve), and is tried again
+                LOG.error("event=reservation_cancel_failed reservation={} error={}", res.id(), e.toString());
+                continue;
+            }
+            if (never.tellHolder() && res.eurl() != null) {
+                loans.notifier().post(res.eurl(), res.id(), "reservation", "CANCELLED", Map.of("reason", never.reason()));
             }
         }
     }

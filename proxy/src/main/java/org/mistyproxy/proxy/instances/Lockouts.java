@@ -118,6 +118,11 @@ public final class Lockouts implements AutoCloseable {
         return owner.containsKey(deployment) || auto.containsKey(deployment);
     }
 
+    /** Whether {@code by} holds a lock on {@code deployment} (the other kind may hold one too). */
+    public synchronized boolean locked(UUID deployment, By by) {
+        return (by == By.OWNER ? owner : auto).containsKey(deployment);
+    }
+
     /** The lock in force: the owner's if there is one (it outlives the automatic one), else the automatic one. */
     public synchronized Optional<Lock> lockOf(UUID deployment) {
         Lock k = owner.get(deployment);

@@ -96,13 +96,18 @@ public final class ReservationQueue implements AutoCloseable {
         LOG.info("event=reservation_added reservation={} user={} target=\"{}\"", r.id(), r.user(), r.desc());
     }
 
-    /** Removes a waiting reservation; empty when there is none with that id. */
-    public synchronized Optional<Reservation> cancel(String id) {
+    /** Removes a waiting reservation (its holder or an owner cancelled it); empty when there is none with that id. */
+    public Optional<Reservation> cancel(String id) {
+        return cancel(id, "cancelled by request");
+    }
+
+    /** Removes a waiting reservation, logging {@code reason}; empty when there is none with that id. */
+    public synchronized Optional<Reservation> cancel(String id, String reason) {
         Reservation r = waiting.get(id);
         if (r == null) return Optional.empty();
         file.append(new Line("cancel", null, id, null));
         waiting.remove(id);
-        LOG.info("event=reservation_cancelled reservation={}", id);
+        LOG.info("event=reservation_cancelled reservation={} user={} reason=\"{}\"", id, r.user(), reason);
         return Optional.of(r);
     }
 

@@ -35,6 +35,7 @@ import org.mistyproxy.proxy.audit.AuditLog;
 import org.mistyproxy.proxy.control.GovernanceApi;
 import org.mistyproxy.proxy.instances.EventUrlNotifier;
 import org.mistyproxy.proxy.instances.Loans;
+import org.mistyproxy.proxy.instances.LockoutMetrics;
 import org.mistyproxy.proxy.instances.Lockouts;
 import org.mistyproxy.proxy.instances.ReservationQueue;
 import org.mistyproxy.proxy.cam.CamDataPlane;
@@ -218,6 +219,9 @@ public final class ProxyServer implements AutoCloseable {
                 .description("Instances whose motion is leased right now").register(metrics);
         Gauge.builder("mistyproxy.reservations.waiting", queue, q -> q.waiting().size())
                 .description("Reservations waiting in the use-queue").register(metrics);
+        LockoutMetrics lockoutMetrics = new LockoutMetrics(lockouts, metrics);
+        lockoutMetrics.track(config.deployments());
+        reload.onApplied(next -> lockoutMetrics.track(next.deploymentList()));
 
         instances.recover();
         health.watch(config.deployments());
@@ -227,10 +231,10 @@ public final class ProxyServer implements AutoCloseable {
         PublicUrls[] urls = new PublicUrls[1];
         ApiUsers.Current users = () -> current.get().users();
         InstantiatePermission permission = new InstantiatePermission(rules);
-        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances, d -> 0), created,
+        DeploymentCatalog catalog = new DeploymentCatalog(instances, permission, new QueueLength(instances), created,
                 options.clock());
         ControlApi control = new ControlApi(instances, auditLog::recentJson, () -> urls[0], catalog,
-                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier),
+                new TokenRevocation(users, revoked, options.clock()), new GovernanceApi(instances, rules, lockouts, current, notifier, catalog),
                 new DeploymentHalt(instances, loanActions, locks), health, options.bodyDeadline());
         ControlEndpoint controlEndpoint = new ControlEndpoint(control);
 

@@ -38,7 +38,7 @@ class ControlRateLimitLinkTest {
         server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(ex -> {
             // stands in for front.ControlRoute: a grant only for the one known token
             if ("Bearer alice".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.putAttachment(Grant.KEY, new UserGrant(alice));
+                ex.putAttachment(Grant.KEY, new UserGrant(alice, alice.tokenSha256s().get(0)));
             }
             link.wrap(e -> {
                 reached.incrementAndGet();
