@@ -121,6 +121,32 @@ class ForbiddenReservationsTest {
     }
 
     @Test
+    void aReservationForADeploymentAReloadRemovedIsCancelledWithTheReason() throws Exception {
+        ConfigFile file = new ConfigFile(dir);
+        Robot kept = new Robot(UUID.randomUUID(), robot.port(), null);
+        Robot removed = new Robot(UUID.randomUUID(), robot.port(), null);
+        file.write(List.of(OLIVE, URSULA, VICTOR), List.of(kept, removed));
+        try (ProxyServer server = ProxyServer.start(ConfigLoader.load(file.path()), Rig.fast())) {
+            String base = server.publicBaseUrl();
+            Api owner = Api.of(base, Rig.OWNER);
+            Api ursula = Api.of(base, Rig.URSULA);
+            Api victor = Api.of(base, Rig.VICTOR);
+            String held = ursula.ready(removed.id().toString());
+            String rv = reserve(victor, removed.id().toString(), "victor");
+
+            file.write(List.of(OLIVE, URSULA, VICTOR), List.of(kept));
+            assertEquals(200, owner.post("/reload").status());
+            assertEquals("TERMINATED", ursula.status(held));
+            receiver.await("victor", rv, "reservation:CANCELLED");
+            assertEquals(List.of(), reservations(victor), "it does not wait for a robot that is gone");
+            assertEquals("no deployment it could take is in the configuration any more",
+                    receiver.posts("victor").get(0).body().get("reason").asText());
+            assertEquals(List.of("reservation:CANCELLED"), receiver.statuses("victor", rv), "never SERVED");
+            assertEquals(List.of("ursula"), instanceUsers(owner), "nothing was made for victor");
+        }
+    }
+
+    @Test
     void aReservationTheRulesNowForbidIsCancelledWithTheReasonAndNeverServed() throws Exception {
         Deployment misty = Rig.deployment("fixed_misty2", robot.port());
         try (ProxyServer server = ProxyServer.start(GovRig.config(dir, List.of(misty)), Rig.fast())) {

@@ -81,19 +81,24 @@ public final class Admission {
     /**
      * Null while a reservation of {@code userName} (configured as {@code holder}, empty once a
      * reload removed the user) may still be served by one of {@code deployments} it {@code mayUse};
-     * otherwise why not: the user is gone, or the access rules refuse the holder every one of them.
-     * A lock-out is no reason (it is lifted); neither is a target no deployment matches any more.
+     * otherwise why not: the user is gone, no configured deployment matches its target any more (a
+     * reload removed it: the holder hears {@code CANCELLED} rather than wait for a robot that is
+     * gone), or the access rules refuse the holder every one of them. A lock-out is no reason (it
+     * is lifted).
      */
     public Never never(String userName, Optional<User> holder, Predicate<Deployment> mayUse, Collection<Deployment> deployments) {
         if (holder.isEmpty()) return new Never("user " + userName + " is no longer in the configuration", false);
         String refusal = null;
+        boolean any = false;
         for (Deployment d : deployments) {
             if (!mayUse.test(d)) continue;
+            any = true;
             AccessRules.Decision decision = rules.decide(holder.get(), d);
             if (decision.allowed()) return null;
             if (refusal == null) refusal = decision.reason();
         }
-        return refusal == null ? null : new Never(refusal, true);
+        if (!any) return new Never("no deployment it could take is in the configuration any more", true);
+        return new Never(refusal, true);
     }
 
     /** Whether a reservation of {@code user} may become an instance of {@code d} now (it is free: the caller knows). */
