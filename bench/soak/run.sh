@@ -6,7 +6,10 @@
 #     its /pubsub sockets cut);
 #   - SOCKETS /pubsub sockets on a long-lived instance of deployment A, NONREADERS of which
 #     subscribe and never read;
-#   - kill -9 of the server half way through the churn, then a restart on the same data_dir;
+#   - the owner's changes alongside (access rules added and deleted, lock/unlock, reservations
+#     made and cancelled by a third user);
+#   - kill -9 of the server half way through, with churn and governance calls in flight, then a
+#     restart on the same data_dir;
 # and reports RSS, open fds, journal size, p99 of the control calls, and lost acknowledged
 # changes (every change the API acknowledged, checked after the restart and at the end: must be 0).
 # Bounded: stops by itself after the lifecycles or MAX_SECONDS, whichever first; cleans up.
