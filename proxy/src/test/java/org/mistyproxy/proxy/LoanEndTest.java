@@ -165,6 +165,7 @@ class LoanEndTest {
     void theOwnersHaltStopsEndsTheLoanKillsTheUrlAndTheSocketWithinOneSecondEvenWithASlowRobot() throws Exception {
         String[] loan = drivingLoan(null);
         try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(loan[1])) {
+            socket.answerPings(); // a live client: only the halt may close its socket
             robot.latencyMs(3000); // the robot answers slowly; the halt must not wait for it
             assertEquals(403, ursula.post("/deployment/" + misty.id() + "/halt").status(), "owners only");
             long t = System.nanoTime();

@@ -162,6 +162,7 @@ class MotionLeaseTest {
         String iid = owner.ready(d.id().toString());
         String url = owner.activate(iid);
         try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings(); // alive until the reset: the reset alone must stop the robot
             socket.sendText("{\"Operation\": \"subscribe\", \"Type\": \"BatteryCharge\", \"EventName\": \"b\", \"DebounceMs\": 1000}");
             drive(url);
             socket.vanish();
@@ -174,6 +175,57 @@ class MotionLeaseTest {
                 java.time.Duration.ofSeconds(2), () -> "no socket entry");
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"socket\"}"), metrics);
+    }
+
+    @Test
+    void aPubsubSocketThatGoesSilentDuringMotionStopsWithin500MsWhileOneThatAnswersPingsDoesNot() throws Exception {
+        Simulator robot = robot();
+        Deployment d = withLease(robot, 60_000); // the lease would take a minute: the socket's silence decides
+        start(d);
+        String iid = owner.ready(d.id().toString());
+        String url = owner.activate(iid);
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings();
+            drive(url);
+            // Pongs are all it sends: they show the socket is alive (they do not renew the lease).
+            // Ten of them take a second of motion at least, well past the 350 ms of silence allowed.
+            Rig.await(() -> socket.pongs() >= 10, java.time.Duration.ofSeconds(5), () -> "pings answered: " + socket.pongs());
+            assertEquals(0, count(robot, "POST", STOP), "a socket that answers pings is not taken as gone");
+            assertTrue(driving(robot));
+
+            // The network goes: no FIN, no reset, no close frame; the client just answers nothing more.
+            long silentSince = socket.goSilent();
+            long ms = awaitLogged(robot, "POST", STOP, 0, silentSince, 2000);
+            assertTrue(ms <= 500, "stopped " + ms + " ms after the socket went silent");
+            assertEquals(1008, socket.awaitServerClose(), "then the socket is closed");
+        }
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
+        Rig.await(() -> SafetyRig.safetyEntries(owner, iid).stream().anyMatch(e -> e.get("trigger").asText().equals("socket")),
+                java.time.Duration.ofSeconds(2), () -> "no socket entry");
+        JsonNode e = SafetyRig.safetyEntries(owner, iid).stream().filter(x -> x.get("trigger").asText().equals("socket"))
+                .findFirst().orElseThrow();
+        assertTrue(e.get("reason").asText().startsWith("the borrower's /pubsub socket ended abnormally (no answer to pings for "),
+                e.toString());
+        String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"socket\"}"), metrics);
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_ws_clients_closed_silent_total"), metrics);
+        assertEquals(1, count(robot, "POST", STOP), "one stop");
+    }
+
+    @Test
+    void aPubsubSocketThatNeverAnswersStopsMotionWithin500MsOfTheDrive() throws Exception {
+        Simulator robot = robot();
+        Deployment d = withLease(robot, 60_000);
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            // Open, upgraded, and from then on deaf: the drive is the last the lease hears of the borrower.
+            long sent = System.nanoTime();
+            drive(url);
+            long ms = awaitLogged(robot, "POST", STOP, 0, sent, 2000);
+            assertTrue(ms <= 500, "stopped " + ms + " ms after the drive was sent");
+        }
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped");
     }
 
     @Test

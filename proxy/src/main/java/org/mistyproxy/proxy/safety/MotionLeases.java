@@ -97,6 +97,12 @@ public final class MotionLeases implements MotionLease, AutoCloseable {
     }
 
     @Override
+    public long motionHeard(String instanceId) {
+        Lease l = active.get(instanceId);
+        return l == null ? NO_MOTION : l.lastNanos;
+    }
+
+    @Override
     public void socketLost(String instanceId, String why) {
         Lease l = active.remove(instanceId);
         if (l == null) {

@@ -37,7 +37,8 @@ import org.xnio.Options;
  * client connection gone (clientGone)             CLIENT_GONE    (gone)               1001 client went away
  * robot close or loss (robotClosed)               ROBOT_CLOSED   its code, or 1011    (it closed)
  * relay ends it (end: policy close, slow client,  PROXY_ENDED    the code given       the code given
- *   send/receive failure, server shutdown)
+ *   send/receive failure, server shutdown; and
+ *   watchMotion: silent while the robot moves)
  * URL revoked (revoke)                            REVOKED        1008                 1008
  * </pre>
  * A cause arriving during the upgrade (robot dialled, client handshake not done) is applied when
@@ -73,7 +74,10 @@ final class PubSubConnection {
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
+    /** When the client last sent anything (a message, a ping, a pong): read by the timers. */
     private volatile long lastClientFrame = System.nanoTime();
+    /** When we last pinged the client to keep the connection alive, and to see it answer while the robot moves. */
+    private volatile long lastClientPing = lastClientFrame;
     private volatile long lastRobotFrame = System.nanoTime();
 
     PubSubConnection(
@@ -431,6 +435,45 @@ final class PubSubConnection {
         });
     }
 
+    /**
+     * Called every {@link PubSubSettings#motionWatchEvery()} while the instance's motion is leased
+     * ({@code motionHeard}: when the lease last heard from the borrower). A borrower whose network
+     * vanished sends no FIN and no reset: the connection looks open for minutes. So while the robot
+     * moves, a client that has been quiet for {@code motionPing} is pinged, and one from which
+     * nothing has come for {@code motionSilence} (not even a pong, and no renewal of the lease by
+     * any other way) counts as gone: the robot is stopped at once, then the socket is closed.
+     * Our own keep-alive pongs do not renew the lease (an idle browser tab answers pings too);
+     * they only show that this socket is alive.
+     */
+    void watchMotion(long now, long motionHeard) {
+        WebSocketChannel ch = client;
+        if (ch == null || !open()) {
+            return;
+        }
+        if (pendingToRobot.get() > MAX_PENDING_TO_ROBOT) {
+            // We stopped reading the client ourselves (the robot is slow): its silence is ours.
+            lastClientFrame = now;
+            return;
+        }
+        long heard = Math.max(lastClientFrame, motionHeard);
+        long silent = now - heard;
+        if (silent > settings.motionSilence().toNanos()) {
+            if (endAs(Ending.PROXY_ENDED)) {
+                String why = "no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms";
+                // The stop first: nothing else here may delay it.
+                leases.socketLost(instanceId, why);
+                metrics.silentClientsClosed.increment();
+                endBoth(CloseCodes.POLICY, "no answer to pings while the robot was moving", CloseCodes.GOING_AWAY,
+                        "client went away");
+            }
+            return;
+        }
+        if (now - Math.max(heard, lastClientPing) >= settings.motionPing().toNanos()) {
+            lastClientPing = now;
+            WebSockets.sendPing(KEEPALIVE.duplicate(), ch, null);
+        }
+    }
+
     /** Called about once a second: keep-alive pings both ways, and the slow-client check. */
     void tick(long now) {
         if (!open()) {
@@ -446,8 +489,8 @@ final class PubSubConnection {
         }
         long ping = settings.pingInterval().toNanos();
         WebSocketChannel ch = client;
-        if (ch != null && now - lastClientFrame > ping && stalled == 0) {
-            lastClientFrame = now; // one ping per interval, whether or not the client answers
+        if (ch != null && now - Math.max(lastClientFrame, lastClientPing) > ping && stalled == 0) {
+            lastClientPing = now; // one ping per interval, whether or not the client answers
             WebSockets.sendPing(KEEPALIVE.duplicate(), ch, null);
         }
         Session s = robot;
