@@ -119,6 +119,40 @@ class MotionLeaseTest {
     }
 
     @Test
+    void messagesOnItsPubsubSocketKeepItDrivingAndTheirSilenceStopsItAfterTheLease() throws Exception {
+        Simulator robot = robot();
+        Deployment d = Rig.deployment("misty2", robot.port()); // the default lease, 2000 ms
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        String subscribe = "{\"Operation\": \"subscribe\", \"Type\": \"BatteryCharge\", \"EventName\": \"b\", \"DebounceMs\": 5000}";
+        String unsubscribe = "{\"Operation\": \"unsubscribe\", \"EventName\": \"b\"}";
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings(); // alive throughout: only the lease may stop the robot here
+            drive(url);
+            long end = System.nanoTime() + 3_000_000_000L; // half as long again as the lease
+            int sent = 0;
+            long last;
+            while (true) {
+                // No HTTP request meanwhile: only these messages can renew the lease.
+                socket.sendText(sent % 2 == 0 ? subscribe : unsubscribe);
+                last = System.nanoTime();
+                sent++;
+                if (last > end) break;
+                Thread.sleep(250); // the client's pace, not a wait for a condition
+            }
+            assertEquals(0, count(robot, "POST", STOP), "renewed by " + sent + " /pubsub messages, so never stopped");
+            assertTrue(driving(robot));
+            // The socket stays open and answers pings, which do not renew: the lease lapses.
+            long ms = awaitLogged(robot, "POST", STOP, 0, last, 4000);
+            assertTrue(ms >= 1500 && ms <= 2500, "stopped " + ms + " ms after the last message, not 2000 ± 500");
+            assertTrue(socket.pongs() > 0, "the socket answered pings meanwhile");
+        }
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
+        String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"lease\"}"), metrics);
+    }
+
+    @Test
     void theBorrowersOwnStopEndsTheLeaseSoNothingMoreIsSent() throws Exception {
         Simulator robot = robot();
         Simulator control = robot();
