@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Quotas;
 import org.mistyproxy.config.Safety;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.server.ProxyServer;
@@ -150,6 +151,45 @@ class MotionLeaseTest {
         Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"lease\"}"), metrics);
+    }
+
+    @Test
+    void requestsAQuotaRefusesRenewTheLeaseTooAndNeverReachTheRobot() throws Exception {
+        Simulator robot = robot();
+        // One request a second (no burst): the drive takes it, then most requests are refused with 429.
+        Deployment d = withLease(robot, 600).withQuotas(new Quotas(32, 16, 1, 1, 4, 20, 50));
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        drive(url);
+        long driven = System.nanoTime();
+        long end = driven + 2_500_000_000L; // four leases long
+        List<Long> admitted = new java.util.ArrayList<>(List.of(driven));
+        int refused = 0;
+        long last;
+        while (true) {
+            int status = Rig.fetch(url + "/api/battery").status();
+            last = System.nanoTime();
+            if (status == 200) admitted.add(last);
+            else if (status == 429) refused++;
+            else throw new AssertionError("status " + status);
+            if (last > end) break;
+            Thread.sleep(100); // the client's pace, not a wait for a condition
+        }
+        admitted.add(last);
+        long longestAdmittedGapMs = 0;
+        for (int i = 1; i < admitted.size(); i++) {
+            longestAdmittedGapMs = Math.max(longestAdmittedGapMs, (admitted.get(i) - admitted.get(i - 1)) / 1_000_000L);
+        }
+        // Admitted requests alone would have let the 600 ms lease lapse: only the refused ones renewed it.
+        assertTrue(longestAdmittedGapMs > 800, "the longest stretch without an admitted request: " + longestAdmittedGapMs + " ms");
+        assertTrue(refused >= 10, refused + " requests refused");
+        assertEquals(0, count(robot, "POST", STOP), refused + " refused requests renewed the lease, so it never lapsed");
+        assertTrue(driving(robot));
+        assertEquals(admitted.size() - 2, SafetyRig.borrowers(robot).stream().filter(q -> q.path().equals("/api/battery")).count(),
+                "the refused requests never reached the robot");
+        long ms = awaitLogged(robot, "POST", STOP, 0, last, 3000);
+        assertTrue(ms >= 450 && ms <= 1100, "stopped " + ms + " ms after the last request, lease 600 ms");
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
     }
 
     @Test

@@ -4,8 +4,9 @@ import org.mistyproxy.config.Deployment;
 import org.mistyproxy.policy.PolicyDecision;
 
 /**
- * What the relays tell the motion leases: one call per request decided on a proxy URL (from the
- * HTTP relay) and one per message on a {@code /pubsub} socket (from the WebSocket relay), plus the
+ * What the front door and the relays tell the motion leases: one renewal per request on a proxy
+ * URL (the admission link {@link LeaseRenewalLink}), one call per request decided (from the HTTP
+ * relay) and one per message on a {@code /pubsub} socket (from the WebSocket relay), plus the
  * end of a socket that did not close properly (or went silent while the robot moved). Calls are
  * cheap and never block: a map lookup and a volatile write on the hot path.
  */
@@ -20,7 +21,11 @@ public interface MotionLease {
      */
     long decided(String instanceId, Deployment deployment, PolicyDecision decision);
 
-    /** A message (or ping) from the borrower on {@code /pubsub}: renews a running lease. */
+    /**
+     * The borrower is still there: renews a running lease. Called for every request on the proxy
+     * URL ({@link LeaseRenewalLink}, before any other admission link, so refused requests renew
+     * too) and every message (or ping) on {@code /pubsub}.
+     */
     void renew(String instanceId);
 
     /** What {@link #motionHeard} returns when no motion of the instance is leased. */
