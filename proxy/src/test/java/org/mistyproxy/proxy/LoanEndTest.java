@@ -199,6 +199,41 @@ class LoanEndTest {
     }
 
     @Test
+    void theOwnersHaltKeepsWaitingReservationsQueuedAndTheDeploymentLocked() {
+        String[] loan = drivingLoan(null);
+        Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+        Resp reserved = victor.post("/new/" + misty.id(), "{\"reserve\": true}");
+        assertEquals(200, reserved.status(), reserved.toString());
+        assertFalse(reserved.json().get("success").asBoolean(), "busy: a reservation, not an instance");
+        String reservation = reserved.json().get("id").asText();
+
+        long t = System.nanoTime();
+        assertEquals(200, owner.post("/deployment/" + misty.id() + "/halt").status());
+        awaitLogged(robot, "POST", STOP, 0, t, 1000);
+        awaitLogged(robot, "POST", HALT, 0, t, 1000);
+        assertEquals("TERMINATED", ursula.status(loan[0]));
+        // The robot is free but locked: the reservation waits on, nobody got an instance.
+        assertEquals(List.of(reservation), reservationIds(victor), "still queued after the halt");
+        assertEquals(List.of(reservation), reservationIds(owner));
+        assertEquals(0, victor.get("/instances").json().get("workspace_instances").size(), "the halt served nobody");
+        JsonNode locked = owner.get("/deployment/" + misty.id()).json();
+        assertTrue(locked.get("lockout").asBoolean(), locked.toString());
+        assertEquals(2, victor.get("/queuelen/" + misty.id()).json().get("queuelen").asInt(), "locked: 1 + the one waiting");
+
+        // The owner's unlock serves it.
+        assertEquals(200, owner.delete("/deployment/" + misty.id() + "/lockout").status());
+        Rig.await(() -> victor.get("/instances").json().get("workspace_instances").size() == 1, Duration.ofSeconds(5),
+                () -> "served at the unlock: " + victor.get("/instances").body());
+        assertEquals(List.of(), reservationIds(owner));
+    }
+
+    private static List<String> reservationIds(Api who) {
+        List<String> ids = new java.util.ArrayList<>();
+        who.get("/reservations").json().get("reservations").forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
+    }
+
+    @Test
     void haltWithNoLoanStillStopsTheRobot() {
         Resp halted = owner.post("/deployment/" + misty.id() + "/halt");
         assertEquals(200, halted.status(), halted.toString());
