@@ -74,9 +74,8 @@ final class PubSubConnection {
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
-    /** When the client last sent anything (a message, a ping, a pong): read by the timers. */
+    /** When the client last sent anything (a message, a ping, a pong), and when we last pinged it. */
     private volatile long lastClientFrame = System.nanoTime();
-    /** When we last pinged the client to keep the connection alive, and to see it answer while the robot moves. */
     private volatile long lastClientPing = lastClientFrame;
     private volatile long lastRobotFrame = System.nanoTime();
 
@@ -436,14 +435,11 @@ final class PubSubConnection {
     }
 
     /**
-     * Called every {@link PubSubSettings#motionWatchEvery()} while the instance's motion is leased
-     * ({@code motionHeard}: when the lease last heard from the borrower). A borrower whose network
-     * vanished sends no FIN and no reset: the connection looks open for minutes. So while the robot
-     * moves, a client that has been quiet for {@code motionPing} is pinged, and one from which
-     * nothing has come for {@code motionSilence} (not even a pong, and no renewal of the lease by
-     * any other way) counts as gone: the robot is stopped at once, then the socket is closed.
-     * Our own keep-alive pongs do not renew the lease (an idle browser tab answers pings too);
-     * they only show that this socket is alive.
+     * Called often while the instance's motion is leased ({@code motionHeard}: when the lease last
+     * heard from the borrower). A vanished network sends no FIN and no reset, so while the robot
+     * moves a client quiet for {@code motionPing} is pinged, and one silent for {@code motionSilence}
+     * (not even a pong, and the lease not renewed otherwise) is gone: stop the robot, then close.
+     * Pongs do not renew the lease (an idle browser tab answers pings); they show the socket lives.
      */
     void watchMotion(long now, long motionHeard) {
         WebSocketChannel ch = client;
@@ -451,17 +447,14 @@ final class PubSubConnection {
             return;
         }
         if (pendingToRobot.get() > MAX_PENDING_TO_ROBOT) {
-            // We stopped reading the client ourselves (the robot is slow): its silence is ours.
-            lastClientFrame = now;
+            lastClientFrame = now; // we stopped reading it ourselves (the robot is slow): its silence is ours
             return;
         }
         long heard = Math.max(lastClientFrame, motionHeard);
         long silent = now - heard;
         if (silent > settings.motionSilence().toNanos()) {
-            if (endAs(Ending.PROXY_ENDED)) {
-                String why = "no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms";
-                // The stop first: nothing else here may delay it.
-                leases.socketLost(instanceId, why);
+            if (endAs(Ending.PROXY_ENDED)) { // the stop first: nothing else here may delay it
+                leases.socketLost(instanceId, "no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
                 metrics.silentClientsClosed.increment();
                 endBoth(CloseCodes.POLICY, "no answer to pings while the robot was moving", CloseCodes.GOING_AWAY,
                         "client went away");
