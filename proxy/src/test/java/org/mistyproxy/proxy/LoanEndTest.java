@@ -97,11 +97,14 @@ class LoanEndTest {
         String[] loan = drivingLoan("{\"expire_d\": 2}");
         String expires = ursula.get("/instance/" + loan[0]).json().get("expires").asText();
         long waitNanos = Math.max(0, RerobotsTimes.parse(expires).toEpochMilli() - System.currentTimeMillis()) * 1_000_000L;
-        long t = System.nanoTime() + waitNanos;
-        awaitLogged(robot, "POST", STOP, 0, t, 1000 + 200); // +200 ms: expiry is timed by the server's clock
-        awaitLogged(robot, "POST", HALT, 0, t, 1000 + 200);
+        long t = System.nanoTime() + waitNanos; // the expiry, on this clock (the server's clock is the same system clock)
+        long stopMs = awaitLogged(robot, "POST", STOP, 0, t, 1000);
+        long haltMs = awaitLogged(robot, "POST", HALT, 0, t, 1000);
+        // (awaitLogged answers at once, with a negative time, if the stop came already: not before the expiry)
+        assertTrue(stopMs >= -50, "stopped " + -stopMs + " ms before the expiry");
+        assertTrue(haltMs <= 1000, "halted " + haltMs + " ms after the expiry");
         assertEquals("TERMINATED", ursula.status(loan[0]));
-        assertFalse(driving(robot));
+        Rig.await(() -> !driving(robot), Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
     }
 
     @Test
@@ -137,13 +140,21 @@ class LoanEndTest {
     void theNextBorrowerIsReadyOnlyAfterTheRobotIsStopped() {
         String[] loan = drivingLoan(null);
         robot.latencyMs(400); // a slow robot: on_end takes a while
+        int before = robot.requests().size();
+        long readyProbes = count(robot, "GET", "/api/device");
         assertEquals(200, ursula.post("/terminate/" + loan[0]).status());
         String next = owner.post("/new/" + misty.id()).json().get("id").asText();
+        // Await each request in the robot's log (logged on arrival) rather than assume one is there.
+        long t = System.nanoTime();
+        awaitLogged(robot, "POST", HALT, 0, t, 3000);
+        awaitLogged(robot, "GET", "/api/device", readyProbes, t, 3000);
         owner.awaitStatus(next, "READY");
+        // Only what came after the terminate: the loan's on_end, then the next borrower's on_ready.
         List<String> seen = robot.requests().stream().map(q -> q.method() + " " + q.path()).toList();
-        int halt = seen.lastIndexOf("POST " + HALT);
-        int ready = seen.lastIndexOf("GET /api/device");
-        assertTrue(halt >= 0 && halt < ready, "on_end (stop, halt) before the next on_ready probe: " + seen);
+        List<String> after = seen.subList(before, seen.size()).stream()
+                .filter(s -> s.equals("POST " + STOP) || s.equals("POST " + HALT) || s.equals("GET /api/device")).toList();
+        assertEquals(List.of("POST " + STOP, "POST " + HALT, "GET /api/device"), after,
+                "on_end (stop, halt) before the next on_ready probe: " + seen);
     }
 
     @Test
@@ -165,6 +176,7 @@ class LoanEndTest {
     void theOwnersHaltStopsEndsTheLoanKillsTheUrlAndTheSocketWithinOneSecondEvenWithASlowRobot() throws Exception {
         String[] loan = drivingLoan(null);
         try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(loan[1])) {
+            socket.answerPings(); // a live client: only the halt may close its socket
             robot.latencyMs(3000); // the robot answers slowly; the halt must not wait for it
             assertEquals(403, ursula.post("/deployment/" + misty.id() + "/halt").status(), "owners only");
             long t = System.nanoTime();
@@ -194,7 +206,43 @@ class LoanEndTest {
         ursula.ready(misty.id().toString());
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_owner_halts_total"), metrics);
-        assertTrue(SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"halt\"}") >= 1.0, metrics);
+        // one stop for the halt itself (on_end's own stop is counted under on_end)
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"halt\"}"), metrics);
+    }
+
+    @Test
+    void theOwnersHaltKeepsWaitingReservationsQueuedAndTheDeploymentLocked() {
+        String[] loan = drivingLoan(null);
+        Api victor = Api.of(server.publicBaseUrl(), Rig.VICTOR);
+        Resp reserved = victor.post("/new/" + misty.id(), "{\"reserve\": true}");
+        assertEquals(200, reserved.status(), reserved.toString());
+        assertFalse(reserved.json().get("success").asBoolean(), "busy: a reservation, not an instance");
+        String reservation = reserved.json().get("id").asText();
+
+        long t = System.nanoTime();
+        assertEquals(200, owner.post("/deployment/" + misty.id() + "/halt").status());
+        awaitLogged(robot, "POST", STOP, 0, t, 1000);
+        awaitLogged(robot, "POST", HALT, 0, t, 1000);
+        assertEquals("TERMINATED", ursula.status(loan[0]));
+        // The robot is free but locked: the reservation waits on, nobody got an instance.
+        assertEquals(List.of(reservation), reservationIds(victor), "still queued after the halt");
+        assertEquals(List.of(reservation), reservationIds(owner));
+        assertEquals(0, victor.get("/instances").json().get("workspace_instances").size(), "the halt served nobody");
+        JsonNode locked = owner.get("/deployment/" + misty.id()).json();
+        assertTrue(locked.get("lockout").asBoolean(), locked.toString());
+        assertEquals(2, victor.get("/queuelen/" + misty.id()).json().get("queuelen").asInt(), "locked: 1 + the one waiting");
+
+        // The owner's unlock serves it.
+        assertEquals(200, owner.delete("/deployment/" + misty.id() + "/lockout").status());
+        Rig.await(() -> victor.get("/instances").json().get("workspace_instances").size() == 1, Duration.ofSeconds(5),
+                () -> "served at the unlock: " + victor.get("/instances").body());
+        assertEquals(List.of(), reservationIds(owner));
+    }
+
+    private static List<String> reservationIds(Api who) {
+        List<String> ids = new java.util.ArrayList<>();
+        who.get("/reservations").json().get("reservations").forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
     }
 
     @Test

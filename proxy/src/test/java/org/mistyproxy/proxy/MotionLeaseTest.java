@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mistyproxy.config.Deployment;
+import org.mistyproxy.config.Quotas;
 import org.mistyproxy.config.Safety;
 import org.mistyproxy.proxy.Rig.Api;
 import org.mistyproxy.proxy.server.ProxyServer;
@@ -119,6 +120,79 @@ class MotionLeaseTest {
     }
 
     @Test
+    void messagesOnItsPubsubSocketKeepItDrivingAndTheirSilenceStopsItAfterTheLease() throws Exception {
+        Simulator robot = robot();
+        Deployment d = Rig.deployment("misty2", robot.port()); // the default lease, 2000 ms
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        String subscribe = "{\"Operation\": \"subscribe\", \"Type\": \"BatteryCharge\", \"EventName\": \"b\", \"DebounceMs\": 5000}";
+        String unsubscribe = "{\"Operation\": \"unsubscribe\", \"EventName\": \"b\"}";
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings(); // alive throughout: only the lease may stop the robot here
+            drive(url);
+            long end = System.nanoTime() + 3_000_000_000L; // half as long again as the lease
+            int sent = 0;
+            long last;
+            while (true) {
+                // No HTTP request meanwhile: only these messages can renew the lease.
+                socket.sendText(sent % 2 == 0 ? subscribe : unsubscribe);
+                last = System.nanoTime();
+                sent++;
+                if (last > end) break;
+                Thread.sleep(250); // the client's pace, not a wait for a condition
+            }
+            assertEquals(0, count(robot, "POST", STOP), "renewed by " + sent + " /pubsub messages, so never stopped");
+            assertTrue(driving(robot));
+            // The socket stays open and answers pings, which do not renew: the lease lapses.
+            long ms = awaitLogged(robot, "POST", STOP, 0, last, 4000);
+            assertTrue(ms >= 1500 && ms <= 2500, "stopped " + ms + " ms after the last message, not 2000 ± 500");
+            assertTrue(socket.pongs() > 0, "the socket answered pings meanwhile");
+        }
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
+        String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"lease\"}"), metrics);
+    }
+
+    @Test
+    void requestsAQuotaRefusesRenewTheLeaseTooAndNeverReachTheRobot() throws Exception {
+        Simulator robot = robot();
+        // One request a second (no burst): the drive takes it, then most requests are refused with 429.
+        Deployment d = withLease(robot, 600).withQuotas(new Quotas(32, 16, 1, 1, 4, 20, 50));
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        drive(url);
+        long driven = System.nanoTime();
+        long end = driven + 2_500_000_000L; // four leases long
+        List<Long> admitted = new java.util.ArrayList<>(List.of(driven));
+        int refused = 0;
+        long last;
+        while (true) {
+            int status = Rig.fetch(url + "/api/battery").status();
+            last = System.nanoTime();
+            if (status == 200) admitted.add(last);
+            else if (status == 429) refused++;
+            else throw new AssertionError("status " + status);
+            if (last > end) break;
+            Thread.sleep(100); // the client's pace, not a wait for a condition
+        }
+        admitted.add(last);
+        long longestAdmittedGapMs = 0;
+        for (int i = 1; i < admitted.size(); i++) {
+            longestAdmittedGapMs = Math.max(longestAdmittedGapMs, (admitted.get(i) - admitted.get(i - 1)) / 1_000_000L);
+        }
+        // Admitted requests alone would have let the 600 ms lease lapse: only the refused ones renewed it.
+        assertTrue(longestAdmittedGapMs > 800, "the longest stretch without an admitted request: " + longestAdmittedGapMs + " ms");
+        assertTrue(refused >= 10, refused + " requests refused");
+        assertEquals(0, count(robot, "POST", STOP), refused + " refused requests renewed the lease, so it never lapsed");
+        assertTrue(driving(robot));
+        assertEquals(admitted.size() - 2, SafetyRig.borrowers(robot).stream().filter(q -> q.path().equals("/api/battery")).count(),
+                "the refused requests never reached the robot");
+        long ms = awaitLogged(robot, "POST", STOP, 0, last, 3000);
+        assertTrue(ms >= 450 && ms <= 1100, "stopped " + ms + " ms after the last request, lease 600 ms");
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
+    }
+
+    @Test
     void theBorrowersOwnStopEndsTheLeaseSoNothingMoreIsSent() throws Exception {
         Simulator robot = robot();
         Simulator control = robot();
@@ -162,6 +236,7 @@ class MotionLeaseTest {
         String iid = owner.ready(d.id().toString());
         String url = owner.activate(iid);
         try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings(); // alive until the reset: the reset alone must stop the robot
             socket.sendText("{\"Operation\": \"subscribe\", \"Type\": \"BatteryCharge\", \"EventName\": \"b\", \"DebounceMs\": 1000}");
             drive(url);
             socket.vanish();
@@ -174,6 +249,63 @@ class MotionLeaseTest {
                 java.time.Duration.ofSeconds(2), () -> "no socket entry");
         String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
         assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"socket\"}"), metrics);
+    }
+
+    @Test
+    void aPubsubSocketThatGoesSilentDuringMotionStopsWithin500MsWhileOneThatAnswersPingsDoesNot() throws Exception {
+        Simulator robot = robot();
+        Deployment d = withLease(robot, 60_000); // the lease would take a minute: the socket's silence decides
+        start(d);
+        String iid = owner.ready(d.id().toString());
+        String url = owner.activate(iid);
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            socket.answerPings();
+            drive(url);
+            // Pongs are all it sends: they show the socket is alive (they do not renew the lease).
+            // Ten of them take a second of motion at least, well past the 350 ms of silence allowed.
+            Rig.await(() -> socket.pongs() >= 10, java.time.Duration.ofSeconds(5), () -> "pings answered: " + socket.pongs());
+            assertEquals(0, count(robot, "POST", STOP), "a socket that answers pings is not taken as gone");
+            assertTrue(driving(robot));
+
+            // The network goes: no FIN, no reset, no close frame; the client just answers nothing more.
+            long silentSince = socket.goSilent();
+            long ms = awaitLogged(robot, "POST", STOP, 0, silentSince, 2000);
+            assertTrue(ms <= 500, "stopped " + ms + " ms after the socket went silent");
+            assertEquals(1008, socket.awaitServerClose(), "then the socket is closed");
+        }
+        Rig.await(() -> !driving(robot), java.time.Duration.ofSeconds(1), () -> "the robot stopped"); // logged, then applied
+        Rig.await(() -> SafetyRig.safetyEntries(owner, iid).stream().anyMatch(e -> e.get("trigger").asText().equals("socket")),
+                java.time.Duration.ofSeconds(2), () -> "no socket entry");
+        JsonNode e = SafetyRig.safetyEntries(owner, iid).stream().filter(x -> x.get("trigger").asText().equals("socket"))
+                .findFirst().orElseThrow();
+        assertTrue(e.get("reason").asText().startsWith("the borrower's /pubsub socket ended abnormally (no answer to pings for "),
+                e.toString());
+        String metrics = Rig.fetch(server.publicBaseUrl() + "/metrics").body();
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_robot_stops_total{trigger=\"socket\"}"), metrics);
+        assertEquals(1.0, SafetyRig.metric(metrics, "mistyproxy_ws_clients_closed_silent_total"), metrics);
+        assertEquals(1, count(robot, "POST", STOP), "one stop");
+    }
+
+    @Test
+    void aPubsubSocketThatHasNeverAnsweredAPingIsLeftToTheLease() throws Exception {
+        Simulator robot = robot();
+        Deployment d = withLease(robot, 1500);
+        start(d);
+        String url = owner.activate(owner.ready(d.id().toString()));
+        try (SafetyRig.RawPubSub socket = new SafetyRig.RawPubSub(url)) {
+            // Open, upgraded, and never read (a script that drives over REST and reads its socket
+            // now and then): its quiet shows nothing, so the 1.5 s lease decides, not the 350 ms
+            // silence that stops a socket which answered pings and then went quiet.
+            long sent = System.nanoTime();
+            drive(url);
+            long ms = awaitLogged(robot, "POST", STOP, 0, sent, 3000);
+            assertTrue(ms >= 1000 && ms <= 2000, "stopped " + ms + " ms after the drive was sent: by the lease");
+        }
+        String iid = owner.get("/instances").json().get("workspace_instances").get(0).asText();
+        Rig.await(() -> SafetyRig.safetyEntries(owner, iid).stream().anyMatch(x -> x.path("trigger").asText().equals("lease")),
+                java.time.Duration.ofSeconds(2), () -> "the lease's stop is in the log");
+        assertTrue(SafetyRig.safetyEntries(owner, iid).stream().noneMatch(x -> x.path("trigger").asText().equals("socket")),
+                "not taken as a vanished socket");
     }
 
     @Test

@@ -160,8 +160,11 @@ final class ReloadTest {
         Socket socketB = Socket.open(urlB.replaceFirst("^http", "ws") + "/pubsub");
         socketB.send("{'Operation': 'subscribe', 'Type': 'TimeOfFlight', 'DebounceMs': 100, 'EventName': 'tof'}");
         socketB.nextContaining("distanceInMeters", 5000);
+        SafetyRig.drive(urlB); // the borrower of B leaves its robot driving
+        assertTrue(SafetyRig.driving(simB));
 
         file.write(List.of(OLIVE, URSULA, VICTOR), List.of(a));
+        long reloaded = System.nanoTime();
         Resp r = reload();
         assertEquals(200, r.status(), r::toString);
         assertEquals(List.of(b.id().toString()), Rig.texts(r.json().get("removed")));
@@ -170,15 +173,25 @@ final class ReloadTest {
         Resp info = victor.get("/instance/" + iidB);
         assertEquals("TERMINATED", info.json().get("status").asText(), info::toString);
         assertEquals("deployment removed from the configuration", info.json().get("reason").asText(), info::toString);
-        simB.clearRequests();
+        // The ended loan's on_end ran on the removed deployment's robot: stop, then halt, from mistyproxy itself.
+        SafetyRig.awaitLogged(simB, "POST", "/api/drive/stop", 0, reloaded, 1000);
+        SafetyRig.awaitLogged(simB, "POST", "/api/halt", 0, reloaded, 1000);
+        assertEquals(List.of("POST /api/drive/stop", "POST /api/halt"),
+                SafetyRig.fromProxy(simB).stream().filter(q -> q.startsWith("POST")).toList(), simB.requests()::toString);
+        Rig.await(() -> !SafetyRig.driving(simB), java.time.Duration.ofSeconds(1), () -> "robot B stopped"); // logged, then applied
+        long batteryReads = borrowersBatteryReads(simB);
         assertEquals(404, Rig.fetch(urlB + "/api/battery").status());
-        // only mistyproxy's own on_end commands for the ended loan; the request on the dead URL never arrives
-        assertTrue(simB.requests().stream().noneMatch(q -> q.path().equals("/api/battery")), simB.requests()::toString);
+        // the request on the dead URL never arrives (the health probe's own reads are not a borrower's)
+        assertEquals(batteryReads, borrowersBatteryReads(simB), simB.requests()::toString);
         assertEquals(1008, socketB.closed.get(5, TimeUnit.SECONDS).code());
         assertEquals(404, victor.get("/deployment/" + b.id()).status());
         // the other deployment's instance is untouched
         assertEquals(200, Rig.fetch(urlA + "/api/battery").status());
         assertEquals("READY", ursula.status(iidA));
+    }
+
+    private static long borrowersBatteryReads(Simulator robot) {
+        return SafetyRig.borrowers(robot).stream().filter(q -> q.path().equals("/api/battery")).count();
     }
 
     @Test

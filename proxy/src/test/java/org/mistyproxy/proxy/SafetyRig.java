@@ -118,6 +118,14 @@ final class SafetyRig {
      */
     static final class RawPubSub implements AutoCloseable {
         final Socket socket;
+        /** When the client last sent a frame. */
+        private volatile long lastSent;
+        /** Guarded by this: whether the client has gone silent, and the pings it answered before. */
+        private boolean silent;
+        private int pongs;
+        /** Set once {@link #answerPings} reads the socket: how the server ended it (see {@link #awaitServerClose}). */
+        private volatile boolean answering;
+        private final java.util.concurrent.CompletableFuture<Integer> serverClose = new java.util.concurrent.CompletableFuture<>();
 
         RawPubSub(String proxyUrl) throws IOException {
             URI u = URI.create(proxyUrl + "/pubsub");
@@ -138,20 +146,97 @@ final class SafetyRig {
                 head.append((char) b);
             }
             if (!head.toString().startsWith("HTTP/1.1 101")) throw new AssertionError("upgrade refused: " + head);
+            lastSent = System.nanoTime();
         }
 
         /** Sends one masked text frame (clients must mask). */
         void sendText(String text) throws IOException {
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            send(0x1, text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private synchronized void send(int opcode, byte[] payload) throws IOException {
             if (payload.length > 125) throw new IllegalArgumentException("short messages only");
             byte[] mask = new byte[4];
             new SecureRandom().nextBytes(mask);
             byte[] frame = new byte[2 + 4 + payload.length];
-            frame[0] = (byte) 0x81;
+            frame[0] = (byte) (0x80 | opcode);
             frame[1] = (byte) (0x80 | payload.length);
             System.arraycopy(mask, 0, frame, 2, 4);
             for (int i = 0; i < payload.length; i++) frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
             socket.getOutputStream().write(frame);
+            lastSent = System.nanoTime();
+        }
+
+        /** One frame from the server (servers do not mask); null at the end of the stream. */
+        private static byte[][] readFrame(InputStream in) throws IOException {
+            int b0 = in.read();
+            if (b0 < 0) return null;
+            int len = in.read() & 0x7f;
+            if (len == 126) len = (in.read() << 8) | in.read();
+            else if (len == 127) throw new AssertionError("unexpected huge frame");
+            return new byte[][] {{(byte) (b0 & 0x0f)}, in.readNBytes(len)};
+        }
+
+        private static int closeCode(byte[] payload) {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        /**
+         * Reads what the server sends and answers every ping with a pong, as any live WebSocket
+         * client does, until {@link #goSilent}. {@link #awaitServerClose} still works.
+         */
+        void answerPings() {
+            Thread reader = new Thread(() -> {
+                try {
+                    InputStream in = socket.getInputStream();
+                    while (true) {
+                        byte[][] f;
+                        try {
+                            f = readFrame(in);
+                        } catch (java.net.SocketTimeoutException quiet) {
+                            continue; // nothing to answer for a while: no error for this client
+                        }
+                        if (f == null) {
+                            serverClose.complete(-1);
+                            return;
+                        }
+                        if (f[0][0] == 0x8) {
+                            serverClose.complete(closeCode(f[1]));
+                            return;
+                        }
+                        if (f[0][0] != 0x9) continue;
+                        synchronized (this) {
+                            // Silent: the frame is read (so that the server's close can be seen) but
+                            // never answered. The proxy cannot tell that from a network that is
+                            // gone: either way nothing comes back.
+                            if (silent) continue;
+                            send(0xA, f[1]);
+                            pongs++;
+                        }
+                    }
+                } catch (IOException e) {
+                    serverClose.complete(-1); // reset by the server (or closed by the test)
+                }
+            }, "raw-pubsub-reader");
+            reader.setDaemon(true);
+            reader.start();
+            answering = true;
+        }
+
+        synchronized int pongs() {
+            return pongs;
+        }
+
+        /**
+         * From now on the client answers nothing, and keeps its TCP connection open: a half-open
+         * socket, as when the borrower's network goes away. Returns the
+         * {@link System#nanoTime()} of the last frame it sent, when its silence began.
+         */
+        long goSilent() {
+            synchronized (this) {
+                silent = true;
+                return lastSent;
+            }
         }
 
         /** Drops the connection with a TCP reset: no close frame, as when a borrower's machine dies. */
@@ -165,15 +250,20 @@ final class SafetyRig {
          * connection ended without one. Fails if nothing ends within the socket timeout.
          */
         int awaitServerClose() throws IOException {
+            if (answering) {
+                try {
+                    return serverClose.get(socket.getSoTimeout(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("the server did not close the socket within " + socket.getSoTimeout() + " ms");
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                    throw new AssertionError(e);
+                }
+            }
             InputStream in = socket.getInputStream();
             while (true) {
-                int b0 = in.read();
-                if (b0 < 0) return -1;
-                int len = in.read() & 0x7f;
-                if (len == 126) len = (in.read() << 8) | in.read();
-                else if (len == 127) throw new AssertionError("unexpected huge frame");
-                byte[] payload = in.readNBytes(len);
-                if ((b0 & 0x0f) == 0x8) return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                byte[][] f = readFrame(in);
+                if (f == null) return -1;
+                if (f[0][0] == 0x8) return closeCode(f[1]);
             }
         }
 

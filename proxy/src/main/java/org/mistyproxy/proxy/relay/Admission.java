@@ -125,7 +125,8 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
         }
         phase = Phase.DECIDED;
         audit.decided(d);
-        // Every decision renews a running motion lease; an allowed leased command starts one.
+        // The renewal link renewed a running motion lease as the request came in (safety.LeaseRenewalLink);
+        // here an allowed leased command starts one and the borrower's own stop ends it.
         long leaseMs = ctx.leases().decided(instanceId, deployment, d);
         ctx.metrics().decided(d.allowed());
         if (!d.allowed()) {

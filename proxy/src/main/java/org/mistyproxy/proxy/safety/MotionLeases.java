@@ -18,7 +18,8 @@ import org.mistyproxy.policy.PolicyDecision;
 /**
  * Leased motion: a command that moves the robot until told otherwise ({@code lease: motion} in
  * the policy) starts a lease of the deployment's {@code motion_lease_ms}; every request on the
- * instance's proxy URL and every {@code /pubsub} message renews it. When it lapses, mistyproxy
+ * instance's proxy URL (refused ones too: {@link LeaseRenewalLink}) and every {@code /pubsub}
+ * message renews it. When it lapses, mistyproxy
  * sends {@code POST /api/drive/stop} itself. A lost {@code /pubsub} socket stops at once.
  *
  * <p>Renewal is a volatile write; the single timer thread wakes once per lease period (not per
@@ -94,6 +95,12 @@ public final class MotionLeases implements MotionLease, AutoCloseable {
         if (l != null) {
             l.lastNanos = System.nanoTime();
         }
+    }
+
+    @Override
+    public long motionHeard(String instanceId) {
+        Lease l = active.get(instanceId);
+        return l == null ? NO_MOTION : l.lastNanos;
     }
 
     @Override

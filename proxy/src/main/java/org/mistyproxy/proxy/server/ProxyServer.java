@@ -73,6 +73,7 @@ import org.mistyproxy.proxy.instances.QueueLength;
 import org.mistyproxy.proxy.relay.HttpRelay;
 import org.mistyproxy.proxy.relay.RelaySettings;
 import org.mistyproxy.proxy.safety.HealthMonitor;
+import org.mistyproxy.proxy.safety.LeaseRenewalLink;
 import org.mistyproxy.proxy.safety.LoanActions;
 import org.mistyproxy.proxy.safety.MotionLeases;
 import org.mistyproxy.proxy.safety.RobotCalls;
@@ -244,8 +245,11 @@ public final class ProxyServer implements AutoCloseable {
         // handler has attached the request's grant (access.Grant.KEY) and before the endpoint.
         // Each reads the grant and either answers (proxy URLs: gate.MistyEnvelope, which adds the
         // CORS headers; control API: gate.ControlEnvelope) or calls the next. Plug in here:
-        //   proxy URLs  — access rules (who, when), per-instance quotas, motion-lease renewal
-        //                 (last: only what was admitted renews the lease);
+        //   proxy URLs  — motion-lease renewal (safety.LeaseRenewalLink: first, so that every
+        //                 request on the URL renews the lease, those a quota refuses included: the
+        //                 borrower is still there), then the per-instance quotas (quota.QuotaLink).
+        //                 Who may use the URL and when (access rules) was decided when the instance
+        //                 was made; the token is the grant.
         //   control API — the rate limit (control.ControlRateLimit: first, so a refused call costs
         //                 no more). (Access rules, lock-out and the use-queue are not a link: whether
         //                 POST /new gets an instance, a reservation or a refusal is one decision with
@@ -255,7 +259,7 @@ public final class ProxyServer implements AutoCloseable {
         // (preflights, bodies, WebSocket messages).
         // Per-instance quotas: this link for HTTP requests; /pubsub upgrades are admitted by the
         // WebSocket relay, whose sockets keep their share while open (quota.InstanceQuotas).
-        List<HandlerWrapper> proxyAdmission = List.of(new QuotaLink(quotas));
+        List<HandlerWrapper> proxyAdmission = List.of(new LeaseRenewalLink(leases), new QuotaLink(quotas));
         ControlRateLimit rateLimit = new ControlRateLimit(config.controlApi().rateLimit());
         List<HandlerWrapper> controlAdmission = List.of(rateLimit);
         HttpHandler router = new Router(

@@ -6,7 +6,10 @@ import java.time.Duration;
 /**
  * Settings that are not in the configuration file because only tests and the CLI change them.
  *
- * @param initTimeout   how long {@code INIT} waits for the robot to answer {@code on_ready}'s {@code GET /api/battery}
+ * @param initTimeout   how long {@code on_ready}'s probe, {@code GET /api/device} (its answer carries the
+ *                      battery level), waits for the robot before the instance goes {@code INIT_FAIL};
+ *                      the probe runs once the deployment's queued {@code on_end} commands are done,
+ *                      which this does not bound (each of those has its own 2 s deadline)
  * @param shutdownGrace how long a graceful shutdown waits for in-flight requests
  * @param clock         the time source for start/end times and {@code expire_d}
  * @param housekeeping  how often ended instances past their retention are forgotten and a failed

@@ -8,7 +8,6 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +37,8 @@ import org.xnio.Options;
  * client connection gone (clientGone)             CLIENT_GONE    (gone)               1001 client went away
  * robot close or loss (robotClosed)               ROBOT_CLOSED   its code, or 1011    (it closed)
  * relay ends it (end: policy close, slow client,  PROXY_ENDED    the code given       the code given
- *   send/receive failure, server shutdown)
+ *   send/receive failure, server shutdown; and
+ *   watchMotion: silent while the robot moves)
  * URL revoked (revoke)                            REVOKED        1008                 1008
  * </pre>
  * A cause arriving during the upgrade (robot dialled, client handshake not done) is applied when
@@ -48,8 +48,6 @@ import org.xnio.Options;
  */
 final class PubSubConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PubSubConnection.class);
-    /** Our own keep-alive pings carry this payload, so their pongs are not relayed. */
-    static final ByteBuffer KEEPALIVE = ByteBuffer.wrap("mistyproxy-keepalive".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     /** Beyond this many unfinished sends to the robot, stop reading the client (TCP pushes back). */
     private static final int MAX_PENDING_TO_ROBOT = 32;
 
@@ -74,7 +72,7 @@ final class PubSubConnection {
 
     private volatile Session robot;
     private volatile WebSocketChannel client;
-    private volatile long lastClientFrame = System.nanoTime();
+    private final ClientLiveness liveness = new ClientLiveness(System.nanoTime());
     private volatile long lastRobotFrame = System.nanoTime();
 
     PubSubConnection(
@@ -168,7 +166,7 @@ final class PubSubConnection {
 
     void clientText(String text) {
         long start = System.nanoTime();
-        lastClientFrame = start;
+        liveness.heard(start);
         if (overQuota("WS-TEXT", quota.takeMessage())) return;
         leases.renew(instanceId);
         WsDecision d = policy.onClientText(text);
@@ -186,7 +184,7 @@ final class PubSubConnection {
 
     void clientBinary(ByteBuffer data) {
         long start = System.nanoTime();
-        lastClientFrame = start;
+        liveness.heard(start);
         if (overQuota("WS-BINARY", quota.takeMessage())) return;
         leases.renew(instanceId);
         WsDecision d = policy.onClientBinary(data.remaining());
@@ -261,7 +259,7 @@ final class PubSubConnection {
     }
 
     void clientPing(ByteBuffer payload) {
-        lastClientFrame = System.nanoTime();
+        liveness.heard(System.nanoTime());
         leases.renew(instanceId);
         Session s = robot;
         try {
@@ -274,10 +272,11 @@ final class PubSubConnection {
     }
 
     void clientPong(ByteBuffer payload) {
-        lastClientFrame = System.nanoTime();
-        if (payload.equals(KEEPALIVE)) {
+        if (payload.equals(ClientLiveness.KEEPALIVE)) {
+            liveness.answeredPing(System.nanoTime());
             return;
         }
+        liveness.heard(System.nanoTime());
         Session s = robot;
         try {
             if (s != null && s.isOpen()) {
@@ -346,7 +345,7 @@ final class PubSubConnection {
     void robotPong(ByteBuffer payload) {
         lastRobotFrame = System.nanoTime();
         WebSocketChannel ch = client;
-        if (ch != null && !payload.equals(KEEPALIVE)) {
+        if (ch != null && !payload.equals(ClientLiveness.KEEPALIVE)) {
             WebSockets.sendPong(payload, ch, null);
         }
     }
@@ -401,11 +400,10 @@ final class PubSubConnection {
     private CompletableFuture<Void> closeClient(int code, String reason) {
         toClient.close();
         WebSocketChannel ch = client;
-        CompletableFuture<Void> sent = new CompletableFuture<>();
         if (ch == null) {
-            sent.complete(null);
-            return sent; // handshake not done: the upgrade code answers instead
+            return CompletableFuture.completedFuture(null); // handshake not done: the upgrade code answers instead
         }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
         WebSockets.sendClose(code, CloseCodes.reason(reason), ch, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel channel, Void context) {
@@ -444,6 +442,35 @@ final class PubSubConnection {
         });
     }
 
+    /**
+     * Called often while the instance's motion is leased ({@code motionHeard}: when the lease last
+     * heard from the borrower). A vanished network sends no FIN and no reset, so a quiet client is
+     * pinged, and one silent too long ({@link ClientLiveness}) is gone: stop the robot, then close.
+     */
+    void watchMotion(long now, long motionHeard) {
+        WebSocketChannel ch = client;
+        if (ch == null || !open()) {
+            return;
+        }
+        if (pendingToRobot.get() > MAX_PENDING_TO_ROBOT) {
+            liveness.heard(now); // we stopped reading it ourselves (the robot is slow): its silence is ours
+            return;
+        }
+        long silent = liveness.silentNanos(now, motionHeard);
+        if (silent > settings.motionSilence().toNanos()) {
+            if (endAs(Ending.PROXY_ENDED)) { // the stop first: nothing else here may delay it
+                leases.socketLost(instanceId, "no answer to pings for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
+                metrics.silentClientsClosed.increment();
+                endBoth(CloseCodes.POLICY, "no answer to pings while the robot was moving", CloseCodes.GOING_AWAY,
+                        "client went away");
+            }
+            return;
+        }
+        if (liveness.pingDue(now, settings.motionPing().toNanos(), motionHeard)) {
+            WebSockets.sendPing(ClientLiveness.KEEPALIVE.duplicate(), ch, null);
+        }
+    }
+
     /** Called about once a second: keep-alive pings both ways, and the slow-client check. */
     void tick(long now) {
         if (!open()) {
@@ -459,18 +486,15 @@ final class PubSubConnection {
         }
         long ping = settings.pingInterval().toNanos();
         WebSocketChannel ch = client;
-        if (ch != null && now - lastClientFrame > ping && stalled == 0) {
-            lastClientFrame = now; // one ping per interval, whether or not the client answers
-            WebSockets.sendPing(KEEPALIVE.duplicate(), ch, null);
+        if (ch != null && stalled == 0 && liveness.pingDue(now, ping, Long.MIN_VALUE)) {
+            WebSockets.sendPing(ClientLiveness.KEEPALIVE.duplicate(), ch, null);
         }
         Session s = robot;
         if (s != null && s.isOpen() && now - lastRobotFrame > ping) {
             lastRobotFrame = now;
             try {
-                s.getAsyncRemote().sendPing(KEEPALIVE.duplicate());
-            } catch (IOException | RuntimeException e) {
-                robotFailed(e);
-            }
+                s.getAsyncRemote().sendPing(ClientLiveness.KEEPALIVE.duplicate());
+            } catch (IOException | RuntimeException e) { robotFailed(e); }
         }
     }
 }

@@ -16,6 +16,7 @@ final class PubSubMetrics {
     final Counter refused;
     final Counter dropped;
     final Counter slowClientsClosed;
+    final Counter silentClientsClosed;
     final Counter robotUnreachable;
     final Counter originRefused;
 
@@ -39,6 +40,9 @@ final class PubSubMetrics {
                 .register(registry);
         slowClientsClosed = Counter.builder("mistyproxy.ws.clients.closed.slow")
                 .description("clients closed with 1008 because they stopped reading")
+                .register(registry);
+        silentClientsClosed = Counter.builder("mistyproxy.ws.clients.closed.silent")
+                .description("clients closed because they answered no ping while the robot moved (its motion was stopped)")
                 .register(registry);
         robotUnreachable = Counter.builder("mistyproxy.ws.upgrades.failed")
                 .tag("reason", "robot_unreachable")

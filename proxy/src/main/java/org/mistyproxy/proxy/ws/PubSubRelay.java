@@ -96,6 +96,9 @@ public final class PubSubRelay implements AutoCloseable {
         });
         long tick = Math.max(50, Math.min(1000, Math.min(settings.pingInterval().toMillis(), settings.stallTimeout().toMillis()) / 4));
         timers.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        // Finer, for the sockets of instances whose robot moves (a few map lookups when none does).
+        long watch = settings.motionWatchEvery().toMillis();
+        timers.scheduleWithFixedDelay(this::watchMotion, watch, watch, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -247,6 +250,20 @@ public final class PubSubRelay implements AutoCloseable {
                 c.tick(now);
             } catch (RuntimeException e) {
                 LOG.warn("event=ws_tick_failed error=\"{}\"", e.toString());
+            }
+        }
+    }
+
+    private void watchMotion() {
+        long now = System.nanoTime();
+        for (PubSubConnection c : live.all()) {
+            try {
+                long heard = leases.motionHeard(c.instanceId());
+                if (heard != MotionLease.NO_MOTION) {
+                    c.watchMotion(now, heard);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("event=ws_motion_watch_failed error=\"{}\"", e.toString());
             }
         }
     }

@@ -7,8 +7,10 @@
  *
  * <p>Threads: Undertow IO threads deliver client frames and run the policy check; Tyrus (Grizzly)
  * threads deliver robot frames, which only append to the client's queue, so a slow client never
- * blocks the robot side; one timer thread does keep-alive pings and the stall check; closing the
- * Tyrus side runs on the XNIO worker because it may block briefly.
+ * blocks the robot side; one timer thread does keep-alive pings and the stall check, and every
+ * 25 ms watches the sockets of instances whose motion is leased (a ping after 100 ms of quiet; no
+ * answer for 350 ms and the robot is stopped, the socket closed: a half-open connection sends no
+ * FIN); closing the Tyrus side runs on the XNIO worker because it may block briefly.
  *
  * <p>Fragmented messages are reassembled before they are judged or queued (RFC 6455 §5.4 lets an
  * intermediary change fragmentation): the policy needs whole messages and dropping must be
