@@ -26,7 +26,7 @@ import org.xnio.IoUtils;
  * thread's {@link Deadlines}): a client that stalls mid-body gets 408 and its connection is
  * closed, and the policy never decides, so nothing of it reaches the robot.
  */
-final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome, Deadlines.Watched {
+final class Admission extends Deadlines.Watched implements ExchangeCompletionListener, PolicyGate.Outcome {
 
     private enum Phase { CHECK, DECIDED }
 
@@ -39,9 +39,6 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
     private final RelayAudit audit;
     private Phase phase = Phase.CHECK;
     private UpstreamExchange upstream;
-    private Deadlines.OnThread deadlines;
-    private int slot = -1;
-    private long deadline = Long.MAX_VALUE;
 
     Admission(RelayContext ctx, HttpServerExchange exchange, String instanceId, Deployment deployment,
             Policy policy, String rawPath) {
@@ -73,15 +70,13 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
 
     @Override
     public void readingBody() {
-        deadline = System.nanoTime() + ctx.settings().bodyDeadline().toNanos();
-        deadlines = ctx.deadlines().on(exchange.getIoThread());
-        deadlines.add(this);
+        watch(System.nanoTime() + ctx.settings().bodyDeadline().toNanos(), ctx.deadlines().on(exchange.getIoThread()));
     }
 
     /** The body the policy needed did not arrive in time: 408, and the connection is closed. */
     @Override
-    public void expired(long now) {
-        disarm();
+    void expired(long now) {
+        unwatch();
         if (phase != Phase.CHECK) {
             return;
         }
@@ -95,31 +90,9 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
         audit.write(); // (the exchange may never complete: its connection is cut)
     }
 
-    private void disarm() {
-        deadline = Long.MAX_VALUE;
-        if (deadlines != null) {
-            deadlines.remove(this);
-        }
-    }
-
-    @Override
-    public int slot() {
-        return slot;
-    }
-
-    @Override
-    public void slot(int slot) {
-        this.slot = slot;
-    }
-
-    @Override
-    public long deadline() {
-        return deadline;
-    }
-
     @Override
     public void decided(PolicyDecision d, long bodyLimit) {
-        disarm();
+        unwatch();
         if (phase == Phase.DECIDED) {
             return; // the body came after its deadline: answered with 408 already
         }
@@ -149,7 +122,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
 
     @Override
     public void policyFailed(RuntimeException e) {
-        disarm();
+        unwatch();
         if (phase == Phase.DECIDED) {
             return;
         }
@@ -163,7 +136,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
     /** The client went away while its body was being read: there is nobody to answer. */
     @Override
     public void clientGone(IOException e) {
-        disarm();
+        unwatch();
         if (phase == Phase.DECIDED) {
             return;
         }
@@ -193,7 +166,7 @@ final class Admission implements ExchangeCompletionListener, PolicyGate.Outcome,
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener next) {
         try {
-            disarm();
+            unwatch();
             if (upstream != null) {
                 upstream.end();
             }

@@ -18,16 +18,41 @@ import org.xnio.XnioIoThread;
 final class Deadlines {
     static final long TICK_MS = 50;
 
-    /** Something with a deadline; its slot is owned by the list. */
-    interface Watched {
-        int slot();
+    /**
+     * Something with a deadline (a request phase, a body the policy waits for), watched by its IO
+     * thread's list; its slot in the list is the list's. One deadline at a time.
+     */
+    abstract static class Watched {
+        private int slot = -1;
+        private long deadline = Long.MAX_VALUE;
+        private OnThread list;
 
-        void slot(int slot);
+        /** Watches until {@code at} (nanoTime) on {@code list}, the caller's IO thread's. */
+        final void watch(long at, OnThread on) {
+            deadline = at;
+            list = on;
+            on.add(this);
+        }
 
-        long deadline();
+        /** A later deadline for what is watched already (from {@link #expired}: it moved since). */
+        final void moveDeadline(long at) {
+            deadline = at;
+        }
 
-        /** The deadline passed; runs on the IO thread and may disarm or re-arm. */
-        void expired(long now);
+        /** No longer watched (idempotent). */
+        final void unwatch() {
+            deadline = Long.MAX_VALUE;
+            if (list != null) {
+                list.remove(this);
+            }
+        }
+
+        final long deadline() {
+            return deadline;
+        }
+
+        /** The deadline passed; runs on the IO thread and may unwatch or move the deadline. */
+        abstract void expired(long now);
     }
 
     /** One IO thread's list. Used only on that thread. */
@@ -68,26 +93,26 @@ final class Deadlines {
         }
 
         void add(Watched w) {
-            if (w.slot() >= 0) {
+            if (w.slot >= 0) {
                 return;
             }
             if (size == items.length) {
                 items = Arrays.copyOf(items, size * 2);
             }
-            w.slot(size);
+            w.slot = size;
             items[size++] = w;
         }
 
         void remove(Watched w) {
-            int i = w.slot();
+            int i = w.slot;
             if (i < 0) {
                 return;
             }
             Watched last = items[--size];
             items[i] = last;
-            last.slot(i);
+            last.slot = i;
             items[size] = null;
-            w.slot(-1);
+            w.slot = -1;
         }
 
         int size() {

@@ -41,7 +41,7 @@ import org.xnio.IoUtils;
  * audit entry written. Deadlines: connect in {@code CONNECT}, first byte in {@code WAIT}, idle
  * (no progress) in {@code UPLOAD}, {@code DOWNLOAD} and {@code COMPLETE}.
  */
-final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
+final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer {
 
     private enum Phase { CONNECT, UPLOAD, WAIT, DOWNLOAD, COMPLETE, FAILED, ENDED }
 
@@ -74,9 +74,6 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
      */
     private boolean requestSent;
     private ClientConnection connection;
-    private Deadlines.OnThread deadlines;
-    private int slot = -1;
-    private long deadline = Long.MAX_VALUE;
     private long lastActivity;
     private long sentNanos;
     private Pump requestPump;
@@ -388,38 +385,16 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
         if (over()) {
             return; // an ended exchange is never watched again: it would stay in the list for ever
         }
-        deadline = System.nanoTime() + nanos;
-        if (deadlines == null) {
-            deadlines = ctx.deadlines().on(exchange.getIoThread());
-        }
-        deadlines.add(this);
+        watch(System.nanoTime() + nanos, ctx.deadlines().on(exchange.getIoThread()));
     }
 
     private void cancelTimer() {
-        deadline = Long.MAX_VALUE;
-        if (deadlines != null) {
-            deadlines.remove(this);
-        }
-    }
-
-    @Override
-    public int slot() {
-        return slot;
-    }
-
-    @Override
-    public void slot(int s) {
-        slot = s;
-    }
-
-    @Override
-    public long deadline() {
-        return deadline;
+        unwatch();
     }
 
     /** A phase took too long. */
     @Override
-    public void expired(long now) {
+    void expired(long now) {
         RelaySettings s = ctx.settings();
         switch (phase) {
             case CONNECT -> {
@@ -432,7 +407,7 @@ final class UpstreamExchange implements Deadlines.Watched, Pump.Observer {
             case UPLOAD, DOWNLOAD, COMPLETE -> {
                 long idle = s.idleTimeout().toNanos();
                 if (now - lastActivity < idle) {
-                    deadline = lastActivity + idle; // it moved since: watch on from the last move
+                    moveDeadline(lastActivity + idle); // it moved since: watch on from the last move
                 } else {
                     // Either side may be the slow one; before the robot answers the client gets a
                     // 504, after it a cut connection.

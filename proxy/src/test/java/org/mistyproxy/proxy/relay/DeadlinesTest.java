@@ -8,24 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class DeadlinesTest {
     /** Expires once at its deadline and then leaves the list, as a request does. */
-    private static final class Item implements Deadlines.Watched {
-        final Deadlines.OnThread list;
-        final long deadline;
+    private static final class Item extends Deadlines.Watched {
+        final long at;
         final List<Item> expired;
-        int slot = -1;
 
-        Item(Deadlines.OnThread list, long deadline, List<Item> expired) {
-            this.list = list;
-            this.deadline = deadline;
+        Item(long at, List<Item> expired) {
+            this.at = at;
             this.expired = expired;
         }
 
-        @Override public int slot() { return slot; }
-        @Override public void slot(int s) { slot = s; }
-        @Override public long deadline() { return deadline; }
-        @Override public void expired(long now) {
+        @Override void expired(long now) {
             expired.add(this);
-            list.remove(this);
+            unwatch();
         }
     }
 
@@ -37,18 +31,18 @@ class DeadlinesTest {
         long future = System.nanoTime() + 3_600_000_000_000L;
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            Item it = new Item(list, i % 3 == 0 ? past : future, expired);
+            Item it = new Item(i % 3 == 0 ? past : future, expired);
             items.add(it);
-            list.add(it);
-            list.add(it); // adding twice is harmless
+            it.watch(it.at, list);
+            it.watch(it.at, list); // watching twice is harmless
         }
         List<Item> disarmed = new ArrayList<>();
         for (int i = 1; i < 200; i += 7) {
-            list.remove(items.get(i)); // disarmed before the tick
+            items.get(i).unwatch(); // disarmed before the tick
             disarmed.add(items.get(i));
         }
         list.check();
-        long due = items.stream().filter(it -> it.deadline == past && !disarmed.contains(it)).count();
+        long due = items.stream().filter(it -> it.at == past && !disarmed.contains(it)).count();
         assertEquals(58, due);
         assertEquals(due, expired.size());
         assertEquals(due, expired.stream().distinct().count());
