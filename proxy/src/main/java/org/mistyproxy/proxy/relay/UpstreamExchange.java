@@ -119,7 +119,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
 
     private void connect(boolean retry) {
         phase = Phase.CONNECT;
-        cancelTimer();
+        unwatch();
         RobotAddress robot = deployment.robot();
         ctx.pool().acquire(exchange.getIoThread(), robot, exchange.getConnection().getByteBufferPool(), retry,
                 new UpstreamPool.Ready() {
@@ -131,7 +131,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
                         }
                         connection = c;
                         attempt = retry ? Attempt.RETRY : wasReused ? Attempt.REUSED : Attempt.FRESH;
-                        cancelTimer();
+                        unwatch();
                         send();
                     }
 
@@ -262,7 +262,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
         ctx.metrics().upstreamAnswered(System.nanoTime() - sentNanos);
         phase = Phase.DOWNLOAD;
         lastActivity = System.nanoTime();
-        cancelTimer();
+        unwatch();
         Redaction redaction = decision.redaction();
         boolean redact = redaction != null && !redaction.isEmpty();
         exchange.setStatusCode(response.getResponseCode());
@@ -302,7 +302,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
             return;
         }
         phase = Phase.COMPLETE;
-        cancelTimer();
+        unwatch();
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, out.length);
         exchange.getResponseSender().send(ByteBuffer.wrap(out));
     }
@@ -339,7 +339,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
             // (Over already when the last flush completed the exchange: its completion listener
             // ran inside that flush and ended this one. Setting COMPLETE again would re-arm it.)
             phase = Phase.COMPLETE;
-            cancelTimer();
+            unwatch();
             exchange.endExchange();
         }
     }
@@ -388,10 +388,6 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
         watch(System.nanoTime() + nanos, ctx.deadlines().on(exchange.getIoThread()));
     }
 
-    private void cancelTimer() {
-        unwatch();
-    }
-
     /** A phase took too long. */
     @Override
     void expired(long now) {
@@ -415,7 +411,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
                             + " body made no progress for " + RelaySettings.words(s.idleTimeout()));
                 }
             }
-            default -> cancelTimer();
+            default -> unwatch();
         }
     }
 
@@ -427,7 +423,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
         phase = Phase.FAILED;
         audit.error(message);
         ctx.metrics().failed(cause);
-        cancelTimer();
+        unwatch();
         stopTransfers();
         if (connection != null) {
             IoUtils.safeClose(connection);
@@ -460,7 +456,7 @@ final class UpstreamExchange extends Deadlines.Watched implements Pump.Observer 
         }
         boolean reusable = phase == Phase.COMPLETE && requestSent;
         phase = Phase.ENDED;
-        cancelTimer();
+        unwatch();
         stopTransfers();
         if (connection != null) {
             if (reusable && connection.isOpen()) {
