@@ -1,12 +1,14 @@
 package org.mistyproxy.proxy.ws;
 
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * What a {@code /pubsub} client's side of the socket shows of it being there: when it last sent
  * anything (a message, a ping, a pong), when we last pinged it, and whether it has ever answered
- * one of our pings. Decides when to ping and when silence means the client is gone; the
+ * one of our pings. Pings it when it is quiet and tells when silence means it is gone; the
  * connection acts on it. Times are {@link System#nanoTime()}.
  *
  * <p>While the robot moves, a client that has answered a ping before and is silent (not even a
@@ -48,10 +50,13 @@ final class ClientLiveness {
         return answersPings ? now - Math.max(lastFrame, motionHeard) : -1;
     }
 
-    /** Whether to ping now: quiet for {@code quiet} since it was last heard from (or {@code alsoHeard}) and last pinged. */
-    boolean pingDue(long now, long quiet, long alsoHeard) {
-        if (now - Math.max(Math.max(lastFrame, alsoHeard), lastPing) < quiet) return false;
+    /**
+     * Pings the client over {@code channel} if it has been quiet for {@code quiet} since it was last
+     * heard from (or {@code alsoHeard}) and since the last ping.
+     */
+    void pingIfQuiet(WebSocketChannel channel, long now, long quiet, long alsoHeard) {
+        if (now - Math.max(Math.max(lastFrame, alsoHeard), lastPing) < quiet) return;
         lastPing = now; // one ping per period, whether or not the client answers
-        return true;
+        WebSockets.sendPing(KEEPALIVE.duplicate(), channel, null);
     }
 }

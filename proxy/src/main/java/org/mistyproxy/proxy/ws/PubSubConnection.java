@@ -377,10 +377,10 @@ final class PubSubConnection {
         }
     }
 
-    /** The relay ends both sides (once, unless something else ended it first). */
     /**
-     * Ends the socket from our side. Returns when the close frame to the client has been written
-     * (or could not be): a server that stops waits for it, so that clients see 1001, not a reset.
+     * The relay ends both sides (once, unless something else ended it first). The future completes
+     * when the close frame to the client has been written (or could not be): a server that stops
+     * waits for it, so that clients see 1001, not a reset.
      */
     CompletableFuture<Void> end(int clientCode, String clientReason, int robotCode, String robotReason) {
         if (endAs(Ending.PROXY_ENDED)) {
@@ -466,9 +466,7 @@ final class PubSubConnection {
             }
             return;
         }
-        if (liveness.pingDue(now, settings.motionPing().toNanos(), motionHeard)) {
-            WebSockets.sendPing(ClientLiveness.KEEPALIVE.duplicate(), ch, null);
-        }
+        liveness.pingIfQuiet(ch, now, settings.motionPing().toNanos(), motionHeard);
     }
 
     /** Called about once a second: keep-alive pings both ways, and the slow-client check. */
@@ -486,15 +484,17 @@ final class PubSubConnection {
         }
         long ping = settings.pingInterval().toNanos();
         WebSocketChannel ch = client;
-        if (ch != null && stalled == 0 && liveness.pingDue(now, ping, Long.MIN_VALUE)) {
-            WebSockets.sendPing(ClientLiveness.KEEPALIVE.duplicate(), ch, null);
+        if (ch != null && stalled == 0) {
+            liveness.pingIfQuiet(ch, now, ping, Long.MIN_VALUE);
         }
         Session s = robot;
         if (s != null && s.isOpen() && now - lastRobotFrame > ping) {
             lastRobotFrame = now;
             try {
                 s.getAsyncRemote().sendPing(ClientLiveness.KEEPALIVE.duplicate());
-            } catch (IOException | RuntimeException e) { robotFailed(e); }
+            } catch (IOException | RuntimeException e) {
+                robotFailed(e);
+            }
         }
     }
 }
