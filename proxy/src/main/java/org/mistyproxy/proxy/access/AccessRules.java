@@ -15,12 +15,12 @@ import org.mistyproxy.config.AccessRule;
 import org.mistyproxy.config.Deployment;
 import org.mistyproxy.config.Role;
 import org.mistyproxy.config.User;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.mistyproxy.proxy.control.ApiError;
+import org.mistyproxy.proxy.control.RerobotsTime;
 import org.mistyproxy.proxy.store.DataFolder;
 import org.mistyproxy.proxy.store.JsonLines;
-import org.mistyproxy.proxy.control.RerobotsTime;
-import org.mistyproxy.proxy.control.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may instantiate which deployment: the rules of the configuration file plus the ones owners

@@ -26,10 +26,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mistyproxy.config.RobotAddress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.mistyproxy.proxy.control.RerobotsTime;
 import org.mistyproxy.proxy.store.JsonLines;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls event URLs ({@code eurl}): a JSON POST {@code {"id", "kind", "status", "time"}} on each

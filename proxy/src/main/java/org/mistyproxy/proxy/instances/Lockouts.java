@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.mistyproxy.proxy.store.DataFolder;
 import org.mistyproxy.proxy.store.JsonLines;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which deployments are locked out (no new instance, no reservation turns into one; a live instance

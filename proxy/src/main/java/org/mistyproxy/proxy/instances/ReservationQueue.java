@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mistyproxy.config.Deployment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.mistyproxy.proxy.store.DataFolder;
 import org.mistyproxy.proxy.store.JsonLines;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The use-queue: reservations waiting, first come first served, for a deployment or for any
